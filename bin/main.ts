@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { registerEsCommands } from '../es-mappings/commands.ts';
+
+/**
+ * The one CLI. Each folder owns its commands and registers them here, so adding a command
+ * never means editing another part's file beyond one line in this list.
+ */
+const program = new Command('pixrank')
+  .description('Personalized image search on Elasticsearch')
+  .showHelpAfterError();
+
+registerEsCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`pixrank: ${message}\n`);
+  process.exitCode = 1;
+}
