@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { applyMappings } from './apply.ts';
+import { EsSetupError } from './errors.ts';
+
+const client = testClient();
+const aliases: string[] = [];
+
+afterAll(async () => {
+  for (const alias of aliases) await dropAlias(client, alias);
+  await client.close();
+});
+
+describe('es apply', () => {
+  it('runs against a real Elasticsearch and says which', () => {
+    process.stdout.write(`[es] apply tests against Elasticsearch ${inject('esVersion')}\n`);
+    expect(inject('esVersion')).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('applied twice leaves one template, one index, one alias, and the clip field int8_hnsw', async () => {
+    const alias = uniqueAlias();
+    aliases.push(alias);
+    const first = await applyMappings(client, { alias, clipDims: 8 });
+    const second = await applyMappings(client, { alias, clipDims: 8 });
+    expect(first.createdIndex).toBe(true);
+    expect(second.createdIndex).toBe(false);
+    expect(second.index).toBe(first.index);
+
+    const templates = await client.indices.getIndexTemplate({ name: `pixrank-${alias}*` });
+    expect(templates.index_templates.map((t) => t.name)).toEqual([`pixrank-${alias}`]);
+    const indices = await client.cat.indices({ index: `${alias}*`, format: 'json', h: 'index' });
+    expect(indices.map((i) => i.index)).toEqual([`${alias}-v1`]);
+    const found = await client.indices.getAlias({ name: alias });
+    expect(Object.keys(found)).toEqual([`${alias}-v1`]);
+
+    const mapping = await client.indices.getMapping({ index: alias });
+    const clip = (Object.values(mapping)[0]!.mappings.properties!.clip as { type: string; dims: number; index_options: { type: string } });
+    expect(clip).toMatchObject({ type: 'dense_vector', dims: 8, similarity: 'cosine', index_options: { type: 'int8_hnsw', m: 16, ef_construction: 100 } });
+    expect(await client.indices.exists({ index: 'search-events' })).toBe(true);
+    expect(await client.indices.exists({ index: 'feedback-events' })).toBe(true);
+  });
+
+  it('refuses an existing index whose clip dims differ from the model in use', async () => {
+    const alias = uniqueAlias();
+    aliases.push(alias);
+    await applyMappings(client, { alias, clipDims: 8 });
+    const error = await applyMappings(client, { alias, clipDims: 16 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EsSetupError);
+    expect((error as EsSetupError).code).toBe('INDEX_CONFLICT');
+    expect((error as Error).message).toMatch(/8 dims .* makes 16/);
+  });
+
+  it('refuses a concrete index that has the alias name', async () => {
+    const alias = uniqueAlias();
+    await client.indices.create({ index: alias });
+    try {
+      const error = await applyMappings(client, { alias }).catch((e: unknown) => e);
+      expect((error as EsSetupError).code).toBe('INDEX_CONFLICT');
+      expect((error as Error).message).toContain('is a concrete index, not an alias');
+    } finally {
+      await client.indices.delete({ index: alias });
+      await dropAlias(client, alias);
+    }
+  });
+
+  it('strict mapping: a document with an unknown field is refused with a reason', async () => {
+    const alias = uniqueAlias();
+    aliases.push(alias);
+    await applyMappings(client, { alias, clipDims: 8 });
+    const error = await client.index({ index: alias, id: 'x', document: { photo_id: 'x', not_a_field: 1 } }).catch((e: unknown) => e);
+    expect(JSON.stringify((error as { body?: unknown }).body)).toContain('strict_dynamic_mapping_exception');
+  });
+});

@@ -1,0 +1,80 @@
+import type { Client } from './client.ts';
+import { EsSetupError } from './errors.ts';
+import { eventTemplates, photosTemplate, photosTemplateName, versionedIndexName, type PhotosTemplateOptions } from './templates.ts';
+
+export interface ApplyResult {
+  alias: string;
+  template: string;
+  index: string;
+  createdIndex: boolean;
+  clipDims: number;
+}
+
+/**
+ * Puts the templates and makes sure the alias points at a versioned index, creating `<alias>-v1`
+ * the first time. Idempotent: a second run changes nothing. An existing index whose `clip` dims
+ * differ from the wanted ones is an error (its vectors could not be searched with this model).
+ */
+export async function applyMappings(client: Client, options: PhotosTemplateOptions): Promise<ApplyResult> {
+  const { alias } = options;
+  const template = photosTemplateName(alias);
+  const body = photosTemplate(options);
+  await client.indices.putIndexTemplate({ name: template, ...body });
+  for (const events of eventTemplates()) {
+    await client.indices.putIndexTemplate({ name: events.name, ...events.body });
+    await createIfMissing(client, events.index);
+  }
+
+  const current = await indicesBehindAlias(client, alias);
+  if (current.length > 0) {
+    const index = current[0]!;
+    const dims = await clipDimsOf(client, index);
+    const wanted = (body.template as { mappings: { properties: { clip: { dims: number } } } }).mappings.properties.clip.dims;
+    if (options.clipDims !== undefined && dims !== undefined && dims !== wanted) {
+      throw new EsSetupError(
+        'INDEX_CONFLICT',
+        `es apply: ${alias} → ${index} has clip vectors of ${dims} dims but the model in use makes ${wanted}; ingest into another --index, or delete ${index} and ingest again`,
+      );
+    }
+    return { alias, template, index, createdIndex: false, clipDims: dims ?? wanted };
+  }
+
+  if (await client.indices.exists({ index: alias })) {
+    throw new EsSetupError(
+      'INDEX_CONFLICT',
+      `es apply: ${alias} is a concrete index, not an alias; pixrank keeps ${alias} as an alias over ${alias}-v1, … (rename or delete that index)`,
+    );
+  }
+  const index = versionedIndexName(alias, 1);
+  const created = await createIfMissing(client, index, { [alias]: { is_write_index: true } });
+  const clipDims = (await clipDimsOf(client, index)) ?? 0;
+  if (!created) {
+    // Someone created it between our look and our create (or it lost its alias): make sure it has it.
+    await client.indices.updateAliases({ actions: [{ add: { index, alias, is_write_index: true } }] });
+  }
+  return { alias, template, index, createdIndex: created, clipDims };
+}
+
+/** Concrete indices an alias points at (empty when the alias does not exist). */
+export async function indicesBehindAlias(client: Client, alias: string): Promise<string[]> {
+  const exists = await client.indices.existsAlias({ name: alias });
+  if (!exists) return [];
+  const found = await client.indices.getAlias({ name: alias });
+  return Object.keys(found).sort();
+}
+
+export async function clipDimsOf(client: Client, index: string): Promise<number | undefined> {
+  const mapping = await client.indices.getMapping({ index });
+  const properties = Object.values(mapping)[0]?.mappings.properties as Record<string, { dims?: number }> | undefined;
+  return properties?.clip?.dims;
+}
+
+async function createIfMissing(client: Client, index: string, aliases?: Record<string, { is_write_index: boolean }>): Promise<boolean> {
+  try {
+    await client.indices.create({ index, ...(aliases ? { aliases } : {}) });
+    return true;
+  } catch (error) {
+    if ((error as { body?: { error?: { type?: string } } }).body?.error?.type === 'resource_already_exists_exception') return false;
+    throw error;
+  }
+}

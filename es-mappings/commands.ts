@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { applyMappings } from './apply.ts';
+import { createClient, serverVersion } from './client.ts';
+import { cacheDir } from './paths.ts';
+import { reindexAlias } from './reindex.ts';
+import { startLocalNode } from './server/local-node.ts';
+import { isAlive, terminateGroup } from './server/process-group.ts';
+import { clearInstanceState, readInstanceState, writeInstanceState } from './server/state.ts';
+import { DEFAULT_ALIAS } from './templates.ts';
+import { logToStderr, withCluster } from './with-cluster.ts';
+
+function printResult(json: boolean, human: string, value: unknown): void {
+  process.stdout.write(`${human}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** `pixrank es start|status|stop|apply|reindex`. */
+export function registerEsCommands(program: Command): void {
+  const es = program.command('es').description('Elasticsearch: a local node, the photos index and its alias');
+
+  es.command('start')
+    .description('start the local Elasticsearch in the background; later commands use it')
+    .option('--json', 'print {"url","version"} as the last line')
+    .option('--port <port>', 'HTTP port (default: a free one)', positiveInt)
+    .action(async (options: { json?: boolean; port?: number }) => {
+      const running = await readInstanceState();
+      if (running && isAlive(running.pid)) {
+        printResult(!!options.json, `es: already running at ${running.url} (pid ${running.pid})`, { url: running.url, version: running.version });
+        return;
+      }
+      const instanceDir = join(cacheDir(), 'es', 'instances', 'default');
+      const node = await startLocalNode({ detached: true, instanceDir, log: logToStderr, ...(options.port ? { port: options.port } : {}) });
+      await writeInstanceState({
+        url: node.url,
+        version: node.version,
+        pid: node.pid,
+        instanceDir,
+        dataDir: node.layout.dataDir,
+        startedAt: new Date().toISOString(),
+      });
+      printResult(!!options.json, `es: Elasticsearch ${node.version} running at ${node.url} (pid ${node.pid}); stop it with pixrank es stop`, {
+        url: node.url,
+        version: node.version,
+      });
+    });
+
+  es.command('status')
+    .description('is the node pixrank es start left running?')
+    .option('--json', 'print the status as JSON on the last line')
+    .action(async (options: { json?: boolean }) => {
+      const state = await readInstanceState();
+      if (!state || !isAlive(state.pid)) {
+        printResult(!!options.json, 'es: no node started by pixrank es start is running', { running: false });
+        process.exitCode = 3;
+        return;
+      }
+      const client = createClient(state.url);
+      try {
+        const health = await client.cluster.health({}, { requestTimeout: 5_000, maxRetries: 0 });
+        const version = await serverVersion(client);
+        printResult(!!options.json, `es: running at ${state.url} (pid ${state.pid}, ${health.status}, version ${version}, data in ${state.dataDir})`, {
+          running: true,
+          url: state.url,
+          version,
+          pid: state.pid,
+          health: health.status,
+          dataDir: state.dataDir,
+        });
+      } finally {
+        await client.close();
+      }
+    });
+
+  es.command('stop')
+    .description('stop the node pixrank es start left running')
+    .action(async () => {
+      const state = await readInstanceState();
+      if (!state) {
+        process.stdout.write('es: nothing to stop\n');
+        return;
+      }
+      await terminateGroup(state.pid);
+      await clearInstanceState();
+      process.stdout.write(`es: stopped the node at ${state.url} (pid ${state.pid})\n`);
+    });
+
+  es.command('apply')
+    .description('put the index templates and point the alias at a versioned index (idempotent)')
+    .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
+    .option('--clip-dims <n>', 'dims of the clip vector field for a new index', positiveInt)
+    .option('--als-dims <n>', 'dims of the als vector field for a new index', positiveInt)
+    .option('--json', 'print the result as JSON on the last line')
+    .action(async (options: { index: string; clipDims?: number; alsDims?: number; json?: boolean }) => {
+      const result = await withCluster(({ client }) =>
+        applyMappings(client, { alias: options.index, ...(options.clipDims ? { clipDims: options.clipDims } : {}), ...(options.alsDims ? { alsDims: options.alsDims } : {}) }),
+      );
+      const what = result.createdIndex ? 'created' : 'already there';
+      printResult(!!options.json, `es: template ${result.template}; ${result.alias} → ${result.index} (${what}, clip ${result.clipDims} dims)`, result);
+    });
+
+  es.command('reindex')
+    .description('build the next version of the index, copy every document, swap the alias atomically')
+    .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
+    .option('--keep-old', 'keep the previous version after the swap')
+    .option('--json', 'print the result as JSON on the last line')
+    .action(async (options: { index: string; keepOld?: boolean; json?: boolean }) => {
+      const result = await withCluster(({ client }) => reindexAlias(client, { alias: options.index, keepOld: !!options.keepOld, log: logToStderr }));
+      printResult(!!options.json, `es: ${options.index} now → ${result.to} (${result.documents} documents copied from ${result.from} by ${result.method} in ${result.seconds.toFixed(1)} s)`, result);
+    });
+}

@@ -1,0 +1,22 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The cache folder: `$PIXRANK_CACHE_DIR`, else `$XDG_CACHE_HOME/pixrank`, else `~/.cache/pixrank`.
+ * Downloads, unpacked servers, models and the state of `pixrank es start` live here.
+ */
+export function cacheDir(): string {
+  if (process.env.PIXRANK_CACHE_DIR) return process.env.PIXRANK_CACHE_DIR;
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'pixrank');
+}
+
+/** Where the distribution of a version is unpacked: `<cache>/es/<version>`. */
+export function esDistributionDir(version: string): string {
+  return join(cacheDir(), 'es', version);
+}
+
+/** The state file `pixrank es start` leaves for later commands. */
+export function esStateFile(): string {
+  return join(cacheDir(), 'es', 'instance.json');
+}

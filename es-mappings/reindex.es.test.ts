@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { applyMappings, indicesBehindAlias } from './apply.ts';
+import { reindexAlias } from './reindex.ts';
+
+const client = testClient();
+const alias = uniqueAlias();
+
+afterAll(async () => {
+  await dropAlias(client, alias);
+  await client.close();
+});
+
+describe('es reindex', () => {
+  it('swaps the alias to the next version under a loop of searches without losing one', async () => {
+    await applyMappings(client, { alias, clipDims: 4 });
+    const docs = Array.from({ length: 300 }, (_, i) => ({ photo_id: `p${String(i).padStart(10, '0')}`, clip: [1, i % 7, i % 3, 1], stats: { views: i } }));
+    await client.helpers.bulk({ datasource: docs, onDocument: (d) => ({ index: { _index: alias, _id: d.photo_id } }), refreshOnCompletion: alias });
+
+    let searching = true;
+    const outcomes: Array<number | string> = [];
+    const loop = (async () => {
+      while (searching) {
+        try {
+          const r = await client.search({ index: alias, size: 0, track_total_hits: true, query: { range: { 'stats.views': { gte: 0 } } } });
+          outcomes.push(typeof r.hits.total === 'number' ? r.hits.total : r.hits.total!.value);
+        } catch (error) {
+          outcomes.push((error as Error).message);
+        }
+      }
+    })();
+    const result = await reindexAlias(client, { alias });
+    // Keep searching a little after the swap, on the new index.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    searching = false;
+    await loop;
+
+    expect(result).toMatchObject({ from: `${alias}-v1`, to: `${alias}-v2`, documents: 300 });
+    expect(await indicesBehindAlias(client, alias)).toEqual([`${alias}-v2`]);
+    expect(await client.indices.exists({ index: `${alias}-v1` })).toBe(false);
+    expect(outcomes.length).toBeGreaterThan(10);
+    expect(outcomes.filter((o) => o !== 300)).toEqual([]);
+    process.stdout.write(`[es] reindex by ${result.method}: ${outcomes.length} searches during the swap, none lost\n`);
+  });
+});

@@ -1,0 +1,124 @@
+import type { Client } from './client.ts';
+import { clipDimsOf, indicesBehindAlias } from './apply.ts';
+import { EsSetupError } from './errors.ts';
+import { indexVersionOf, photosTemplate, photosTemplateName, versionedIndexName } from './templates.ts';
+
+export interface ReindexOptions {
+  alias: string;
+  alsDims?: number;
+  /** Keep the previous version instead of deleting it after the swap. */
+  keepOld?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ReindexResult {
+  from: string;
+  to: string;
+  documents: number;
+  method: '_reindex' | 'scan+bulk';
+  seconds: number;
+}
+
+/**
+ * Builds `<alias>-v(n+1)` from the current template, copies every document, and swaps the alias in
+ * one `_aliases` call, so a search sees either the old or the new index and never neither.
+ * Copies with `_reindex` where the server has it (the integ-test distribution does not), else with a
+ * point-in-time scan fed to the bulk helper. Documents written to the old index during the copy are
+ * not carried over: pause writers while reindexing.
+ */
+export async function reindexAlias(client: Client, options: ReindexOptions): Promise<ReindexResult> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  const { alias } = options;
+  const current = await indicesBehindAlias(client, alias);
+  if (current.length !== 1) {
+    throw new EsSetupError('REINDEX_FAILED', `es reindex: ${alias} points at ${current.length} indices (${current.join(', ') || 'none'}); run pixrank es apply --index ${alias} first`);
+  }
+  const from = current[0]!;
+  const version = indexVersionOf(alias, from) ?? 0;
+  const to = versionedIndexName(alias, version + 1);
+  const clipDims = await clipDimsOf(client, from);
+  await client.indices.putIndexTemplate({
+    name: photosTemplateName(alias),
+    ...photosTemplate({ alias, ...(clipDims ? { clipDims } : {}), ...(options.alsDims ? { alsDims: options.alsDims } : {}) }),
+  });
+  // A leftover of an interrupted reindex holds nobody's reads: start it afresh.
+  await client.indices.delete({ index: to, ignore_unavailable: true });
+  await client.indices.create({ index: to });
+  log(`es reindex: copying ${from} → ${to}`);
+
+  const method = await copyDocuments(client, from, to);
+  await client.indices.refresh({ index: to });
+  const [source, target] = await Promise.all([client.count({ index: from }), client.count({ index: to })]);
+  if (source.count !== target.count) {
+    throw new EsSetupError('REINDEX_FAILED', `es reindex: ${to} holds ${target.count} documents but ${from} holds ${source.count}; the alias still points at ${from}`);
+  }
+  await client.indices.updateAliases({
+    actions: [{ remove: { index: from, alias } }, { add: { index: to, alias, is_write_index: true } }],
+  });
+  log(`es reindex: ${alias} → ${to} (${target.count} documents, ${method})`);
+  if (!options.keepOld) await client.indices.delete({ index: from });
+  return { from, to, documents: target.count, method, seconds: (Date.now() - started) / 1000 };
+}
+
+async function copyDocuments(client: Client, from: string, to: string): Promise<ReindexResult['method']> {
+  try {
+    await client.reindex({ source: { index: from }, dest: { index: to }, wait_for_completion: true, refresh: true });
+    return '_reindex';
+  } catch (error) {
+    if (!isMissingEndpoint(error)) throw error;
+  }
+  await scanAndBulk(client, from, to);
+  return 'scan+bulk';
+}
+
+/** The server has no `_reindex` handler (module absent): 400 "no handler found", 404 or 405. */
+function isMissingEndpoint(error: unknown): boolean {
+  const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
+  const text = JSON.stringify((error as { body?: unknown }).body ?? (error as Error).message ?? '');
+  return status === 404 || status === 405 || (status === 400 && /no handler found/i.test(text)) || /no handler found/i.test(text);
+}
+
+async function scanAndBulk(client: Client, from: string, to: string): Promise<void> {
+  const pit = await client.openPointInTime({ index: from, keep_alive: '2m' });
+  const dropped: string[] = [];
+  try {
+    const result = await client.helpers.bulk({
+      datasource: scan(client, pit.id),
+      onDocument: (doc) => [{ index: { _index: to, _id: doc.id } }, doc.source],
+      onDrop: (item) => {
+        dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`);
+      },
+      refreshOnCompletion: to,
+    });
+    if (result.failed > 0) {
+      throw new EsSetupError('REINDEX_FAILED', `es reindex: ${result.failed} documents could not be copied into ${to}, e.g. ${dropped.slice(0, 3).join('; ')}`);
+    }
+  } finally {
+    await client.closePointInTime({ id: pit.id }).catch(() => {});
+  }
+}
+
+interface ScannedDoc {
+  id: string;
+  source: Record<string, unknown>;
+}
+
+async function* scan(client: Client, pitId: string): AsyncGenerator<ScannedDoc> {
+  let searchAfter: Array<string | number> | undefined;
+  let id = pitId;
+  while (true) {
+    const page = await client.search<Record<string, unknown>>({
+      pit: { id, keep_alive: '2m' },
+      size: 1000,
+      sort: [{ _shard_doc: 'asc' }],
+      ...(searchAfter ? { search_after: searchAfter } : {}),
+      track_total_hits: false,
+    });
+    id = page.pit_id ?? id;
+    const hits = page.hits.hits;
+    if (hits.length === 0) return;
+    for (const hit of hits) yield { id: hit._id!, source: hit._source ?? {} };
+    searchAfter = hits[hits.length - 1]!.sort as Array<string | number>;
+  }
+}

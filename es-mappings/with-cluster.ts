@@ -1,0 +1,19 @@
+import { provisionCluster, type Cluster, type ProvisionOptions } from './provision.ts';
+
+/** Progress for a person goes to stderr, so stdout stays the command's result. */
+export const logToStderr = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * Runs `work` against the cluster chosen by `provisionCluster` (ES_URL, the node `es start` left,
+ * Docker, else a local node started for this command's duration and stopped afterwards).
+ */
+export async function withCluster<T>(work: (cluster: Cluster) => Promise<T>, options: ProvisionOptions = {}): Promise<T> {
+  const cluster = await provisionCluster({ log: logToStderr, ...options });
+  try {
+    return await work(cluster);
+  } finally {
+    await cluster.release();
+  }
+}
