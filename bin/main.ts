@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerEsCommands } from '../es-mappings/commands.ts';
+import { registerStartCommand } from './start.ts';
 
 /**
  * The one CLI. Each folder owns its commands and registers them here, so adding a command
@@ -10,6 +11,7 @@ const program = new Command('pixrank')
   .showHelpAfterError();
 
 registerEsCommands(program);
+registerStartCommand(program);
 
 try {
   await program.parseAsync(process.argv);
