@@ -1,6 +1,7 @@
 import type { Client } from './client.ts';
 import { clipDimsOf, indicesBehindAlias } from './apply.ts';
 import { EsSetupError } from './errors.ts';
+import { scanIndex } from './scan.ts';
 import { indexVersionOf, photosTemplate, photosTemplateName, versionedIndexName } from './templates.ts';
 
 export interface ReindexOptions {
@@ -80,45 +81,20 @@ function isMissingEndpoint(error: unknown): boolean {
 }
 
 async function scanAndBulk(client: Client, from: string, to: string): Promise<void> {
-  const pit = await client.openPointInTime({ index: from, keep_alive: '2m' });
   const dropped: string[] = [];
-  try {
-    const result = await client.helpers.bulk({
-      datasource: scan(client, pit.id),
-      onDocument: (doc) => [{ index: { _index: to, _id: doc.id } }, doc.source],
-      onDrop: (item) => {
-        dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`);
-      },
-      refreshOnCompletion: to,
-    });
-    if (result.failed > 0) {
-      throw new EsSetupError('REINDEX_FAILED', `es reindex: ${result.failed} documents could not be copied into ${to}, e.g. ${dropped.slice(0, 3).join('; ')}`);
-    }
-  } finally {
-    await client.closePointInTime({ id: pit.id }).catch(() => {});
+  const result = await client.helpers.bulk({
+    datasource: copies(client, from),
+    onDocument: (doc) => [{ index: { _index: to, _id: doc.id } }, doc.source],
+    onDrop: (item) => {
+      dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`);
+    },
+    refreshOnCompletion: to,
+  });
+  if (result.failed > 0) {
+    throw new EsSetupError('REINDEX_FAILED', `es reindex: ${result.failed} documents could not be copied into ${to}, e.g. ${dropped.slice(0, 3).join('; ')}`);
   }
 }
 
-interface ScannedDoc {
-  id: string;
-  source: Record<string, unknown>;
-}
-
-async function* scan(client: Client, pitId: string): AsyncGenerator<ScannedDoc> {
-  let searchAfter: Array<string | number> | undefined;
-  let id = pitId;
-  while (true) {
-    const page = await client.search<Record<string, unknown>>({
-      pit: { id, keep_alive: '2m' },
-      size: 1000,
-      sort: [{ _shard_doc: 'asc' }],
-      ...(searchAfter ? { search_after: searchAfter } : {}),
-      track_total_hits: false,
-    });
-    id = page.pit_id ?? id;
-    const hits = page.hits.hits;
-    if (hits.length === 0) return;
-    for (const hit of hits) yield { id: hit._id!, source: hit._source ?? {} };
-    searchAfter = hits[hits.length - 1]!.sort as Array<string | number>;
-  }
+async function* copies(client: Client, from: string): AsyncGenerator<{ id: string; source: Record<string, unknown> }> {
+  for await (const hit of scanIndex<Record<string, unknown>>(client, from)) yield { id: hit._id!, source: hit._source ?? {} };
 }

@@ -1,0 +1,37 @@
+import type { estypes } from '@elastic/elasticsearch';
+import type { Client } from './client.ts';
+
+export interface ScanOptions {
+  /** `_source` filter: false for ids only, a field list, or true for everything. */
+  source?: boolean | string[];
+  pageSize?: number;
+}
+
+/**
+ * Every document of an index, once, in a stable order: a point in time paged with `search_after`
+ * on `_shard_doc` (what `_reindex` and the scroll API do, without needing either).
+ */
+export async function* scanIndex<T>(client: Client, index: string, options: ScanOptions = {}): AsyncGenerator<estypes.SearchHit<T>> {
+  const pit = await client.openPointInTime({ index, keep_alive: '2m' });
+  let id = pit.id;
+  let searchAfter: estypes.SortResults | undefined;
+  try {
+    while (true) {
+      const page = await client.search<T>({
+        pit: { id, keep_alive: '2m' },
+        size: options.pageSize ?? 1_000,
+        sort: [{ _shard_doc: 'asc' }],
+        _source: options.source ?? true,
+        track_total_hits: false,
+        ...(searchAfter ? { search_after: searchAfter } : {}),
+      });
+      id = page.pit_id ?? id;
+      const hits = page.hits.hits;
+      if (hits.length === 0) return;
+      yield* hits;
+      searchAfter = hits[hits.length - 1]!.sort;
+    }
+  } finally {
+    await client.closePointInTime({ id }).catch(() => {});
+  }
+}
