@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerEsCommands } from '../es-mappings/commands.ts';
+import { registerIngestCommands } from '../ingest/commands.ts';
 import { registerStartCommand } from './start.ts';
 
 /**
@@ -11,6 +12,7 @@ const program = new Command('pixrank')
   .showHelpAfterError();
 
 registerEsCommands(program);
+registerIngestCommands(program);
 registerStartCommand(program);
 
 try {

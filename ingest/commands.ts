@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
+import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
+import type { IngestCounts } from './pipeline.ts';
+import { runIngest } from './run-ingest.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A progress bar on a TTY: rows, images/s, docs/s, ETA. Nothing when output is piped. */
+function progressBar(): { update(counts: Readonly<IngestCounts>): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const started = Date.now();
+  const bar = new SingleBar({
+    format: 'ingest {bar} {value} rows | {images} images/s | {docs} docs/s | {rejected} rejected | {unchanged} unchanged',
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  bar.start(0, 0, { images: '0', docs: '0', rejected: 0, unchanged: 0 });
+  return {
+    update: (counts) => {
+      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+      bar.setTotal(Math.max(counts.read, 1));
+      bar.update(counts.indexed + counts.rejected + counts.unchanged, {
+        images: (counts.images / seconds).toFixed(1),
+        docs: (counts.indexed / seconds).toFixed(0),
+        rejected: counts.rejected,
+        unchanged: counts.unchanged,
+      });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+export function registerIngestCommands(program: Command): void {
+  program
+    .command('ingest')
+    .description('load an Unsplash Lite dataset folder into the photos index')
+    .requiredOption('--data <dir>', 'the dataset folder (photos.tsv000, keywords.tsv000, …)')
+    .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
+    .option('--vectors <file>', 'precomputed CLIP vectors: features.npy (+ photo_ids.csv) or .jsonl')
+    .option('--image-width <px>', 'ask resizable image URLs for this width', positiveInt)
+    .option('--image-concurrency <n>', 'image downloads in flight', positiveInt)
+    .option('--batch-size <n>', 'images embedded per batch', positiveInt)
+    .action(async (options: { data: string; index: string; vectors?: string; imageWidth?: number; imageConcurrency?: number; batchSize?: number }) => {
+      const bar = progressBar();
+      const summary = await withCluster(({ client }) =>
+        runIngest({
+          client,
+          dataDir: options.data,
+          alias: options.index,
+          log: logToStderr,
+          onProgress: (counts) => bar.update(counts),
+          ...(options.vectors ? { vectorsFile: options.vectors } : {}),
+          ...(options.imageWidth ? { imageWidth: options.imageWidth } : {}),
+          ...(options.imageConcurrency ? { imageConcurrency: options.imageConcurrency } : {}),
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        }).finally(() => bar.stop()),
+      );
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    });
+}
