@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { applyMappings } from '../es-mappings/apply.ts';
+import { cacheDir } from '../es-mappings/paths.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr } from '../es-mappings/with-cluster.ts';
@@ -16,7 +18,8 @@ export function registerStartCommand(program: Command): void {
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
     .action(async (options: { index: string }) => {
       logToStderr('start: 1/2 Elasticsearch');
-      const cluster = await provisionCluster({ log: logToStderr });
+      // A data folder that survives restarts, so what was ingested once is there next time.
+      const cluster = await provisionCluster({ log: logToStderr, instanceDir: join(cacheDir(), 'es', 'instances', 'start') });
       logToStderr(`start: 2/2 the ${options.index} index (templates, alias)`);
       const applied = await applyMappings(cluster.client, { alias: options.index });
       process.stdout.write(
