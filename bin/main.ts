@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
 import { registerStartCommand } from './start.ts';
@@ -12,6 +13,7 @@ const program = new Command('pixrank')
   .showHelpAfterError();
 
 registerEsCommands(program);
+registerWorldCommands(program);
 registerIngestCommands(program);
 registerStartCommand(program);
 
