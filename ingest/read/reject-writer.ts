@@ -1,7 +1,7 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { TABLES } from './schema.ts';
 
 export interface Reject {
   file: string;
@@ -11,8 +11,9 @@ export interface Reject {
 }
 
 /**
- * `<data>/rejects/<table>.ndjson`, one `{"file","line","reason","raw"}` a line. Files are opened on
- * the first reject of their table and truncated then, so each run's rejects stand alone.
+ * `<data>/rejects/<table>.ndjson`, one `{"file","line","reason","raw"}` a line (raw cut at 10,000
+ * characters). Creating a writer deletes the previous run's five table files, so the files always
+ * hold one run's rejects (a table without rejects has no file); a file is opened on its first reject.
  */
 export class RejectWriter {
   readonly counts = new Map<string, number>();
@@ -21,6 +22,7 @@ export class RejectWriter {
 
   constructor(dataDir: string) {
     this.#dir = join(dataDir, 'rejects');
+    for (const table of TABLES) rmSync(join(this.#dir, `${table}.ndjson`), { force: true });
   }
 
   write(table: string, reject: Reject): void {
