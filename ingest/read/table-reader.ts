@@ -40,11 +40,14 @@ interface Broken {
 }
 
 /**
- * One part file. csv-parse (with skip_records_with_error) stops for good after a record outgrows
- * max_record_size, and a quote that never closes usually does "close" at the next quoted field some
- * rows later, swallowing those rows into one record. Either way this reader reports the line where
- * the broken record began, and starts a new parser on the line after it, so at most that one line
- * is lost. A multi-line record is taken for a broken quote when it has the wrong number of fields,
+ * One part file. What csv-parse 7 does (tested, see table-reader.test.ts): with
+ * skip_records_with_error it calls on_skip once and emits nothing more after a record outgrows
+ * max_record_size (CSV_MAX_RECORD_SIZE), or at the end of the file inside a quote
+ * (CSV_QUOTE_NOT_CLOSED); and a quote that never closes usually does "close" at a later quoted field,
+ * swallowing the rows in between into one record without any error. In every case this reader
+ * reports the line where the broken record began and starts a new parser at the line after it, so at
+ * most that one line is lost. (Line numbers are counted here from the raw records: info.lines counts
+ * a quoted CRLF twice, and the error's bytes_records is not where the record began.) A multi-line record is taken for a broken quote when it has the wrong number of fields,
  * keeps a stray `"` that csv-parse let through (relax_quotes), or has a continuation line with a
  * whole row's worth of tabs.
  */
