@@ -1,17 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { mergeKeywords } from './clean/keywords.ts';
-import type { DocumentCollection, DocumentColor, PhotoExtras, PhotoRow } from './documents/photo-document.ts';
+import { collectColors, collectKeywords } from './clean/by-photo.ts';
+import type { DocumentCollection, PhotoExtras, PhotoRow } from './documents/photo-document.ts';
 import type { Cell } from './read/schema.ts';
 import { partFiles, readTable } from './read/table-reader.ts';
 import type { ConversionRow, IngestSources } from './sources.ts';
 
 function text(value: Cell | undefined): string | null {
   return typeof value === 'string' ? value : value == null ? null : String(value);
-}
-
-function number(value: Cell | undefined): number | null {
-  return typeof value === 'number' ? value : null;
 }
 
 /**
@@ -25,31 +21,10 @@ export function unsplashSources(dataDir: string): IngestSources {
     photos: (onReject) => readTable(dataDir, 'photos', { onReject }) as AsyncIterable<PhotoRow>,
 
     extras: async (onReject) => {
-      const keywordRows = new Map<string, Array<Record<string, Cell>>>();
-      for await (const row of readTable(dataDir, 'keywords', { onReject: (r) => onReject('keywords', r) })) {
-        const id = row.photo_id as string;
-        const list = keywordRows.get(id);
-        if (list) list.push(row);
-        else keywordRows.set(id, [row]);
-      }
-      const keywords = new Map([...keywordRows].map(([id, rows]) => [id, mergeKeywords(rows)]));
-      keywordRows.clear();
-
-      const colors = new Map<string, DocumentColor[]>();
-      for await (const row of readTable(dataDir, 'colors', { onReject: (r) => onReject('colors', r) })) {
-        const hex = String(row.hex).replace(/^#/, '').toLowerCase();
-        if (!/^[0-9a-f]{6}$/.test(hex)) {
-          onReject('colors', { file: 'colors', line: 0, reason: `hex ${JSON.stringify(row.hex)} is not 6 hex digits`, raw: JSON.stringify(row) });
-          continue;
-        }
-        const clamp = (v: number | null) => (v === null ? null : Math.min(1, Math.max(0, v)));
-        const color = { hex, name: text(row.keyword), coverage: clamp(number(row.ai_coverage)), score: clamp(number(row.ai_score)) };
-        const id = row.photo_id as string;
-        const list = colors.get(id);
-        if (list) list.push(color);
-        else colors.set(id, [color]);
-      }
-      for (const list of colors.values()) list.sort((a, b) => (b.coverage ?? 0) - (a.coverage ?? 0));
+      const keywords = (await collectKeywords(readTable(dataDir, 'keywords', { onReject: (r) => onReject('keywords', r) }))).byPhoto;
+      const colorRows = await collectColors(readTable(dataDir, 'colors', { onReject: (r) => onReject('colors', r) }));
+      for (const { row, reason } of colorRows.rejected) onReject('colors', { file: 'colors', line: 0, reason, raw: JSON.stringify(row) });
+      const colors = colorRows.byPhoto;
 
       const collections = new Map<string, DocumentCollection[]>();
       for await (const row of readTable(dataDir, 'collections', { onReject: (r) => onReject('collections', r) })) {
