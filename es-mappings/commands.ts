@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { positiveInt } from '../bin/cli-options.ts';
 import { applyMappings } from './apply.ts';
 import { createClient, serverVersion } from './client.ts';
 import { cacheDir } from './paths.ts';
@@ -13,12 +14,6 @@ import { logToStderr, withCluster } from './with-cluster.ts';
 function printResult(json: boolean, human: string, value: unknown): void {
   process.stdout.write(`${human}\n`);
   if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 /** `pixrank es start|status|stop|apply|reindex`. */

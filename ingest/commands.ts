@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
+import { positiveInt } from '../bin/cli-options.ts';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import type { IngestCounts } from './pipeline.ts';
 import { runIngest } from './run-ingest.ts';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${JSON.stringify(value)}`);
-  return n;
-}
 
 /** A progress bar on a TTY: rows, images/s, docs/s, ETA. Nothing when output is piped. */
 function progressBar(): { update(counts: Readonly<IngestCounts>): void; stop(): void } {

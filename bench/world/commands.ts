@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
+import { nonNegativeInt } from '../../bin/cli-options.ts';
 import { generateWorld } from './generate.ts';
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${JSON.stringify(value)}`);
-  return n;
-}
 
 export function registerWorldCommands(program: Command): void {
   program
