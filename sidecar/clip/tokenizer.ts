@@ -16,7 +16,7 @@ export interface ClipTokenizer {
   encode(text: string): number[];
 }
 
-type TokenizerJson = Record<string, unknown> & { model?: { vocab?: Record<string, number> } };
+type TokenizerJson = Record<string, unknown> & { model?: Record<string, unknown> & { vocab?: Record<string, number> } };
 
 /**
  * CLIP's tokenizer.json pipeline, used when a folder has only vocab.json + merges.txt (the files
