@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
+import { registerClipCommands } from '../sidecar/clip/commands.ts';
 import { registerStartCommand } from './start.ts';
 
 /**
@@ -15,6 +16,7 @@ const program = new Command('pixrank')
 registerEsCommands(program);
 registerWorldCommands(program);
 registerIngestCommands(program);
+registerClipCommands(program);
 registerStartCommand(program);
 
 try {
