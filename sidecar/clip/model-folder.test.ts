@@ -1,7 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadClipEncoder } from './encoder.ts';
+import { withoutAttentionMask } from './test-onnx-edit.ts';
 import { locateClipModel, openClipModel, readPreprocessConfig } from './model-folder.ts';
 import { clipPreprocessDefaults } from './preprocess.ts';
 import { tinyClipDir } from './test-fixtures.ts';
@@ -89,5 +91,27 @@ describe('readPreprocessConfig', () => {
     expect(() => readPreprocessConfig(json({ image_mean: [0.5, 0.5] }))).toThrow(/image_mean and image_std must hold 3 numbers/);
     expect(() => readPreprocessConfig(json({ crop_size: { height: 224, width: 200 } }))).toThrow(/crop_size must be square/);
     expect(() => readPreprocessConfig(folder({ 'preprocessor_config.json': Buffer.from('{') }))).toThrow(/clip loader: cannot read .*preprocessor_config.json/);
+  });
+});
+
+describe('a text model without attention_mask (OpenAI-style export)', () => {
+  it('loads and gives the reference embeddings', async () => {
+    const model = withoutAttentionMask(readFileSync(join(tinyClipDir, 'onnx', 'text_model.onnx')));
+    const dir = folder({ 'tokenizer.json': 'tokenizer.json', 'text_model.onnx': Buffer.from(model), 'vision_model.onnx': 'onnx/vision_model.onnx' });
+    const opened = await openClipModel(dir, { threads: 1 });
+    expect(opened.text.hasAttentionMask).toBe(false);
+    await opened.close();
+    const reference = JSON.parse(readFileSync(join(tinyClipDir, 'reference.json'), 'utf8')) as { texts: string[]; text_embeds_normalized: number[][] };
+    const clip = await loadClipEncoder(dir, { threads: 1 });
+    try {
+      const rows = await clip.embedText(reference.texts);
+      rows.forEach((row, i) => {
+        const ref = reference.text_embeds_normalized[i]!;
+        const dot = ref.reduce((s, v, k) => s + v * row[k]!, 0);
+        expect(dot).toBeGreaterThanOrEqual(0.9999);
+      });
+    } finally {
+      await clip.close();
+    }
   });
 });
