@@ -55,6 +55,23 @@ describe('preprocessImage', () => {
     expect(pixels[plane / 2]).toBeCloseTo(red, 2);
   });
 
+  it('reads CMYK JPEGs and 16-bit PNGs as 8-bit sRGB', async () => {
+    const plain = (color: string) => sharp({ create: { width: 300, height: 260, channels: 3, background: color } });
+    const cmyk = await plain('#ff0000').jpeg({ quality: 95 }).toColourspace('cmyk').toBuffer();
+    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+    const deep = await plain('#00ff00').png().toColourspace('rgb16').toBuffer();
+    expect((await sharp(deep).metadata()).depth).toBe('ushort');
+    const plane = 224 * 224;
+    const { mean, std } = clipPreprocessDefaults;
+    const value = (c: number, level: number) => (level - mean[c]!) / std[c]!;
+    const red = await preprocessImage(cmyk, clipPreprocessDefaults);
+    expect(red[plane / 2]!).toBeCloseTo(value(0, 1), 0);
+    expect(red[plane + plane / 2]!).toBeCloseTo(value(1, 0), 0);
+    const green = await preprocessImage(deep, clipPreprocessDefaults);
+    expect(green[plane / 2]!).toBeCloseTo(value(0, 0), 5);
+    expect(green[plane + plane / 2]!).toBeCloseTo(value(1, 1), 5);
+  });
+
   it('names the image it cannot read', async () => {
     await expect(preprocessImage(Buffer.from('not an image at all'), clipPreprocessDefaults)).rejects.toThrow(/clip preprocess: cannot read an image of 19 bytes/);
     await expect(preprocessImage('/nonexistent/photo.jpg', clipPreprocessDefaults)).rejects.toThrow(/clip preprocess: cannot read \/nonexistent\/photo.jpg/);
