@@ -4,6 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import type { IngestCounts } from './pipeline.ts';
+import { loadImageEmbedder } from './clip-embedder.ts';
 import { runIngest } from './run-ingest.ts';
 
 /** A progress bar on a TTY: rows, images/s, docs/s, ETA. Nothing when output is piped. */
@@ -37,11 +38,16 @@ export function registerIngestCommands(program: Command): void {
     .description('load an Unsplash Lite dataset folder into the photos index')
     .requiredOption('--data <dir>', 'the dataset folder (photos.tsv000, keywords.tsv000, …)')
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
+    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout) to embed the images with')
+    .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--vectors <file>', 'precomputed CLIP vectors: features.npy (+ photo_ids.csv) or .jsonl')
     .option('--image-width <px>', 'ask resizable image URLs for this width', positiveInt)
     .option('--image-concurrency <n>', 'image downloads in flight', positiveInt)
     .option('--batch-size <n>', 'images embedded per batch', positiveInt)
-    .action(async (options: { data: string; index: string; vectors?: string; imageWidth?: number; imageConcurrency?: number; batchSize?: number }) => {
+    .action(async (options: { data: string; index: string; model?: string; quantized?: boolean; vectors?: string; imageWidth?: number; imageConcurrency?: number; batchSize?: number }) => {
+      if (options.model && options.vectors) throw new Error('ingest: give --model or --vectors, not both');
+      const embedder = options.model ? await loadImageEmbedder(options.model, { quantized: !!options.quantized }) : undefined;
+      if (embedder) logToStderr(`ingest: embedding images with ${embedder.id}`);
       const bar = progressBar();
       const summary = await withCluster(({ client }) =>
         runIngest({
@@ -50,12 +56,13 @@ export function registerIngestCommands(program: Command): void {
           alias: options.index,
           log: logToStderr,
           onProgress: (counts) => bar.update(counts),
+          ...(embedder ? { embedder } : {}),
           ...(options.vectors ? { vectorsFile: options.vectors } : {}),
           ...(options.imageWidth ? { imageWidth: options.imageWidth } : {}),
           ...(options.imageConcurrency ? { imageConcurrency: options.imageConcurrency } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         }).finally(() => bar.stop()),
-      );
+      ).finally(() => embedder?.close());
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     });
 }
