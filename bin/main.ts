@@ -19,6 +19,12 @@ registerIngestCommands(program);
 registerClipCommands(program);
 registerStartCommand(program);
 
+/** `pixrank model …`: getting a CLIP model (fetch from the hub, export a local checkpoint). */
+const model = program
+  .command('model')
+  .description('Get a CLIP model in the Hugging Face ONNX layout');
+void model;
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
