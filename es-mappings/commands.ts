@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { positiveInt } from '../bin/cli-options.ts';
 import { applyMappings } from './apply.ts';
 import { createClient, serverVersion } from './client.ts';
-import { cacheDir } from './paths.ts';
+import { defaultInstanceDir } from './paths.ts';
 import { reindexAlias } from './reindex.ts';
 import { startLocalNode } from './server/local-node.ts';
 import { isAlive, terminateGroup } from './server/process-group.ts';
@@ -30,7 +29,7 @@ export function registerEsCommands(program: Command): void {
         printResult(!!options.json, `es: already running at ${running.url} (pid ${running.pid})`, { url: running.url, version: running.version });
         return;
       }
-      const instanceDir = join(cacheDir(), 'es', 'instances', 'default');
+      const instanceDir = defaultInstanceDir();
       const node = await startLocalNode({ detached: true, instanceDir, log: logToStderr, ...(options.port ? { port: options.port } : {}) });
       await writeInstanceState({
         url: node.url,

@@ -20,3 +20,8 @@ export function esDistributionDir(version: string): string {
 export function esStateFile(): string {
   return join(cacheDir(), 'es', 'instance.json');
 }
+
+/** The persistent node's folder (data survives restarts): `es start`, `npm start` and the CLI share it. */
+export function defaultInstanceDir(): string {
+  return join(cacheDir(), 'es', 'instances', 'default');
+}

@@ -3,7 +3,8 @@ import { EsSetupError } from './errors.ts';
 import { dockerAnswers, startDockerNode } from './server/docker.ts';
 import { startLocalNode } from './server/local-node.ts';
 import { isAlive } from './server/process-group.ts';
-import { clearInstanceState, readInstanceState } from './server/state.ts';
+import { clearInstanceState, readInstanceState, writeInstanceState } from './server/state.ts';
+import { defaultInstanceDir } from './paths.ts';
 
 export type ClusterSource = 'ES_URL' | 'es start' | 'docker' | 'local';
 
@@ -22,6 +23,12 @@ export interface ProvisionOptions {
   instanceDir?: string;
   /** Skip the node `pixrank es start` left running (tests want a node of their own). */
   ignoreStartedInstance?: boolean;
+  /**
+   * Start the local node on the persistent default instance (the one `es start` uses) and record
+   * it like `es start` does while it runs, so that what one command ingests the next one finds,
+   * and commands run meanwhile share the node instead of starting another on the same data.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -76,9 +83,13 @@ export async function provisionCluster(options: ProvisionOptions = {}): Promise<
     } };
   }
 
-  const node = await startLocalNode({ log, ...(options.instanceDir ? { instanceDir: options.instanceDir } : {}) });
+  const instanceDir = options.instanceDir ?? (options.shared ? defaultInstanceDir() : undefined);
+  const node = await startLocalNode({ log, ...(instanceDir ? { instanceDir } : {}) });
   const client = createClient(node.url);
   log(`es: Elasticsearch ${node.version} ready at ${node.url}`);
+  if (options.shared) {
+    await writeInstanceState({ url: node.url, version: node.version, pid: node.pid, instanceDir: node.layout.instanceDir, dataDir: node.layout.dataDir, startedAt: new Date().toISOString() });
+  }
   return {
     url: node.url,
     version: node.version,
@@ -86,6 +97,7 @@ export async function provisionCluster(options: ProvisionOptions = {}): Promise<
     client,
     release: async () => {
       await client.close();
+      if (options.shared && (await readInstanceState())?.pid === node.pid) await clearInstanceState();
       await node.stop();
     },
   };

@@ -7,10 +7,11 @@ export const logToStderr = (line: string): void => {
 
 /**
  * Runs `work` against the cluster chosen by `provisionCluster` (ES_URL, the node `es start` left,
- * Docker, else a local node started for this command's duration and stopped afterwards).
+ * Docker, else the persistent local node started for this command's duration and stopped
+ * afterwards — its data stays for the next command).
  */
 export async function withCluster<T>(work: (cluster: Cluster) => Promise<T>, options: ProvisionOptions = {}): Promise<T> {
-  const cluster = await provisionCluster({ log: logToStderr, ...options });
+  const cluster = await provisionCluster({ log: logToStderr, shared: true, ...options });
   try {
     return await work(cluster);
   } finally {

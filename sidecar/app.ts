@@ -1,0 +1,50 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { esCompatibleSearch } from './compat/es-search.ts';
+import { errorHandler, validationProblem } from './http/error-handler.ts';
+import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
+import { problem } from './http/problems.ts';
+import { registerOpsRoutes } from './routes/ops-routes.ts';
+import { registerSearchRoutes } from './routes/search-routes.ts';
+import type { SidecarServices } from './services.ts';
+
+/**
+ * The sidecar's HTTP app, built without listening (tests call `app.request`). Middleware order:
+ * request id, access log and metrics, API keys, body limit, time limit; then the routes, each
+ * validated by its zod schema (a 400 names the field), documented at /openapi.json and /docs.
+ */
+export function createApp(services: SidecarServices): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => (result.success ? undefined : validationProblem(result.error, result.target, c)),
+  });
+  app.use('*', requestId());
+  app.use('*', accessLog(services));
+  if (services.limits.apiKeys && services.limits.apiKeys.length > 0) app.use('*', apiKeyAuth(services.limits.apiKeys));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: services.limits.bodyBytes,
+      onError: (c) => problem(c, 413, `the body is larger than ${services.limits.bodyBytes} bytes`),
+    }),
+  );
+  app.use('*', requestTimeout(services.limits.requestTimeoutMs));
+  app.onError(errorHandler(services));
+  app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}; the routes are listed at /openapi.json`));
+
+  registerSearchRoutes(app, services);
+  registerOpsRoutes(app, services);
+  app.post('/:index/_search', (c) => esCompatibleSearch(c, services));
+  app.get('/:index/_search', (c) => esCompatibleSearch(c, services));
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/{index}/_search',
+    summary: 'Elasticsearch-compatible search: ES query DSL in, ES response out; ext.personalize {user} applies the second pass',
+    responses: { 200: { description: 'Elasticsearch search response' } },
+  });
+
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'pixrank sidecar', version: '1', description: 'Personalized image search on Elasticsearch' } });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}

@@ -1,0 +1,47 @@
+import { z } from '@hono/zod-openapi';
+import { RequestProblem } from '../http/problems.ts';
+import type { SidecarServices } from '../services.ts';
+
+export const FeedbackSchema = z
+  .object({
+    user: z.string().trim().min(1).max(200),
+    photo: z.string().trim().min(1).max(200).openapi({ description: 'photo_id of an indexed photo' }),
+    type: z.enum(['click', 'download', 'like', 'skip']),
+    query: z.string().trim().max(500).optional(),
+    country: z.string().trim().min(1).max(100).optional(),
+    request_id: z.string().max(200).optional().openapi({ description: 'The request_id of the search the photo was shown in' }),
+  })
+  .strict()
+  .openapi('Feedback');
+
+export const FeedbackResponseSchema = z
+  .object({
+    accepted: z.literal(true),
+    profile: z.object({ interactions: z.number().int(), positives: z.number().int(), session: z.boolean() }),
+  })
+  .openapi('FeedbackAccepted');
+
+export type Feedback = z.infer<typeof FeedbackSchema>;
+
+/**
+ * Feedback → `feedback-events` (buffered bulk, flushed on shutdown) and, at once, the user's
+ * profile in this instance's cache. A photo that is not in the index is a 404, not a silent event.
+ */
+export async function recordFeedback(services: SidecarServices, feedback: Feedback, requestId: string): Promise<z.infer<typeof FeedbackResponseSchema>> {
+  const exists = await services.es.exists({ index: services.index, id: feedback.photo });
+  if (!exists) throw new RequestProblem(404, `photo: no photo ${feedback.photo} in ${services.index}`);
+  const at = Date.now();
+  services.feedbackEvents.write({
+    '@timestamp': new Date(at).toISOString(),
+    index: services.index,
+    user: feedback.user,
+    photo_id: feedback.photo,
+    type: feedback.type,
+    query: feedback.query,
+    country: feedback.country,
+    source: 'sidecar',
+    request_id: feedback.request_id ?? requestId,
+  });
+  const profile = await services.profiles.record(feedback.user, { photo_id: feedback.photo, type: feedback.type, at });
+  return { accepted: true, profile: { interactions: profile.interactions.length, positives: profile.positives.length, session: profile.session !== null } };
+}

@@ -1,0 +1,70 @@
+import { pino, type Logger } from 'pino';
+import type { Client } from '../es-mappings/client.ts';
+import { FEEDBACK_EVENTS_INDEX, SEARCH_EVENTS_INDEX } from '../es-mappings/templates.ts';
+import { loadClipEncoder } from './clip/encoder.ts';
+import { createEventWriter, type EventWriter } from './events/event-writer.ts';
+import { SidecarMetrics } from './http/metrics.ts';
+import { ProfileStore } from './profiles/profile-store.ts';
+import { ProfileBlendPass } from './rerank/profile-blend.ts';
+import { QueryEmbedder } from './search/query-embedder.ts';
+import { DEFAULT_RANKING, type RankingDefaults } from './search/ranking-options.ts';
+import type { SidecarLimits, SidecarServices } from './services.ts';
+import { DEFAULT_URL_FETCH } from './similar/fetch-image.ts';
+
+export interface OpenServicesOptions {
+  es: Client;
+  index: string;
+  /** A CLIP model folder; without one only keyword search and /similar by photo id work. */
+  modelDir?: string;
+  quantized?: boolean;
+  logger?: Logger;
+  limits?: Partial<SidecarLimits>;
+  ranking?: Partial<RankingDefaults>;
+  /** Event flush interval (ms); tests shorten it. */
+  flushIntervalMs?: number;
+  processMetrics?: boolean;
+}
+
+export type OpenedServices = SidecarServices & { close(): Promise<void> };
+
+export const DEFAULT_LIMITS: SidecarLimits = {
+  bodyBytes: 12 * 1024 * 1024,
+  requestTimeoutMs: 10_000,
+  urlFetch: DEFAULT_URL_FETCH,
+  compatDenyScripts: true,
+};
+
+/** Builds everything the routes use; `close()` flushes the event buffers and frees the model. */
+export async function openServices(options: OpenServicesOptions): Promise<OpenedServices> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'pixrank-sidecar' } });
+  const metrics = new SidecarMetrics({ processMetrics: options.processMetrics });
+  const encoder = options.modelDir ? await loadClipEncoder(options.modelDir, { quantized: options.quantized, textCacheSize: 0 }) : undefined;
+  if (encoder) logger.info({ model: encoder.modelDir, dims: encoder.dims, quantized: encoder.quantized }, 'clip model loaded');
+  const eventErrors = (index: string) => (message: string, lost: number) => {
+    metrics.eventsLost.inc({ index }, lost);
+    logger.warn({ index, lost }, message);
+  };
+  const writer = (index: string): EventWriter => createEventWriter(options.es, { index, flushIntervalMs: options.flushIntervalMs, onError: eventErrors(index) });
+  const profiles = new ProfileStore(options.es, { index: options.index });
+  const services: SidecarServices = {
+    es: options.es,
+    index: options.index,
+    encoder,
+    queries: encoder ? new QueryEmbedder(encoder, { onLookup: (hit) => metrics.queryCache.inc({ result: hit ? 'hit' : 'miss' }) }) : undefined,
+    secondPass: new ProfileBlendPass(profiles),
+    profiles,
+    searchEvents: writer(SEARCH_EVENTS_INDEX),
+    feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
+    ranking: { ...DEFAULT_RANKING, ...options.ranking },
+    metrics,
+    logger,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+  };
+  return {
+    ...services,
+    async close() {
+      await Promise.all([services.searchEvents.close(), services.feedbackEvents.close()]);
+      await encoder?.close();
+    },
+  };
+}

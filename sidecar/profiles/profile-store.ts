@@ -1,0 +1,140 @@
+import { LRUCache } from 'lru-cache';
+import type { Client } from '../../es-mappings/client.ts';
+import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
+import { meanProfile, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
+
+export type FeedbackType = 'click' | 'download' | 'like' | 'skip';
+
+/** How much each kind of feedback says about taste; skip is the one negative. */
+export const FEEDBACK_WEIGHTS: Record<FeedbackType, number> = { download: 1, like: 0.8, click: 0.3, skip: 1 };
+
+export interface Interaction {
+  photo_id: string;
+  type: string;
+  at: number;
+}
+
+export interface UserProfile {
+  user: string;
+  /** Newest first. */
+  interactions: Interaction[];
+  /** Seed 003's mean embedding (positives minus negatives), or null with no positives. */
+  mean: Float32Array | null;
+  /** The session vector over this session's positives, or null outside a session. */
+  session: Float32Array | null;
+  /** Positive photos, newest first (deduplicated). */
+  positives: string[];
+}
+
+export interface ProfileStoreOptions {
+  index: string;
+  /** Interactions read per user (newest). */
+  history?: number;
+  /** A session ends after this long without feedback. */
+  sessionGapMs?: number;
+  cacheSize?: number;
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * User profiles from what users did, kept in Elasticsearch (`feedback-events`: the dataset's
+ * conversions and live feedback), so any sidecar instance computes the same profile. A short-lived
+ * LRU cache saves the two reads per request; feedback through this instance updates its cached
+ * profile at once, before Elasticsearch has even refreshed.
+ */
+export class ProfileStore {
+  private readonly cache: LRUCache<string, UserProfile>;
+  private readonly vectors = new LRUCache<string, Float32Array>({ max: 50_000 });
+
+  constructor(
+    private readonly es: Client,
+    private readonly options: ProfileStoreOptions,
+  ) {
+    this.cache = new LRUCache({ max: options.cacheSize ?? 10_000, ttl: options.cacheTtlMs ?? 30_000 });
+  }
+
+  async get(user: string): Promise<UserProfile> {
+    const cached = this.cache.get(user);
+    if (cached) return cached;
+    const interactions = await this.readInteractions(user);
+    const profile = await this.build(user, interactions);
+    this.cache.set(user, profile);
+    return profile;
+  }
+
+  /** Feedback just received: the cached profile includes it now. */
+  async record(user: string, interaction: Interaction): Promise<UserProfile> {
+    const current = this.cache.get(user)?.interactions ?? (await this.readInteractions(user));
+    const interactions = [interaction, ...current.filter((i) => !(i.photo_id === interaction.photo_id && i.type === interaction.type && i.at === interaction.at))];
+    const profile = await this.build(user, interactions.slice(0, this.options.history ?? 200));
+    this.cache.set(user, profile);
+    return profile;
+  }
+
+  private async readInteractions(user: string): Promise<Interaction[]> {
+    const response = await this.es.search<{ photo_id: string; type: string; '@timestamp': string }>({
+      index: FEEDBACK_EVENTS_INDEX,
+      size: this.options.history ?? 200,
+      // Events are kept per photos alias: the same user id in another dataset is someone else.
+      query: { bool: { filter: [{ term: { user } }, { term: { index: this.options.index } }] } },
+      sort: [{ '@timestamp': { order: 'desc' } }],
+      _source: ['photo_id', 'type', '@timestamp'],
+      ignore_unavailable: true,
+    });
+    return response.hits.hits.flatMap((hit) =>
+      hit._source ? [{ photo_id: hit._source.photo_id, type: hit._source.type, at: Date.parse(hit._source['@timestamp']) }] : [],
+    );
+  }
+
+  private async build(user: string, interactions: Interaction[]): Promise<UserProfile> {
+    const vectors = await this.vectorsOf(interactions.map((i) => i.photo_id));
+    const positives: WeightedVector[] = [];
+    const negatives: WeightedVector[] = [];
+    for (const interaction of interactions) {
+      const vector = vectors.get(interaction.photo_id);
+      const weight = FEEDBACK_WEIGHTS[interaction.type as FeedbackType] ?? 0;
+      if (!vector || weight === 0) continue;
+      (interaction.type === 'skip' ? negatives : positives).push({ vector, weight });
+    }
+    return {
+      user,
+      interactions,
+      mean: meanProfile(positives, negatives),
+      session: sessionVector(this.currentSession(interactions).flatMap((i) => vectors.get(i.photo_id) ?? [])),
+      positives: [...new Set(interactions.filter((i) => i.type !== 'skip').map((i) => i.photo_id))],
+    };
+  }
+
+  /** Positive interactions of the latest session (no gap longer than sessionGapMs), oldest first. */
+  private currentSession(interactions: Interaction[]): Interaction[] {
+    const gap = this.options.sessionGapMs ?? 30 * 60_000;
+    const now = (this.options.now ?? Date.now)();
+    const session: Interaction[] = [];
+    let previous = now;
+    for (const interaction of interactions) {
+      if (previous - interaction.at > gap) break;
+      previous = interaction.at;
+      if (interaction.type !== 'skip') session.push(interaction);
+    }
+    return session.reverse();
+  }
+
+  private async vectorsOf(ids: string[]): Promise<Map<string, Float32Array>> {
+    const found = new Map<string, Float32Array>();
+    const missing = [...new Set(ids)].filter((id) => {
+      const vector = this.vectors.get(id);
+      if (vector) found.set(id, vector);
+      return !vector;
+    });
+    if (missing.length === 0) return found;
+    const response = await this.es.mget<{ clip?: number[] }>({ index: this.options.index, ids: missing, _source: ['clip'] });
+    for (const doc of response.docs) {
+      if (!('found' in doc) || !doc.found || !doc._source?.clip) continue;
+      const vector = Float32Array.from(doc._source.clip);
+      this.vectors.set(doc._id, vector);
+      found.set(doc._id, vector);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,37 @@
+import type { PhotoSource } from '../search/photo-fields.ts';
+
+/** What the second pass knows about the request. */
+export interface RerankContext {
+  user?: string;
+  query?: string;
+  country?: string;
+  /** The query's CLIP vector when there is one. */
+  queryVector?: Float32Array;
+}
+
+/** A candidate as the first stages left it. */
+export interface RerankCandidate {
+  id: string;
+  source: PhotoSource;
+  /** Per-list rank and score, and the fused score. */
+  lists: Record<string, { rank: number; score: number }>;
+  fused: number;
+}
+
+export interface RerankResult {
+  /** One score per candidate, same order as given. */
+  scores: number[];
+  /** With `explain`: per candidate, feature name → contribution. */
+  contributions?: Array<Record<string, number>>;
+}
+
+/**
+ * The learned second pass (issue E) behind one interface. The sidecar calls it after the policy
+ * when a model is loaded and the request asks for personalization; otherwise the order stands.
+ */
+export interface SecondPass {
+  readonly version: string;
+  /** Whether the model needs candidates' CLIP vectors in their sources. */
+  readonly needsVectors: boolean;
+  rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult>;
+}

@@ -1,0 +1,48 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { clusterReady } from '../../es-mappings/client.ts';
+import type { SidecarServices } from '../services.ts';
+
+const ReadySchema = z
+  .object({
+    ready: z.boolean(),
+    elasticsearch: z.object({ ok: z.boolean(), message: z.string().optional() }),
+    index: z.string(),
+    clip_model: z.string().nullable(),
+    second_pass: z.string().nullable(),
+  })
+  .openapi('Readiness');
+
+const health = createRoute({ method: 'get', path: '/healthz', summary: 'Liveness: the process answers', responses: { 200: { description: 'alive', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } } } });
+const ready = createRoute({
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness: Elasticsearch reachable, index present, model loaded',
+  responses: {
+    200: { description: 'ready', content: { 'application/json': { schema: ReadySchema } } },
+    503: { description: 'not ready (the body says why)', content: { 'application/json': { schema: ReadySchema } } },
+  },
+});
+
+export function registerOpsRoutes(app: OpenAPIHono, services: SidecarServices): void {
+  app.openapi(health, (c) => c.json({ ok: true as const }, 200));
+  app.openapi(ready, async (c) => {
+    let elasticsearch: { ok: boolean; message?: string } = { ok: true };
+    try {
+      await clusterReady(services.es, 2_000);
+      const exists = await services.es.indices.exists({ index: services.index }, { requestTimeout: 2_000, maxRetries: 0 });
+      if (!exists) elasticsearch = { ok: false, message: `index ${services.index} does not exist; ingest a dataset first` };
+    } catch (error) {
+      elasticsearch = { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+    const body = {
+      ready: elasticsearch.ok && services.encoder !== undefined,
+      elasticsearch,
+      index: services.index,
+      clip_model: services.encoder ? `${services.encoder.modelDir}${services.encoder.quantized ? ' (int8)' : ''}` : null,
+      second_pass: services.secondPass?.version ?? null,
+    };
+    if (!body.ready) c.header('Retry-After', '5');
+    return c.json(body, body.ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => c.text(await services.metrics.registry.metrics(), 200, { 'content-type': services.metrics.registry.contentType }));
+}

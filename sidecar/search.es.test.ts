@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import type { SearchResponse } from './search/search-schema.ts';
+import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from './test-world.ts';
+
+const client = testClient();
+const alias = uniqueAlias('sidecar-search');
+let world: TestWorld;
+let sidecar: Awaited<ReturnType<typeof testSidecar>>;
+
+beforeAll(async () => {
+  world = await ingestTestWorld(client, alias, { photos: 240, users: 30, seed: 21, modelDir: TINY_CLIP });
+  sidecar = await testSidecar(client, alias);
+}, 120_000);
+
+afterAll(async () => {
+  await sidecar?.services.close();
+  await dropAlias(client, alias);
+  await client.close();
+});
+
+async function search(body: Record<string, unknown>): Promise<SearchResponse> {
+  const response = await postJson(sidecar.app, '/search', body);
+  const json = (await response.json()) as SearchResponse;
+  expect(response.status, JSON.stringify(json)).toBe(200);
+  return json;
+}
+
+function topicOf(id: string): string[] {
+  return world.photos.find((p) => p.photo_id === id)?.topics ?? [];
+}
+
+describe('POST /search', () => {
+  it('keyword mode finds a topic’s photos for the topic’s word (precision@10 over six topics)', async () => {
+    const topics = ['beach', 'mountain', 'cat', 'coffee', 'snow', 'bicycle'];
+    let relevant = 0;
+    let shown = 0;
+    for (const topic of topics) {
+      // The policy off: this checks retrieval (the tiny random-weight CLIP makes many images look alike).
+      const { hits } = await search({ q: topic, mode: 'keyword', k: 10, policy: { max_per_photographer: 0, duplicate_cosine: 1 } });
+      shown += hits.length;
+      relevant += hits.filter((h) => topicOf(h.photo_id).includes(topic)).length;
+      expect(hits.every((h) => h.scores.keyword !== undefined && h.scores.clip === undefined)).toBe(true);
+    }
+    expect(shown).toBeGreaterThanOrEqual(50);
+    expect(relevant / shown, `${relevant}/${shown}`).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('hybrid mode fuses both lists and says where each hit stood in each', async () => {
+    const result = await search({ q: 'dog', mode: 'hybrid', k: 20, explain: true });
+    expect(result.hits).toHaveLength(20);
+    expect(result.hits.some((h) => h.scores.keyword && h.scores.clip)).toBe(true);
+    for (const hit of result.hits) expect(hit.scores.keyword ?? hit.scores.clip).toBeDefined();
+    expect(result.explain?.fusion).toMatchObject({ method: 'rrf', rank_constant: 60 });
+    expect(Object.keys(result.took_ms)).toEqual(expect.arrayContaining(['embed', 'retrieve', 'fuse', 'policy', 'total']));
+    // RRF: a hit's fused score is the sum of 1/(60 + rank) over the lists it is in
+    const top = result.hits[0]!;
+    const expected = (top.scores.keyword ? 1 / (60 + top.scores.keyword.rank) : 0) + (top.scores.clip ? 1 / (60 + top.scores.clip.rank) : 0);
+    expect(top.scores.fused).toBeCloseTo(expected, 10);
+
+    const linear = await search({ q: 'dog', mode: 'hybrid', k: 5, fusion: { method: 'linear', normalization: 'zscore', weights: { clip: 0 } }, explain: true });
+    expect(linear.explain?.fusion).toMatchObject({ method: 'linear', normalization: 'zscore', weights: { keyword: 1, clip: 0 } });
+  });
+
+  it('clip mode runs kNN on the int8_hnsw field and reports the cosine scores', async () => {
+    const result = await search({ q: 'a red car', mode: 'clip', k: 10, explain: true });
+    expect(result.hits).toHaveLength(10);
+    expect(result.hits.every((h) => h.scores.clip && h.scores.keyword === undefined)).toBe(true);
+    const knn = (result.explain?.retrieval as { clip: { request: { knn: { field: string; num_candidates: number } } } }).clip.request.knn;
+    expect(knn).toMatchObject({ field: 'clip', num_candidates: 200 });
+  });
+
+  it('filters hold in every mode', async () => {
+    const anyHit = (await search({ q: 'city', mode: 'keyword', k: 1 })).hits[0]!;
+    for (const mode of ['keyword', 'clip', 'hybrid']) {
+      const byCountry = await search({ q: 'city', mode, k: 20, filters: { country: anyHit.country } });
+      expect(byCountry.hits.length).toBeGreaterThan(0);
+      expect(byCountry.hits.every((h) => h.country === anyHit.country)).toBe(true);
+      const portrait = await search({ q: 'city', mode, k: 20, filters: { orientation: 'portrait', color: ['blue', 'navy'] } });
+      expect(portrait.hits.every((h) => h.orientation === 'portrait' && h.colors.some((c) => c === 'blue' || c === 'navy'))).toBe(true);
+    }
+    const byPhotographer = await search({ q: 'city', mode: 'hybrid', k: 20, filters: { photographer: anyHit.photographer! } });
+    expect(byPhotographer.hits.every((h) => h.photographer === anyHit.photographer)).toBe(true);
+  });
+
+  it('the policy drops an inserted exact duplicate and caps hits per photographer', async () => {
+    const before = await search({ q: 'forest', mode: 'keyword', k: 10, policy: { max_per_photographer: 0 } });
+    const original = before.hits[0]!;
+    const source = (await client.get<Record<string, unknown>>({ index: alias, id: original.photo_id }))._source!;
+    await client.index({ index: alias, id: 'duplicate-of-top', document: { ...source, photo_id: 'duplicate-of-top', photographer: { username: 'someone-else' } }, refresh: true });
+
+    const after = await search({ q: 'forest', mode: 'keyword', k: 10, policy: { max_per_photographer: 0 }, explain: true });
+    const ids = after.hits.map((h) => h.photo_id);
+    expect(ids.filter((id) => id === original.photo_id || id === 'duplicate-of-top')).toHaveLength(1);
+    const dropped = (after.explain?.policy as { dropped: Array<{ photo_id: string; reason: string; of?: string }> }).dropped;
+    expect(dropped.some((d) => d.reason === 'duplicate' && [d.photo_id, d.of].includes('duplicate-of-top'))).toBe(true);
+
+    const capped = await search({ q: 'forest', mode: 'hybrid', k: 30, policy: { max_per_photographer: 1 } });
+    const photographers = capped.hits.map((h) => h.photographer);
+    expect(new Set(photographers).size).toBe(photographers.length);
+  });
+
+  it('pages do not overlap', async () => {
+    const first = await search({ q: 'food', mode: 'hybrid', k: 10, page: 1 });
+    const second = await search({ q: 'food', mode: 'hybrid', k: 10, page: 2 });
+    expect(second.hits[0]!.rank).toBe(11);
+    const overlap = second.hits.filter((h) => first.hits.some((f) => f.photo_id === h.photo_id));
+    expect(overlap).toHaveLength(0);
+  });
+
+  it('logs every served search to search-events', async () => {
+    const result = await search({ q: 'night sky', mode: 'hybrid', k: 5, user: 'logger-test' });
+    await sidecar.services.searchEvents.close(); // flushes, as shutdown does
+    await client.indices.refresh({ index: 'search-events' });
+    const logged = await client.search<{ served_ids: string[]; mode: string; user: string; took_ms: { total: number } }>({
+      index: 'search-events',
+      query: { term: { request_id: result.request_id } },
+    });
+    expect(logged.hits.hits).toHaveLength(1);
+    const event = logged.hits.hits[0]!._source!;
+    expect(event).toMatchObject({ mode: 'hybrid', user: 'logger-test', served_ids: result.hits.map((h) => h.photo_id) });
+    expect(event.took_ms.total).toBeGreaterThan(0);
+    // The writer was closed to flush it; the remaining tests get a fresh sidecar.
+    await sidecar.services.close();
+    sidecar = await testSidecar(client, alias);
+  });
+});

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { Client } from '../es-mappings/client.ts';
+import type { ClipEncoder } from './clip/encoder.ts';
+import type { EventWriter } from './events/event-writer.ts';
+import type { SidecarMetrics } from './http/metrics.ts';
+import type { ProfileStore } from './profiles/profile-store.ts';
+import type { SecondPass } from './rerank/second-pass.ts';
+import type { QueryEmbedder } from './search/query-embedder.ts';
+import type { RankingDefaults } from './search/ranking-options.ts';
+import type { UrlFetchPolicy } from './similar/fetch-image.ts';
+
+/** Everything a request handler may use; built once by `openServices` (or by a test). */
+export interface SidecarServices {
+  es: Client;
+  /** The photos alias searched. */
+  index: string;
+  /** CLIP (text and image); clip and hybrid modes and /similar by image need it. */
+  encoder?: ClipEncoder;
+  queries?: QueryEmbedder;
+  /** The learned second pass (issue E), when models are loaded. */
+  secondPass?: SecondPass;
+  profiles: ProfileStore;
+  searchEvents: EventWriter;
+  feedbackEvents: EventWriter;
+  ranking: RankingDefaults;
+  metrics: SidecarMetrics;
+  logger: Logger;
+  limits: SidecarLimits;
+}
+
+export interface SidecarLimits {
+  /** Largest request body (JSON or an uploaded image), bytes. */
+  bodyBytes: number;
+  /** Longest a request may take before a 504. */
+  requestTimeoutMs: number;
+  /** Fetching an image by URL for /similar. */
+  urlFetch: UrlFetchPolicy;
+  /** When set, every route but health, metrics and docs needs `Authorization: Bearer <key>` or `x-api-key`. */
+  apiKeys?: string[];
+  /** ES-compatible _search: refuse scripts and query_string in the body (on by default). */
+  compatDenyScripts: boolean;
+}

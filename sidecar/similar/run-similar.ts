@@ -1,0 +1,79 @@
+import { RequestProblem } from '../http/problems.ts';
+import { candidateWindow, presentPage } from '../search/present.ts';
+import { rankCandidates } from '../search/rank-pipeline.ts';
+import { retrieveByVector } from '../search/retrieve.ts';
+import { Stopwatch } from '../search/stopwatch.ts';
+import type { SidecarServices } from '../services.ts';
+import { fetchImage } from './fetch-image.ts';
+import type { SimilarJson, SimilarResponse } from './similar-schema.ts';
+
+export type SimilarQuery = { photo_id: string } | { url: string } | { upload: { name: string; bytes: Buffer } };
+type SimilarOptions = Omit<SimilarJson, 'photo_id' | 'url'>;
+
+/**
+ * Query by image: the stored vector of an indexed photo, or an image fetched or uploaded and
+ * embedded by CLIP; then kNN with the same filters, policy and second pass as /search. The query
+ * photo is excluded inside the kNN (so the page is still full) and again by the policy.
+ */
+export async function runSimilar(services: SidecarServices, query: SimilarQuery, options: SimilarOptions, requestId: string): Promise<SimilarResponse> {
+  const watch = new Stopwatch();
+  const vector = await watch.timeAsync('embed', () => queryVector(services, query));
+  const size = candidateWindow(options.page, options.k, services.ranking.candidates);
+  const exclude = 'photo_id' in query ? [query.photo_id] : [];
+  const secondPass = options.personalize && options.user ? services.secondPass : undefined;
+  const retrieved = await watch.timeAsync('retrieve', () =>
+    retrieveByVector(services.es, vector, {
+      index: services.index,
+      size,
+      filters: options.filters,
+      excludeIds: exclude,
+      withVectors: true,
+      numCandidates: size * services.ranking.numCandidatesFactor,
+    }),
+  );
+  const ranked = await rankCandidates(
+    {
+      lists: [retrieved.list],
+      sources: retrieved.sources,
+      policy: options.policy,
+      exclude: new Set(exclude),
+      secondPass,
+      context: { user: options.user, country: options.country, queryVector: vector },
+      explain: options.explain,
+    },
+    services.ranking,
+    watch,
+  );
+  const took = watch.result();
+  services.metrics.recordStages('similar', took);
+  return {
+    request_id: requestId,
+    mode: 'clip',
+    page: options.page,
+    k: options.k,
+    personalized: ranked.personalized,
+    model_version: ranked.personalized ? (secondPass?.version ?? null) : null,
+    took_ms: took,
+    hits: presentPage(ranked, options.page, options.k, options.explain),
+    query: 'upload' in query ? { upload: query.upload.name } : query,
+    ...(options.explain ? { explain: { retrieval: { clip: { request: retrieved.request, es_took_ms: retrieved.took } }, policy: { dropped: ranked.dropped } } } : {}),
+  };
+}
+
+async function queryVector(services: SidecarServices, query: SimilarQuery): Promise<Float32Array> {
+  if ('photo_id' in query) {
+    const doc = await services.es.get<{ clip?: number[] }>({ index: services.index, id: query.photo_id, _source: ['clip'] }).catch((error: unknown) => {
+      if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined;
+      throw error;
+    });
+    if (!doc?.found) throw new RequestProblem(404, `photo_id: no photo ${query.photo_id} in ${services.index}`);
+    if (!doc._source?.clip) throw new RequestProblem(409, `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)`);
+    return Float32Array.from(doc._source.clip);
+  }
+  const encoder = services.encoder;
+  if (!encoder) throw new RequestProblem(503, 'query by image needs a CLIP model; start the sidecar with --model DIR (photo_id works without one)');
+  const bytes = 'url' in query ? await fetchImage(query.url, services.limits.urlFetch) : query.upload.bytes;
+  const [row] = await encoder.embedImages([bytes]);
+  if (row instanceof Error || !row) throw new RequestProblem(400, `image: ${row instanceof Error ? row.message : 'could not be read'}`);
+  return row;
+}

@@ -1,0 +1,55 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { generateWorld } from '../bench/world/generate.ts';
+import type { Client } from '../es-mappings/client.ts';
+import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
+import { runIngest } from '../ingest/run-ingest.ts';
+import { createApp } from './app.ts';
+import { openServices, type OpenedServices, type OpenServicesOptions } from './open-services.ts';
+
+export const TINY_CLIP = fileURLToPath(new URL('../../shared/fixtures/hf-clip-tiny', import.meta.url));
+
+export interface TruthPhoto {
+  photo_id: string;
+  topics: string[];
+  colors: string[];
+}
+
+export interface TestWorld {
+  dir: string;
+  photos: TruthPhoto[];
+  users: string[];
+}
+
+/** A generated world ingested (with CLIP vectors from `modelDir`) into `alias`; tests only. */
+export async function ingestTestWorld(client: Client, alias: string, options: { photos: number; users: number; seed: number; modelDir: string }): Promise<TestWorld> {
+  const dir = await mkdtemp(join(tmpdir(), 'sidecar-world-'));
+  await generateWorld({ out: dir, photos: options.photos, users: options.users, seed: options.seed });
+  const embedder = await loadImageEmbedder(options.modelDir);
+  try {
+    await runIngest({ client, dataDir: dir, alias, embedder, batchSize: 16 });
+  } finally {
+    await embedder.close();
+  }
+  await client.indices.refresh({ index: ['feedback-events', alias] });
+  const lines = async (name: string) => (await readFile(join(dir, 'truth', name), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    dir,
+    photos: (await lines('photos.jsonl')) as unknown as TruthPhoto[],
+    users: (await lines('users.jsonl')).map((u) => u.user_id as string),
+  };
+}
+
+/** Services and app over a test alias, with a silent logger and fast event flushes. */
+export async function testSidecar(client: Client, alias: string, options: Partial<OpenServicesOptions> = {}): Promise<{ services: OpenedServices; app: ReturnType<typeof createApp> }> {
+  const services = await openServices({ es: client, index: alias, modelDir: TINY_CLIP, logger: pino({ level: 'silent' }), flushIntervalMs: 100, ...options });
+  return { services, app: createApp(services) };
+}
+
+/** POST a JSON body to the app (no network). */
+export function postJson(app: ReturnType<typeof createApp>, path: string, body: unknown): Promise<Response> {
+  return Promise.resolve(app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+}
