@@ -3,6 +3,7 @@ import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
 import { registerClipCommands } from '../sidecar/clip/commands.ts';
+import { registerSidecarCommands } from '../sidecar/commands.ts';
 import { registerStartCommand } from './start.ts';
 
 /**
@@ -17,6 +18,7 @@ registerEsCommands(program);
 registerWorldCommands(program);
 registerIngestCommands(program);
 registerClipCommands(program);
+registerSidecarCommands(program);
 registerStartCommand(program);
 
 /** `pixrank model …`: getting a CLIP model (fetch from the hub, export a local checkpoint). */

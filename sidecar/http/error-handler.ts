@@ -33,7 +33,10 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
     if (error instanceof RequestProblem) return problem(c, error.status, error.message);
     if (isHttpException(error)) {
       const status = error.status as ContentfulStatusCode;
-      const message = error.message || (status === 400 ? 'malformed request' : 'request refused');
+      const message =
+        status === 415
+          ? `content-type must be application/json, not ${c.req.header('content-type') ?? 'missing'}`
+          : error.message || (status === 400 ? 'malformed request' : 'request refused');
       return compat && status === 400 ? esError(c, 400, 'parsing_exception', message) : problem(c, status, message);
     }
     services.logger.error({ request_id: c.get('requestId'), err: error }, 'unhandled error');

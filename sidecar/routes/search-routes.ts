@@ -25,7 +25,8 @@ const similarRoute = createRoute({
   summary: 'Photos that look like a photo (by id), an image URL, or an uploaded image',
   request: {
     body: {
-      required: true,
+      // Not "required": with two content types, each validator must run only for its own type.
+      required: false,
       content: { 'application/json': { schema: SimilarJsonSchema }, 'multipart/form-data': { schema: SimilarUploadSchema } },
     },
   },
@@ -61,6 +62,7 @@ export function registerSearchRoutes(app: OpenAPIHono, services: SidecarServices
       const options = { k: form.k, page: form.page, personalize: false, explain: false };
       return c.json(await runSimilar(services, { upload: { name: form.image.name || 'upload', bytes } }, options, c.get('requestId')), 200);
     }
+    if (!/^application\/json\b/i.test(type)) throw new RequestProblem(415, `content-type must be application/json or multipart/form-data, not ${type || 'missing'}`);
     const { photo_id, url, ...options } = c.req.valid('json') as SimilarJson;
     const query = photo_id !== undefined ? { photo_id } : { url: url! };
     return c.json(await runSimilar(services, query, options, c.get('requestId')), 200);

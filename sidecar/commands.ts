@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError, type Command } from 'commander';
+import { pino } from 'pino';
+import { positiveInt } from '../bin/cli-options.ts';
+import { provisionCluster } from '../es-mappings/provision.ts';
+import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
+import { logToStderr } from '../es-mappings/with-cluster.ts';
+import { createClient } from '../es-mappings/client.ts';
+import { openServices } from './open-services.ts';
+import { runSearch } from './search/run-search.ts';
+import { SearchRequestSchema } from './search/search-schema.ts';
+import { listen } from './serve.ts';
+
+interface ModelOptions {
+  model?: string;
+  quantized?: boolean;
+}
+
+function modelDir(options: ModelOptions): string | undefined {
+  return options.model ?? process.env.CLIP_MODEL_DIR;
+}
+
+function mode(value: string): 'keyword' | 'clip' | 'hybrid' {
+  if (value !== 'keyword' && value !== 'clip' && value !== 'hybrid') throw new InvalidArgumentError('expected keyword, clip or hybrid');
+  return value;
+}
+
+/** `pixrank serve` (the sidecar on a port) and `pixrank search "text"` (the same search, in-process). */
+export function registerSidecarCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('run the sidecar (HTTP) over the photos index; SIGTERM finishes in-flight requests and flushes events')
+    .option('--port <n>', 'port to listen on', positiveInt, 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
+    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR')
+    .option('--quantized', 'use the int8 (_quantized) model files')
+    .action(async (options: ModelOptions & { port: number; host: string; index: string }) => {
+      const cluster = await provisionCluster({ log: logToStderr, shared: true });
+      // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
+      const es = createClient(cluster.url, {}, { requestTimeout: 5_000, maxRetries: 1 });
+      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true });
+      const sidecar = await listen(services, options.port, options.host);
+      logToStderr(`serve: sidecar on ${sidecar.url} (index ${options.index}, Elasticsearch ${cluster.url}); routes at ${sidecar.url}/docs`);
+      process.stdout.write(`${JSON.stringify({ url: sidecar.url, index: options.index, elasticsearch: cluster.url })}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      logToStderr('serve: stopping (finishing requests, flushing events)');
+      await sidecar.stop();
+      await es.close();
+      await cluster.release();
+    });
+
+  program
+    .command('search')
+    .description('search the photos index as POST /search does; the last line is the JSON response')
+    .argument('<text>', 'the query text')
+    .option('--mode <mode>', 'keyword, clip or hybrid', mode, 'hybrid')
+    .option('--k <n>', 'hits per page (1-100)', positiveInt, 10)
+    .option('--page <n>', 'page (1-based)', positiveInt, 1)
+    .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
+    .option('--user <id>', 'personalize for this user')
+    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR')
+    .option('--quantized', 'use the int8 (_quantized) model files')
+    .option('--explain', 'include per-stage details')
+    .option('--json', 'print only the JSON response')
+    .action(async (text: string, options: ModelOptions & { mode: string; k: number; page: number; index: string; user?: string; explain?: boolean; json?: boolean }) => {
+      const parsed = SearchRequestSchema.safeParse({ q: text, mode: options.mode, k: options.k, page: options.page, user: options.user, explain: !!options.explain });
+      if (!parsed.success) throw new Error(`search: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
+      const cluster = await provisionCluster({ log: logToStderr, shared: true });
+      const needsModel = parsed.data.mode !== 'keyword';
+      const services = await openServices({ es: cluster.client, index: options.index, modelDir: needsModel ? modelDir(options) : undefined, quantized: options.quantized, logger: pino({ level: 'silent' }) });
+      try {
+        const response = await runSearch(services, parsed.data, randomUUID());
+        if (!options.json) {
+          for (const hit of response.hits) {
+            process.stdout.write(`${String(hit.rank).padStart(3)}. ${hit.photo_id}  ${hit.score.toFixed(4)}  ${hit.photographer ?? ''}  ${(hit.description ?? '').slice(0, 70)}\n`);
+          }
+        }
+        process.stdout.write(`${JSON.stringify(response)}\n`);
+      } finally {
+        await services.close();
+        await cluster.release();
+      }
+    });
+}

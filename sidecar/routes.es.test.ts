@@ -1,0 +1,263 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { Client as EsClient, errors } from '@elastic/elasticsearch';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../es-mappings/client.ts';
+import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { createApp } from './app.ts';
+import { openServices } from './open-services.ts';
+import type { SearchResponse } from './search/search-schema.ts';
+import { listen, type RunningSidecar } from './serve.ts';
+import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from './test-world.ts';
+
+const client = testClient();
+const alias = uniqueAlias('sidecar-routes');
+let world: TestWorld;
+let sidecar: Awaited<ReturnType<typeof testSidecar>>;
+
+beforeAll(async () => {
+  world = await ingestTestWorld(client, alias, { photos: 120, users: 20, seed: 33, modelDir: TINY_CLIP });
+  sidecar = await testSidecar(client, alias);
+}, 120_000);
+
+afterAll(async () => {
+  await sidecar?.services.close();
+  await dropAlias(client, alias);
+  await client.close();
+});
+
+async function json<T>(response: Response | Promise<Response>): Promise<{ status: number; body: T; headers: Headers }> {
+  const r = await response;
+  return { status: r.status, body: (await r.json()) as T, headers: r.headers };
+}
+
+type Problem = { error: { status: number; message: string; issues?: Array<{ path: string; message: string }> } };
+
+describe('POST /similar', () => {
+  it('by photo id: neighbours, never the photo itself', async () => {
+    const query = world.photos[7]!.photo_id;
+    const { status, body } = await json<SearchResponse>(postJson(sidecar.app, '/similar', { photo_id: query, k: 15, policy: { duplicate_cosine: 1, max_per_photographer: 0 } }));
+    expect(status).toBe(200);
+    expect(body.hits).toHaveLength(15);
+    expect(body.hits.map((h) => h.photo_id)).not.toContain(query);
+    expect(body.hits.every((h, i) => i === 0 || h.scores.clip!.score <= body.hits[i - 1]!.scores.clip!.score)).toBe(true);
+  });
+
+  it('by uploaded image (multipart), with the same image’s photo first', async () => {
+    const photo = world.photos[3]!.photo_id;
+    const bytes = await readFile(join(world.dir, 'images', `${photo}.jpg`));
+    const form = new FormData();
+    form.set('image', new File([bytes], `${photo}.jpg`, { type: 'image/jpeg' }));
+    form.set('k', '5');
+    const { status, body } = await json<SearchResponse & { query: { upload: string } }>(sidecar.app.request('/similar', { method: 'POST', body: form }));
+    expect(status).toBe(200);
+    expect(body.query.upload).toBe(`${photo}.jpg`);
+    expect(body.hits[0]!.photo_id).toBe(photo);
+
+    const broken = new FormData();
+    broken.set('image', new File([Buffer.from('not an image')], 'x.jpg'));
+    const bad = await json<Problem>(sidecar.app.request('/similar', { method: 'POST', body: broken }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^image: /);
+  });
+
+  it('refuses URLs of loopback and private addresses and non-http schemes', async () => {
+    for (const url of ['http://127.0.0.1:9200/x.jpg', 'http://localhost/x.jpg', 'http://10.1.2.3/a.png', 'http://[::1]/a.png', 'file:///etc/passwd', 'http://169.254.169.254/latest/meta-data']) {
+      const { status, body } = await json<Problem>(postJson(sidecar.app, '/similar', { url }));
+      expect(status, url).toBe(400);
+      expect(body.error.message).toMatch(/^url: /);
+    }
+  });
+
+  it('an unknown photo id is a 404; photo_id and url together a 400', async () => {
+    expect((await postJson(sidecar.app, '/similar', { photo_id: 'no-such-photo' })).status).toBe(404);
+    const both = await json<Problem>(postJson(sidecar.app, '/similar', { photo_id: 'a', url: 'http://example.com/a.jpg' }));
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toMatch(/exactly one of photo_id or url/);
+  });
+});
+
+describe('POST /feedback and GET /recommend/:user', () => {
+  it('an unknown user gets popular photos and is told so', async () => {
+    const { status, body } = await json<SearchResponse & { strategy: string; reason: string }>(sidecar.app.request('/recommend/nobody-at-all?k=5'));
+    expect(status).toBe(200);
+    expect(body.strategy).toBe('popular');
+    expect(body.reason).toMatch(/no positive feedback/);
+    const downloads = body.hits.map((h) => (h.scores.popular as { score: number }).score);
+    expect(downloads).toEqual([...downloads].sort((a, b) => b - a));
+  });
+
+  it('feedback makes a profile at once; recommendations leave out what the user already took', async () => {
+    const user = `fresh-${Date.now()}`;
+    const liked = world.photos.slice(0, 3).map((p) => p.photo_id);
+    for (const photo of liked) {
+      const { status, body } = await json<{ accepted: boolean }>(postJson(sidecar.app, '/feedback', { user, photo, type: 'download', query: 'beach' }));
+      expect(status).toBe(202);
+      expect(body.accepted).toBe(true);
+    }
+    const { status, body } = await json<SearchResponse & { strategy: string }>(sidecar.app.request(`/recommend/${user}?k=10`));
+    expect(status).toBe(200);
+    expect(body.strategy).toBe('profile');
+    expect(body.hits).toHaveLength(10);
+    expect(body.hits.some((h) => liked.includes(h.photo_id))).toBe(false);
+    expect(body.hits[0]!.scores).toHaveProperty('profile');
+    expect(body.hits[0]!.scores).toHaveProperty('session');
+
+    const unknownPhoto = await json<Problem>(postJson(sidecar.app, '/feedback', { user, photo: 'no-such-photo', type: 'like' }));
+    expect(unknownPhoto.status).toBe(404);
+  });
+
+  it('a dataset user (conversions ingested) has a profile from their downloads', async () => {
+    const { body } = await json<{ strategy: string; reason: string }>(sidecar.app.request(`/recommend/${world.users[0]}?k=5`));
+    expect(body.strategy).toBe('profile');
+    expect(body.reason).toMatch(/from \d+ positive photos/);
+  });
+});
+
+describe('validation: malformed requests are 4xx with a message, never 5xx', () => {
+  const cases: Array<[string, string | Record<string, unknown>, RegExp]> = [
+    ['not JSON', '{"q": "dog",', /malformed|JSON/i],
+    ['array body', '[1,2]', /body/],
+    ['no q', { k: 5 }, /body\.q/],
+    ['empty q', { q: '   ' }, /body\.q: must not be empty/],
+    ['k too big', { q: 'dog', k: 101 }, /body\.k/],
+    ['k zero', { q: 'dog', k: 0 }, /body\.k/],
+    ['k not a number', { q: 'dog', k: 'ten' }, /body\.k/],
+    ['bad mode', { q: 'dog', mode: 'semantic' }, /body\.mode/],
+    ['unknown field', { q: 'dog', size: 10 }, /size/],
+    ['bad orientation', { q: 'dog', filters: { orientation: 'round' } }, /body\.filters\.orientation/],
+    ['unknown filter', { q: 'dog', filters: { camera: 'x' } }, /camera/],
+    ['bad fusion weight', { q: 'dog', fusion: { weights: { clip: -1 } } }, /body\.fusion\.weights\.clip/],
+    ['q too long', { q: 'x'.repeat(501) }, /body\.q/],
+  ];
+  for (const [name, body, message] of cases) {
+    it(`/search: ${name}`, async () => {
+      const { status, body: problem } = await json<Problem>(postJson(sidecar.app, '/search', body));
+      expect(status).toBe(400);
+      expect(problem.error.message).toMatch(message);
+    });
+  }
+
+  it('feedback with a bad type, recommend with a bad k, an unknown route', async () => {
+    expect((await json<Problem>(postJson(sidecar.app, '/feedback', { user: 'u', photo: 'p', type: 'love' }))).body.error.message).toMatch(/body\.type/);
+    expect((await json<Problem>(sidecar.app.request('/recommend/u?k=1000'))).body.error.message).toMatch(/query\.k/);
+    const missing = await json<Problem>(sidecar.app.request('/nothing-here'));
+    expect(missing.status).toBe(404);
+  });
+
+  it('a body over the limit is a 413; no content-type a 400', async () => {
+    const small = await testSidecar(client, alias, { limits: { bodyBytes: 1024 } });
+    try {
+      const big = await postJson(small.app, '/search', { q: 'x'.repeat(400), filters: { country: Array(50).fill('y'.repeat(30)) } });
+      expect(big.status).toBe(413);
+    } finally {
+      await small.services.close();
+    }
+    const bare = await json<Problem>(sidecar.app.request('/search', { method: 'POST', body: '{"q":"dog"}' }));
+    expect(bare.status).toBe(415);
+    expect(bare.body.error.message).toMatch(/content-type/i);
+    const similar = await json<Problem>(sidecar.app.request('/similar', { method: 'POST', body: '{"photo_id":"x"}', headers: { 'content-type': 'text/plain' } }));
+    expect(similar.status).toBe(415);
+  });
+});
+
+describe('Elasticsearch down', () => {
+  it('answers 503 with Retry-After when nothing listens, and when Elasticsearch hangs', async () => {
+    const hanging: Server = createServer(() => {}).listen(0, '127.0.0.1');
+    await new Promise((r) => hanging.once('listening', r));
+    const port = (hanging.address() as { port: number }).port;
+    for (const url of ['http://127.0.0.1:1', `http://127.0.0.1:${port}`]) {
+      const es = createClient(url, {}, { requestTimeout: 500, maxRetries: 0 });
+      const services = await openServices({ es, index: alias, logger: pino({ level: 'silent' }), flushIntervalMs: 50 });
+      try {
+        const app = createApp(services);
+        const started = Date.now();
+        const { status, body, headers } = await json<Problem>(postJson(app, '/search', { q: 'dog', mode: 'keyword' }));
+        expect(status, url).toBe(503);
+        expect(headers.get('retry-after')).toBe('5');
+        expect(body.error.message).toMatch(/elasticsearch unavailable/);
+        expect(Date.now() - started).toBeLessThan(3_000);
+        const ready = await app.request('/readyz');
+        expect(ready.status).toBe(503);
+      } finally {
+        await services.close();
+        await es.close();
+      }
+    }
+    hanging.close();
+  });
+});
+
+describe('ops routes', () => {
+  it('healthz, readyz, metrics and the OpenAPI document listing every route', async () => {
+    expect((await sidecar.app.request('/healthz')).status).toBe(200);
+    const ready = await json<{ ready: boolean; clip_model: string }>(sidecar.app.request('/readyz'));
+    expect(ready.body.ready).toBe(true);
+    await postJson(sidecar.app, '/search', { q: 'cat', mode: 'hybrid' });
+    await postJson(sidecar.app, '/search', { q: 'cat', mode: 'hybrid' });
+    const metrics = await (await sidecar.app.request('/metrics')).text();
+    expect(metrics).toMatch(/pixrank_http_request_duration_seconds_count\{route="\/search",method="POST",status="200"\} \d+/);
+    expect(metrics).toMatch(/pixrank_stage_duration_seconds_count\{route="search",stage="embed"\}/);
+    expect(metrics).toMatch(/pixrank_query_embedding_cache_total\{result="hit"\} [1-9]/);
+    const doc = await json<{ paths: Record<string, unknown> }>(sidecar.app.request('/openapi.json'));
+    expect(Object.keys(doc.body.paths).sort()).toEqual(['/feedback', '/healthz', '/readyz', '/recommend/{user}', '/search', '/similar', '/{index}/_search'].sort());
+    expect((await sidecar.app.request('/docs')).status).toBe(200);
+  });
+
+  it('API keys: required when configured, probes stay open', async () => {
+    const locked = await testSidecar(client, alias, { limits: { apiKeys: ['s3cret'] } });
+    try {
+      expect((await postJson(locked.app, '/search', { q: 'cat', mode: 'keyword' })).status).toBe(401);
+      const ok = await locked.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret' }, body: '{"q":"cat","mode":"keyword"}' });
+      expect(ok.status).toBe(200);
+      expect((await locked.app.request('/healthz')).status).toBe(200);
+    } finally {
+      await locked.services.close();
+    }
+  });
+});
+
+describe('ES-compatible _search through an unmodified @elastic/elasticsearch client', () => {
+  let running: RunningSidecar;
+  let es: EsClient;
+  beforeAll(async () => {
+    running = await listen(await openServices({ es: client, index: alias, logger: pino({ level: 'silent' }), flushIntervalMs: 100 }), 0);
+    es = new EsClient({ node: running.url });
+  });
+  afterAll(async () => {
+    await es.close();
+    await running.stop();
+  });
+
+  it('answers a query DSL search exactly as Elasticsearch does', async () => {
+    const sample = (await client.search<{ description: string; orientation: string }>({ index: alias, size: 1, query: { exists: { field: 'description' } } })).hits.hits[0]!._source!;
+    const word = sample.description.split(/\s+/).find((w) => w.length > 4)!;
+    const query = { bool: { must: [{ match: { description: word } }], filter: [{ term: { orientation: sample.orientation } }] } };
+    const through = await es.search({ index: alias, query, size: 5, _source: ['photo_id'] });
+    const direct = await client.search({ index: alias, query, size: 5, _source: ['photo_id'] });
+    expect(through.hits.hits.map((h) => h._id)).toEqual(direct.hits.hits.map((h) => h._id));
+    expect(through.hits.hits.length).toBeGreaterThan(0);
+  });
+
+  it('ext.personalize re-ranks the hits for a user with a profile', async () => {
+    const user = world.users[1]!;
+    const body = { query: { match_all: {} }, size: 30, ext: { personalize: { user } } };
+    const response = await es.transport.request<{ hits: { hits: Array<{ _id: string; _score: number }> } }>({ method: 'POST', path: `/${alias}/_search`, body }, { meta: true });
+    expect(response.headers['x-pixrank-personalized']).toBe('true');
+    const scores = response.body.hits.hits.map((h) => h._score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // match_all scores every photo 1: only the profile can order them
+    expect(new Set(scores).size).toBeGreaterThan(1);
+  });
+
+  it('refuses scripts and query_string, in Elasticsearch’s error shape', async () => {
+    const error = await es.search({ index: alias, query: { query_string: { query: 'title:x' } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(errors.ResponseError);
+    expect((error as errors.ResponseError).statusCode).toBe(400);
+    expect(JSON.stringify((error as errors.ResponseError).body)).toMatch(/query_string/);
+    const other = await es.search({ index: 'some-other-index', query: { match_all: {} } }).catch((e: unknown) => e);
+    expect((other as errors.ResponseError).statusCode).toBe(404);
+  });
+});
