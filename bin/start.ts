@@ -1,35 +1,83 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { applyMappings } from '../es-mappings/apply.ts';
+import getPort from 'get-port';
+import { generateWorld } from '../bench/world/generate.ts';
+import { createClient } from '../es-mappings/client.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr } from '../es-mappings/with-cluster.ts';
+import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
+import { runIngest } from '../ingest/run-ingest.ts';
+import { defaultClipModel } from '../sidecar/clip-model-choice.ts';
+import { openServices } from '../sidecar/open-services.ts';
+import { listen } from '../sidecar/serve.ts';
+import { positiveInt } from './cli-options.ts';
+
+const DEMO_WORLD = { photos: 2000, users: 300, seed: 7 };
 
 /**
- * `npm start`: the main job on a local default, nothing to configure. Each step says what it does.
- * Today: Elasticsearch (ES_URL, the node `es start` left, Docker, else a local node for as long as
- * this runs) and the photos index. The dataset, ingest and the sidecar join as they land (issues C, D).
+ * `npm start`: the demo on a local default, nothing to configure, each step saying what it does.
+ * 1. Elasticsearch (ES_URL, the node `es start` left, Docker, else the persistent local node);
+ * 2. a dataset: `UNSPLASH_DIR` when set, else a generated world made once in the cache and reused;
+ * 3. ingest (incremental: a second start indexes nothing new);
+ * 4. the sidecar on a printed URL, until Ctrl-C.
  */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('set everything up on a local default and run until Ctrl-C')
+    .description('the demo: Elasticsearch, a dataset ingested once, and the sidecar, until Ctrl-C')
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
-    .action(async (options: { index: string }) => {
-      logToStderr('start: 1/2 Elasticsearch');
-      // A data folder that survives restarts, so what was ingested once is there next time.
-      const cluster = await provisionCluster({ log: logToStderr, instanceDir: join(cacheDir(), 'es', 'instances', 'start') });
-      logToStderr(`start: 2/2 the ${options.index} index (templates, alias)`);
-      const applied = await applyMappings(cluster.client, { alias: options.index });
+    .option('--port <n>', 'the sidecar port (default 8080, or a free one)', positiveInt)
+    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout)')
+    .action(async (options: { index: string; port?: number; model?: string }) => {
+      logToStderr('start: 1/4 Elasticsearch');
+      const cluster = await provisionCluster({ log: logToStderr, shared: true });
+      const model = defaultClipModel(options.model, logToStderr);
+
+      const dataDir = process.env.UNSPLASH_DIR ?? join(cacheDir(), 'worlds', `demo-${DEMO_WORLD.photos}-seed${DEMO_WORLD.seed}`);
+      if (process.env.UNSPLASH_DIR) {
+        logToStderr(`start: 2/4 dataset from UNSPLASH_DIR=${dataDir}`);
+      } else if (existsSync(join(dataDir, '.complete'))) {
+        logToStderr(`start: 2/4 dataset: the generated world in ${dataDir} (made earlier; reused)`);
+      } else {
+        logToStderr(`start: 2/4 dataset: generating a world of ${DEMO_WORLD.photos} photos and ${DEMO_WORLD.users} users into ${dataDir} (set UNSPLASH_DIR to use the real Unsplash Lite files)`);
+        await generateWorld({ out: dataDir, ...DEMO_WORLD });
+        await writeFile(join(dataDir, '.complete'), `${new Date().toISOString()}\n`);
+      }
+
+      logToStderr(`start: 3/4 ingest into ${options.index}${model ? ` with CLIP ${model.dir}` : ' (no CLIP model: keyword search only)'}`);
+      const embedder = model ? await loadImageEmbedder(model.dir) : undefined;
+      try {
+        const summary = await runIngest({ client: cluster.client, dataDir, alias: options.index, ...(embedder ? { embedder } : {}), log: logToStderr });
+        logToStderr(`start: ingest: ${summary.indexed} indexed, ${summary.unchanged} unchanged, ${summary.rejected} rejected in ${summary.seconds.toFixed(1)} s`);
+      } finally {
+        await embedder?.close();
+      }
+
+      logToStderr('start: 4/4 the sidecar');
+      const es = createClient(cluster.url, {}, { requestTimeout: 5_000, maxRetries: 1 });
+      const services = await openServices({ es, index: options.index, modelDir: model?.dir, processMetrics: true });
+      const port = options.port ?? (await getPort({ port: [8080, 8081, 8082, 8088] }));
+      const sidecar = await listen(services, port);
       process.stdout.write(
-        `Elasticsearch ${cluster.version} (${cluster.source}) at ${cluster.url}; ${applied.alias} → ${applied.index}. ` +
-          `Press Ctrl-C to stop${cluster.source === 'local' ? ' (the local node stops with it)' : ''}.\n`,
+        [
+          `pixrank is running: sidecar ${sidecar.url} (API docs ${sidecar.url}/docs), Elasticsearch ${cluster.version} at ${cluster.url}, index ${options.index}.`,
+          `  try: curl -s ${sidecar.url}/search -H 'content-type: application/json' -d '{"q":"mountain lake","mode":"hybrid","k":5}'`,
+          `       curl -s ${sidecar.url}/recommend/<user>?k=5`,
+          `Press Ctrl-C to stop${cluster.source === 'local' ? ' (the local Elasticsearch stops with it; its data stays)' : ''}.`,
+          '',
+        ].join('\n'),
       );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      logToStderr('start: stopping');
+      await sidecar.stop();
+      await es.close();
       await cluster.release();
     });
 }

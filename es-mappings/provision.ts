@@ -64,7 +64,7 @@ export async function provisionCluster(options: ProvisionOptions = {}): Promise<
       try {
         if (!isAlive(state.pid)) throw new Error(`pid ${state.pid} is gone`);
         await clusterReady(client, 5_000);
-        log(`es: using the node pixrank es start left at ${state.url}`);
+        log(`es: using the running local node at ${state.url} (started by es start or another pixrank command)`);
         return { url: state.url, version: await serverVersion(client), source: 'es start', client, release: () => client.close() };
       } catch (error) {
         await client.close();

@@ -6,6 +6,7 @@ import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr } from '../es-mappings/with-cluster.ts';
 import { createClient } from '../es-mappings/client.ts';
+import { defaultClipModel } from './clip-model-choice.ts';
 import { openServices } from './open-services.ts';
 import { runSearch } from './search/run-search.ts';
 import { SearchRequestSchema } from './search/search-schema.ts';
@@ -17,7 +18,7 @@ interface ModelOptions {
 }
 
 function modelDir(options: ModelOptions): string | undefined {
-  return options.model ?? process.env.CLIP_MODEL_DIR;
+  return defaultClipModel(options.model, logToStderr)?.dir;
 }
 
 function mode(value: string): 'keyword' | 'clip' | 'hybrid' {
@@ -33,7 +34,7 @@ export function registerSidecarCommands(program: Command): void {
     .option('--port <n>', 'port to listen on', positiveInt, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
-    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR')
+    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
     .action(async (options: ModelOptions & { port: number; host: string; index: string }) => {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
@@ -62,7 +63,7 @@ export function registerSidecarCommands(program: Command): void {
     .option('--page <n>', 'page (1-based)', positiveInt, 1)
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
     .option('--user <id>', 'personalize for this user')
-    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR')
+    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--explain', 'include per-stage details')
     .option('--json', 'print only the JSON response')

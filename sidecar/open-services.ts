@@ -36,7 +36,8 @@ export const DEFAULT_LIMITS: SidecarLimits = {
 
 /** Builds everything the routes use; `close()` flushes the event buffers and frees the model. */
 export async function openServices(options: OpenServicesOptions): Promise<OpenedServices> {
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'pixrank-sidecar' } });
+  // JSON logs go to stderr: stdout stays the command's own output.
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'pixrank-sidecar' } }, pino.destination(2));
   const metrics = new SidecarMetrics({ processMetrics: options.processMetrics });
   const encoder = options.modelDir ? await loadClipEncoder(options.modelDir, { quantized: options.quantized, textCacheSize: 0 }) : undefined;
   if (encoder) logger.info({ model: encoder.modelDir, dims: encoder.dims, quantized: encoder.quantized }, 'clip model loaded');

@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The CLIP trained on generated worlds, shipped in the repository (issue F). */
+export const WORLD_MODEL_DIR = fileURLToPath(new URL('./clip/world-model', import.meta.url));
+
+let announced = false;
+
+/**
+ * The CLIP model to use: `--model`, else `CLIP_MODEL_DIR`, else the shipped world model when it is
+ * there (saying so once per process), else none.
+ */
+export function defaultClipModel(option: string | undefined, log: (line: string) => void): { dir: string; source: 'option' | 'env' | 'default' } | undefined {
+  if (option) return { dir: option, source: 'option' };
+  if (process.env.CLIP_MODEL_DIR) return { dir: process.env.CLIP_MODEL_DIR, source: 'env' };
+  if (!existsSync(WORLD_MODEL_DIR)) return undefined;
+  if (!announced) {
+    announced = true;
+    log(`clip: no --model or CLIP_MODEL_DIR; using the world model shipped in ${WORLD_MODEL_DIR} (trained on generated worlds; not a real CLIP)`);
+  }
+  return { dir: WORLD_MODEL_DIR, source: 'default' };
+}
