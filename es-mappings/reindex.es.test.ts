@@ -40,6 +40,12 @@ describe('es reindex', () => {
     expect(await client.indices.exists({ index: `${alias}-v1` })).toBe(false);
     expect(outcomes.length).toBeGreaterThan(10);
     expect(outcomes.filter((o) => o !== 300)).toEqual([]);
+    // Vectors are not in _source: the copy must carry them, or kNN on the new index finds nothing.
+    const copied = await client.search({ index: alias, query: { ids: { values: ['p0000000005'] } }, docvalue_fields: ['clip'], _source: false });
+    expect(copied.hits.hits[0]!.fields!.clip).toEqual([[1, 5, 2, 1]]);
+    const knn = await client.search({ index: alias, knn: { field: 'clip', query_vector: [1, 5, 2, 1], k: 3, num_candidates: 50 }, _source: false });
+    expect(knn.hits.hits.length).toBe(3);
+    expect(knn.hits.hits[0]!._score).toBeCloseTo(1, 3);
     process.stdout.write(`[es] reindex by ${result.method}: ${outcomes.length} searches during the swap, none lost\n`);
   });
 });

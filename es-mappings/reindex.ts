@@ -2,6 +2,9 @@ import type { Client } from './client.ts';
 import { clipDimsOf, indicesBehindAlias } from './apply.ts';
 import { EsSetupError } from './errors.ts';
 import { scanIndex } from './scan.ts';
+
+/** Indexed but not in `_source` (see templates/photos.json): copied from doc values. */
+const VECTOR_FIELDS = ['clip', 'als'] as const;
 import { indexVersionOf, photosTemplate, photosTemplateName, versionedIndexName } from './templates.ts';
 
 export interface ReindexOptions {
@@ -16,16 +19,16 @@ export interface ReindexResult {
   from: string;
   to: string;
   documents: number;
-  method: '_reindex' | 'scan+bulk';
+  method: 'scan+bulk';
   seconds: number;
 }
 
 /**
  * Builds `<alias>-v(n+1)` from the current template, copies every document, and swaps the alias in
  * one `_aliases` call, so a search sees either the old or the new index and never neither.
- * Copies with `_reindex` where the server has it (the integ-test distribution does not), else with a
- * point-in-time scan fed to the bulk helper. Documents written to the old index during the copy are
- * not carried over: pause writers while reindexing.
+ * Copies with a point-in-time scan fed to the bulk helper, reading the vectors from doc values (they
+ * are not in `_source`, so `_reindex` would drop them). Documents written to the old index during
+ * the copy are not carried over: pause writers while reindexing.
  */
 export async function reindexAlias(client: Client, options: ReindexOptions): Promise<ReindexResult> {
   const started = Date.now();
@@ -63,21 +66,8 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
 }
 
 async function copyDocuments(client: Client, from: string, to: string): Promise<ReindexResult['method']> {
-  try {
-    await client.reindex({ source: { index: from }, dest: { index: to }, wait_for_completion: true, refresh: true });
-    return '_reindex';
-  } catch (error) {
-    if (!isMissingEndpoint(error)) throw error;
-  }
   await scanAndBulk(client, from, to);
   return 'scan+bulk';
-}
-
-/** The server has no `_reindex` handler (module absent): 400 "no handler found", 404 or 405. */
-function isMissingEndpoint(error: unknown): boolean {
-  const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
-  const text = JSON.stringify((error as { body?: unknown }).body ?? (error as Error).message ?? '');
-  return status === 404 || status === 405 || (status === 400 && /no handler found/i.test(text)) || /no handler found/i.test(text);
 }
 
 async function scanAndBulk(client: Client, from: string, to: string): Promise<void> {
@@ -96,5 +86,13 @@ async function scanAndBulk(client: Client, from: string, to: string): Promise<vo
 }
 
 async function* copies(client: Client, from: string): AsyncGenerator<{ id: string; source: Record<string, unknown> }> {
-  for await (const hit of scanIndex<Record<string, unknown>>(client, from)) yield { id: hit._id!, source: hit._source ?? {} };
+  for await (const hit of scanIndex<Record<string, unknown>>(client, from, { docvalueFields: [...VECTOR_FIELDS] })) {
+    const source = { ...hit._source };
+    for (const field of VECTOR_FIELDS) {
+      // A dense_vector's doc value comes as [[x, y, …]].
+      const vector = (hit.fields?.[field] as number[][] | undefined)?.[0];
+      if (vector && vector.length > 0) source[field] = vector;
+    }
+    yield { id: hit._id!, source };
+  }
 }

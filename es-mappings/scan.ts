@@ -4,6 +4,8 @@ import type { Client } from './client.ts';
 export interface ScanOptions {
   /** `_source` filter: false for ids only, a field list, or true for everything. */
   source?: boolean | string[];
+  /** Doc values to read (e.g. vectors, which are not in `_source`). */
+  docvalueFields?: string[];
   pageSize?: number;
 }
 
@@ -22,6 +24,7 @@ export async function* scanIndex<T>(client: Client, index: string, options: Scan
         size: options.pageSize ?? 1_000,
         sort: [{ _shard_doc: 'asc' }],
         _source: options.source ?? true,
+        ...(options.docvalueFields ? { docvalue_fields: options.docvalueFields } : {}),
         track_total_hits: false,
         ...(searchAfter ? { search_after: searchAfter } : {}),
       });

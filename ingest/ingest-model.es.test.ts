@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../bench/world/generate.ts';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { loadImageEmbedder } from './clip-embedder.ts';
+import { vectorsById } from '../sidecar/search/vectors-by-id.ts';
 import { runIngest } from './run-ingest.ts';
 
 const tinyClip = fileURLToPath(new URL('../../shared/fixtures/hf-clip-tiny', import.meta.url));
@@ -33,10 +34,10 @@ describe('pixrank ingest --model', () => {
       expect(rejects[0]!.raw).toContain(broken);
       expect(rejects[0]!.reason).toMatch(/^image: /);
 
-      const doc = (await client.get<{ clip: number[] }>({ index: alias, id: truth[0]! }))._source!;
-      expect(doc.clip).toHaveLength(embedder.dims);
-      expect(Math.hypot(...doc.clip)).toBeCloseTo(1, 4);
-      const nearest = await client.search({ index: alias, knn: { field: 'clip', query_vector: doc.clip, k: 1, num_candidates: 20 }, _source: false });
+      const clip = Array.from((await vectorsById(client, alias, [truth[0]!])).get(truth[0]!)!);
+      expect(clip).toHaveLength(embedder.dims);
+      expect(Math.hypot(...clip)).toBeCloseTo(1, 4);
+      const nearest = await client.search({ index: alias, knn: { field: 'clip', query_vector: clip, k: 1, num_candidates: 20 }, _source: false });
       expect(nearest.hits.hits[0]!._id).toBe(truth[0]);
 
       const again = await runIngest({ client, dataDir: dir, alias, embedder });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { vectorsById } from '../sidecar/search/vectors-by-id.ts';
 import { runIngest } from './run-ingest.ts';
 import { encodeNpy } from './vectors/npy.ts';
 
@@ -71,7 +72,8 @@ describe('pixrank ingest', () => {
     expect(doc.keywords).toEqual([{ keyword: 'dog', confidence: 0.9, ai_service_1: 90, ai_service_2: 70, suggested_by_user: true }]);
     expect(doc.colors).toEqual([{ hex: 'ff0000', name: 'red', coverage: 0.7, score: 0.9 }]);
     expect(doc.collections).toEqual([{ id: '42', title: 'Dogs' }]);
-    expect(doc.clip).toEqual([1, 0, 0, 0]);
+    expect(doc.clip).toBeUndefined(); // vectors are indexed, not kept in _source
+    expect((await vectorsById(client, alias, ['good0000001'])).get('good0000001')).toEqual(Float32Array.from([1, 0, 0, 0]));
     const quoted = (await client.get<{ description: string }>({ index: alias, id: 'good0000002' }))._source!;
     expect(quoted.description).toBe('a "quoted" description\twith a tab');
     const events = await client.count({ index: 'feedback-events', query: { bool: { filter: [{ term: { index: alias } }, { term: { source: 'conversions' } }] } } });

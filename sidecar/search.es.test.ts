@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import type { SearchResponse } from './search/search-schema.ts';
+import { vectorsById } from './search/vectors-by-id.ts';
 import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from './test-world.ts';
 
 const client = testClient();
@@ -87,7 +88,8 @@ describe('POST /search', () => {
     const before = await search({ q: 'forest', mode: 'keyword', k: 10, policy: { max_per_photographer: 0 } });
     const original = before.hits[0]!;
     const source = (await client.get<Record<string, unknown>>({ index: alias, id: original.photo_id }))._source!;
-    await client.index({ index: alias, id: 'duplicate-of-top', document: { ...source, photo_id: 'duplicate-of-top', photographer: { username: 'someone-else' } }, refresh: true });
+    const clip = Array.from((await vectorsById(client, alias, [original.photo_id])).get(original.photo_id)!);
+    await client.index({ index: alias, id: 'duplicate-of-top', document: { ...source, clip, photo_id: 'duplicate-of-top', photographer: { username: 'someone-else' } }, refresh: true });
 
     const after = await search({ q: 'forest', mode: 'keyword', k: 10, policy: { max_per_photographer: 0 }, explain: true });
     const ids = after.hits.map((h) => h.photo_id);

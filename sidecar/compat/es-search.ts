@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { SidecarServices } from '../services.ts';
-import { sourceFields, type PhotoSource } from '../search/photo-fields.ts';
+import type { PhotoSource } from '../search/photo-fields.ts';
+import { hitFields, hitSource } from '../search/retrieve.ts';
 
 /** Keys of the search DSL the sidecar will not forward: scripts, and Lucene syntax from user text. */
 const DENIED_KEYS = new Set(['script', 'script_score', 'script_fields', 'runtime_mappings', 'scripted_metric', 'bucket_script', 'bucket_selector', 'query_string']);
@@ -73,8 +74,11 @@ async function rerankHits(services: SidecarServices, result: Record<string, unkn
   const hits = ((result.hits as { hits?: EsHit[] } | undefined)?.hits ?? []) as EsHit[];
   if (hits.length === 0) return;
   // The caller's _source may leave out what the second pass reads: fetch it by id.
-  const docs = await services.es.mget<PhotoSource>({ index: services.index, ids: hits.map((h) => h._id), _source: sourceFields(true) });
-  const sources = new Map(docs.docs.flatMap((d) => ('found' in d && d.found && d._source ? [[d._id, d._source] as const] : [])));
+  const docs = await services.es.search<PhotoSource>({ index: services.index, size: hits.length, query: { ids: { values: hits.map((h) => h._id) } }, ...hitFields(true) });
+  const sources = new Map(docs.hits.hits.flatMap((hit) => {
+    const source = hitSource(hit);
+    return source ? [[hit._id!, source] as const] : [];
+  }));
   const candidates = hits.map((hit, i) => ({
     id: hit._id,
     source: sources.get(hit._id) ?? { photo_id: hit._id },

@@ -22,10 +22,15 @@ export function validationProblem(error: ZodError, target: string, c: Context): 
 export function errorHandler(services: SidecarServices): ErrorHandler {
   return (error, c) => {
     const compat = c.req.path.endsWith('/_search');
+    if (c.req.raw.signal.aborted) {
+      // The client went away (its connection closed): nobody reads this answer.
+      services.logger.debug({ request_id: c.get('requestId') }, 'client closed the request');
+      return problem(c, 499 as ContentfulStatusCode, 'client closed the request');
+    }
     const es = classifyEsError(error);
     if (es) {
       services.metrics.esErrors.inc({ kind: es.kind });
-      services.logger.warn({ request_id: c.get('requestId'), err: error }, es.message);
+      services.logger.warn({ request_id: c.get('requestId'), kind: es.kind }, es.message);
       if (es.retryAfter) c.header('Retry-After', es.retryAfter);
       if (compat) return esError(c, es.status === 503 ? 503 : 400, 'pixrank_upstream_exception', es.message);
       return problem(c, es.status, es.message);
@@ -39,7 +44,7 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
           : error.message || (status === 400 ? 'malformed request' : 'request refused');
       return compat && status === 400 ? esError(c, 400, 'parsing_exception', message) : problem(c, status, message);
     }
-    services.logger.error({ request_id: c.get('requestId'), err: error }, 'unhandled error');
+    services.logger.error({ request_id: c.get('requestId'), err: { type: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack } }, 'unhandled error');
     return problem(c, 500, `internal error (request ${c.get('requestId')}); see the sidecar log`);
   };
 }

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Client } from '../../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
+import { vectorsById } from '../search/vectors-by-id.ts';
 import { meanProfile, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
 
 export type FeedbackType = 'click' | 'download' | 'like' | 'skip';
@@ -128,12 +129,9 @@ export class ProfileStore {
       return !vector;
     });
     if (missing.length === 0) return found;
-    const response = await this.es.mget<{ clip?: number[] }>({ index: this.options.index, ids: missing, _source: ['clip'] });
-    for (const doc of response.docs) {
-      if (!('found' in doc) || !doc.found || !doc._source?.clip) continue;
-      const vector = Float32Array.from(doc._source.clip);
-      this.vectors.set(doc._id, vector);
-      found.set(doc._id, vector);
+    for (const [id, vector] of await vectorsById(this.es, this.options.index, missing)) {
+      this.vectors.set(id, vector);
+      found.set(id, vector);
     }
     return found;
   }

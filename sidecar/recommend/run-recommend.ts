@@ -2,9 +2,9 @@ import { z } from '@hono/zod-openapi';
 import type { RankedList } from '../fusion/ranked-list.ts';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
-import { retrieveByVector, type Retrieved } from '../search/retrieve.ts';
+import { hitFields, hitSource, retrieveByVector, type Retrieved } from '../search/retrieve.ts';
 import { SearchResponseSchema } from '../search/search-schema.ts';
-import { sourceFields, type PhotoSource } from '../search/photo-fields.ts';
+import type { PhotoSource } from '../search/photo-fields.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
 import type { SidecarServices } from '../services.ts';
 
@@ -84,15 +84,15 @@ async function popularPhotos(services: SidecarServices, size: number, seen: stri
     size,
     query: seen.length > 0 ? { bool: { must_not: [{ ids: { values: seen } }] } } : { match_all: {} },
     sort: [{ 'stats.downloads': { order: 'desc', missing: '_last' } }, { photo_id: 'asc' }],
-    _source: sourceFields(true),
-    track_total_hits: false,
+    ...hitFields(true),
   });
   const sources = new Map<string, PhotoSource>();
   const hits: RankedList['hits'] = [];
   for (const hit of response.hits.hits) {
-    if (!hit._source) continue;
-    sources.set(hit._id!, hit._source);
-    hits.push({ id: hit._id!, score: hit._source.stats?.downloads ?? 0 });
+    const source = hitSource(hit);
+    if (!source) continue;
+    sources.set(hit._id!, source);
+    hits.push({ id: hit._id!, score: source.stats?.downloads ?? 0 });
   }
   return { list: { name: 'popular', hits }, sources };
 }

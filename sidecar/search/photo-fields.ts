@@ -16,7 +16,7 @@ export interface PhotoSource {
   clip?: number[] | null;
 }
 
-/** Fields read with every hit. `clip` only when the policy or the second pass needs vectors. */
+/** `_source` fields read with every hit (vectors come from `fields`, see retrieve.ts). */
 export const DISPLAY_FIELDS = [
   'photo_id',
   'url',
@@ -33,10 +33,6 @@ export const DISPLAY_FIELDS = [
   'stats.downloads',
   'submitted_at',
 ];
-
-export function sourceFields(withVectors: boolean): string[] {
-  return withVectors ? [...DISPLAY_FIELDS, 'clip'] : DISPLAY_FIELDS;
-}
 
 export const PhotoViewSchema = z
   .object({

@@ -3,7 +3,8 @@ import type { Client } from '../../es-mappings/client.ts';
 import type { RankedList } from '../fusion/ranked-list.ts';
 import { keywordQuery } from '../retrieval/keyword-query.ts';
 import { filterClauses, type SearchFilters } from './filters.ts';
-import { sourceFields, type PhotoSource } from './photo-fields.ts';
+import { DISPLAY_FIELDS, type PhotoSource } from './photo-fields.ts';
+import { docValueVector } from './vectors-by-id.ts';
 
 /** A retriever's answer: the ranked list for fusion plus the documents it returned. */
 export interface Retrieved {
@@ -29,8 +30,7 @@ export async function retrieveByKeywords(es: Client, text: string, options: Retr
   const body: estypes.SearchRequest = {
     size: options.size,
     query: { bool: { must: [keywordQuery(text)], filter: filterClauses(options.filters, options.excludeIds) } },
-    _source: sourceFields(options.withVectors),
-    track_total_hits: false,
+    ...hitFields(options.withVectors),
   };
   return run(es, 'keyword', options, body);
 }
@@ -52,10 +52,21 @@ export async function retrieveByVector(es: Client, vector: ArrayLike<number>, op
       num_candidates: Math.max(options.numCandidates, options.size),
       filter: filterClauses(options.filters, options.excludeIds),
     },
-    _source: sourceFields(options.withVectors),
-    track_total_hits: false,
+    ...hitFields(options.withVectors),
   };
   return run(es, 'clip', options, body);
+}
+
+/** What each hit returns: the display fields, and the CLIP vector (from doc values: it is not in `_source`) when asked. */
+export function hitFields(withVectors: boolean): Pick<estypes.SearchRequest, '_source' | 'docvalue_fields' | 'track_total_hits'> {
+  return { _source: DISPLAY_FIELDS, ...(withVectors ? { docvalue_fields: ['clip'] } : {}), track_total_hits: false };
+}
+
+/** A hit's source with its CLIP vector put back from the doc values. */
+export function hitSource(hit: estypes.SearchHit<PhotoSource>): PhotoSource | undefined {
+  if (!hit._source) return undefined;
+  const clip = docValueVector(hit.fields);
+  return clip ? { ...hit._source, clip } : hit._source;
 }
 
 async function run(es: Client, name: string, options: RetrieveOptions, body: estypes.SearchRequest): Promise<Retrieved> {
@@ -63,8 +74,9 @@ async function run(es: Client, name: string, options: RetrieveOptions, body: est
   const sources = new Map<string, PhotoSource>();
   const hits: RankedList['hits'] = [];
   for (const hit of response.hits.hits) {
-    if (!hit._source || hit._id === undefined) continue;
-    sources.set(hit._id, hit._source);
+    const source = hitSource(hit);
+    if (!source || hit._id === undefined) continue;
+    sources.set(hit._id, source);
     hits.push({ id: hit._id, score: hit._score ?? 0 });
   }
   const request = { ...body };

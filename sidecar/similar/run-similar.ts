@@ -3,6 +3,7 @@ import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
 import { retrieveByVector } from '../search/retrieve.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
+import { vectorsById } from '../search/vectors-by-id.ts';
 import type { SidecarServices } from '../services.ts';
 import { fetchImage } from './fetch-image.ts';
 import type { SimilarJson, SimilarResponse } from './similar-schema.ts';
@@ -62,13 +63,11 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
 
 async function queryVector(services: SidecarServices, query: SimilarQuery): Promise<Float32Array> {
   if ('photo_id' in query) {
-    const doc = await services.es.get<{ clip?: number[] }>({ index: services.index, id: query.photo_id, _source: ['clip'] }).catch((error: unknown) => {
-      if ((error as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined;
-      throw error;
-    });
-    if (!doc?.found) throw new RequestProblem(404, `photo_id: no photo ${query.photo_id} in ${services.index}`);
-    if (!doc._source?.clip) throw new RequestProblem(409, `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)`);
-    return Float32Array.from(doc._source.clip);
+    const vector = (await vectorsById(services.es, services.index, [query.photo_id])).get(query.photo_id);
+    if (vector) return vector;
+    const exists = await services.es.exists({ index: services.index, id: query.photo_id });
+    if (!exists) throw new RequestProblem(404, `photo_id: no photo ${query.photo_id} in ${services.index}`);
+    throw new RequestProblem(409, `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)`);
   }
   const encoder = services.encoder;
   if (!encoder) throw new RequestProblem(503, 'query by image needs a CLIP model; start the sidecar with --model DIR (photo_id works without one)');
