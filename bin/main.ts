@@ -3,6 +3,7 @@ import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
 import { registerClipCommands } from '../sidecar/clip/commands.ts';
+import { registerModelFetchCommand } from '../sidecar/clip/model-fetch/commands.ts';
 import { registerModelExportCommand } from '../sidecar/clip/python/commands.ts';
 import { registerSidecarCommands } from '../sidecar/commands.ts';
 import { registerStartCommand } from './start.ts';
@@ -26,7 +27,7 @@ registerStartCommand(program);
 const model = program
   .command('model')
   .description('Get a CLIP model in the Hugging Face ONNX layout');
-void model;
+registerModelFetchCommand(model);
 registerModelExportCommand(model);
 
 try {

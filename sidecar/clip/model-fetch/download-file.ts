@@ -81,6 +81,11 @@ function watchdog(path: string, idleMs: number, controller: AbortController, eve
   });
 }
 
+function reason(error: unknown): string {
+  const e = error as Error & { cause?: { message?: string } };
+  return e.cause?.message ? `${e.message}: ${e.cause.message}` : (e.message ?? String(error));
+}
+
 /** One request: continues `partial` from its length when it has bytes (Range), else starts over. */
 async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, events: DownloadEvents): Promise<void> {
   let already = (await sizeOf(partial)) ?? 0;
@@ -97,6 +102,8 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
       headers: { ...authHeaders(hub, meta.location), 'accept-encoding': 'identity', ...(already > 0 ? { range: `bytes=${already}-` } : {}) },
       signal: controller.signal,
     });
+  } catch (error) {
+    throw new Error(`model fetch: ${meta.path}: cannot reach ${new URL(meta.location).origin}: ${reason(error)}`, { cause: error });
   } finally {
     clearTimeout(connect);
   }
@@ -122,7 +129,12 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
   }
   events.start(meta.path, meta.size, resumed ? already : 0, resumed);
   const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-  await pipeline(body, watchdog(meta.path, hub.timeoutMs, controller, events), createWriteStream(partial, { flags: resumed ? 'a' : 'w' }));
+  try {
+    await pipeline(body, watchdog(meta.path, hub.timeoutMs, controller, events), createWriteStream(partial, { flags: resumed ? 'a' : 'w' }));
+  } catch (error) {
+    const got = (await sizeOf(partial)) ?? 0;
+    throw new Error(`model fetch: ${meta.path}: download interrupted at byte ${got} of ${meta.size} (${reason(error)}); ${got} bytes kept in ${partial}`, { cause: error });
+  }
   const got = (await sizeOf(partial)) ?? 0;
   if (got !== meta.size) throw new Error(`model fetch: ${meta.path}: the connection ended at byte ${got} of ${meta.size}`);
 }

@@ -82,6 +82,16 @@ export function hubStatusError(status: number, what: string, options: HubOptions
   return status === 408 || status === 429 || status >= 500 ? error : new AbortError(error);
 }
 
+/** fetch() with the hub's address in its errors ("fetch failed" alone says nothing). */
+async function hubFetch(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const e = error as Error & { cause?: { message?: string } };
+    throw new Error(`model fetch: cannot reach ${new URL(url).origin}: ${e.message}${e.cause?.message ? `: ${e.cause.message}` : ''}`, { cause: error });
+  }
+}
+
 export function normalizeEtag(value: string | null): string | undefined {
   if (!value) return undefined;
   const trimmed = value.trim().replace(/^W\//i, '');
@@ -91,7 +101,7 @@ export function normalizeEtag(value: string | null): string | undefined {
 /** The files and the commit of a revision; later requests pin that commit, so all files match. */
 export async function listRepo(options: HubOptions, repo: string, revision: string): Promise<RepoListing> {
   const url = `${options.endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
-  const response = await fetch(url, { headers: authHeaders(options, url), signal: AbortSignal.timeout(options.timeoutMs) });
+  const response = await hubFetch(url, { headers: authHeaders(options, url), signal: AbortSignal.timeout(options.timeoutMs) });
   if (!response.ok) {
     await response.body?.cancel();
     throw hubStatusError(response.status, `repo ${repo} at revision ${revision}`, options, response.headers.get('x-error-code'));
@@ -111,7 +121,7 @@ export async function listRepo(options: HubOptions, repo: string, revision: stri
 export async function fileMetadata(options: HubOptions, repo: string, revision: string, path: string): Promise<FileMetadata> {
   let url = resolveUrl(options, repo, revision, path);
   for (let hop = 0; hop < 5; hop++) {
-    const response = await fetch(url, {
+    const response = await hubFetch(url, {
       method: 'HEAD',
       redirect: 'manual',
       headers: { ...authHeaders(options, url), 'accept-encoding': 'identity' },

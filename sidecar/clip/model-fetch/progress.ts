@@ -20,7 +20,7 @@ export function lineProgress(write: (line: string) => void): FetchProgress {
       write(`model fetch: ${path}: ${resumed ? `resuming at ${mib(already)} of` : 'downloading'} ${mib(total)}`),
     advance: () => {},
     retry: (path, error, attempt) => write(`model fetch: ${path}: attempt ${attempt} failed (${error.message}); retrying`),
-    finish: (path, outcome) => write(`model fetch: ${path}: ${outcome === 'present' ? 'already present and verified' : 'downloaded and verified'}`),
+    finish: (path, outcome) => write(`model fetch: ${path}: ${outcome === 'present' ? 'already present' : 'downloaded and verified'}`),
     stop: () => {},
   };
 }
@@ -42,7 +42,7 @@ export function barProgress(stream: NodeJS.WriteStream = process.stderr): FetchP
     advance: (path, bytes) => bars.get(path)?.increment(bytes),
     retry: (path, error, attempt) => multi.log(`model fetch: ${path}: attempt ${attempt} failed (${error.message}); retrying\n`),
     finish(path, outcome) {
-      if (outcome === 'present') multi.log(`model fetch: ${path}: already present and verified\n`);
+      if (outcome === 'present') multi.log(`model fetch: ${path}: already present\n`);
     },
     stop: () => multi.stop(),
   };
