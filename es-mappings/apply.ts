@@ -22,7 +22,9 @@ export async function applyMappings(client: Client, options: PhotosTemplateOptio
   await client.indices.putIndexTemplate({ name: template, ...body });
   for (const events of eventTemplates()) {
     await client.indices.putIndexTemplate({ name: events.name, ...events.body });
-    await createIfMissing(client, events.index);
+    const created = await createIfMissing(client, events.index);
+    // An events index made by an older version gets the fields added since (additions only).
+    if (!created) await client.indices.putMapping({ index: events.index, ...(events.body.template as { mappings: Record<string, unknown> }).mappings });
   }
 
   const current = await indicesBehindAlias(client, alias);

@@ -8,6 +8,7 @@ import { ProfileStore } from './profiles/profile-store.ts';
 import { ProfileBlendPass } from './rerank/profile-blend.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
 import { DEFAULT_RANKING, type RankingDefaults } from './search/ranking-options.ts';
+import { VectorStore } from './search/vector-store.ts';
 import type { SidecarLimits, SidecarServices } from './services.ts';
 import { DEFAULT_URL_FETCH } from './similar/fetch-image.ts';
 
@@ -46,7 +47,14 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     logger.warn({ index, lost }, message);
   };
   const writer = (index: string): EventWriter => createEventWriter(options.es, { index, flushIntervalMs: options.flushIntervalMs, onError: eventErrors(index) });
-  const profiles = new ProfileStore(options.es, { index: options.index });
+  const vectors = new VectorStore(options.es, {
+    index: options.index,
+    onLookup: (hits, misses) => {
+      metrics.vectorCache.inc({ result: 'hit' }, hits);
+      metrics.vectorCache.inc({ result: 'miss' }, misses);
+    },
+  });
+  const profiles = new ProfileStore(options.es, vectors, { index: options.index });
   const services: SidecarServices = {
     es: options.es,
     index: options.index,
@@ -54,6 +62,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     queries: encoder ? new QueryEmbedder(encoder, { onLookup: (hit) => metrics.queryCache.inc({ result: hit ? 'hit' : 'miss' }) }) : undefined,
     secondPass: new ProfileBlendPass(profiles),
     profiles,
+    vectors,
     searchEvents: writer(SEARCH_EVENTS_INDEX),
     feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
     ranking: { ...DEFAULT_RANKING, ...options.ranking },

@@ -7,6 +7,7 @@ import type { ProfileStore } from './profiles/profile-store.ts';
 import type { SecondPass } from './rerank/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
 import type { RankingDefaults } from './search/ranking-options.ts';
+import type { VectorStore } from './search/vector-store.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
 
 /** Everything a request handler may use; built once by `openServices` (or by a test). */
@@ -20,6 +21,8 @@ export interface SidecarServices {
   /** The learned second pass (issue E), when models are loaded. */
   secondPass?: SecondPass;
   profiles: ProfileStore;
+  /** Photos' CLIP vectors (cached; Elasticsearch keeps them out of `_source`). */
+  vectors: VectorStore;
   searchEvents: EventWriter;
   feedbackEvents: EventWriter;
   ranking: RankingDefaults;

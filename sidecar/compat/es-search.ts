@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { SidecarServices } from '../services.ts';
-import type { PhotoSource } from '../search/photo-fields.ts';
-import { hitFields, hitSource } from '../search/retrieve.ts';
+import type { Candidate, PhotoSource } from '../search/photo-fields.ts';
 
 /** Keys of the search DSL the sidecar will not forward: scripts, and Lucene syntax from user text. */
 const DENIED_KEYS = new Set(['script', 'script_score', 'script_fields', 'runtime_mappings', 'scripted_metric', 'bucket_script', 'bucket_selector', 'query_string']);
@@ -67,21 +66,30 @@ export async function esCompatibleSearch(c: Context, services: SidecarServices):
 interface EsHit {
   _id: string;
   _score: number | null;
-  _source?: PhotoSource;
+  _source?: PhotoSource & { stats?: { downloads?: number | null; views?: number | null }; submitted_at?: string | null };
+}
+
+/** What the second pass may use of a hit the caller's own query returned (its `_source` as given). */
+function candidateFromSource(id: string, source: EsHit['_source']): Candidate {
+  return {
+    photo_id: id,
+    photographer: source?.photographer?.username ?? null,
+    country: source?.location?.country ?? null,
+    downloads: source?.stats?.downloads ?? null,
+    views: source?.stats?.views ?? null,
+    submitted_at: source?.submitted_at ?? null,
+  };
 }
 
 async function rerankHits(services: SidecarServices, result: Record<string, unknown>, personalize: PersonalizeExt): Promise<void> {
   const hits = ((result.hits as { hits?: EsHit[] } | undefined)?.hits ?? []) as EsHit[];
   if (hits.length === 0) return;
   // The caller's _source may leave out what the second pass reads: fetch it by id.
-  const docs = await services.es.search<PhotoSource>({ index: services.index, size: hits.length, query: { ids: { values: hits.map((h) => h._id) } }, ...hitFields(true) });
-  const sources = new Map(docs.hits.hits.flatMap((hit) => {
-    const source = hitSource(hit);
-    return source ? [[hit._id!, source] as const] : [];
-  }));
+  const vectors = await services.vectors.get(hits.map((h) => h._id));
   const candidates = hits.map((hit, i) => ({
     id: hit._id,
-    source: sources.get(hit._id) ?? { photo_id: hit._id },
+    candidate: candidateFromSource(hit._id, hit._source),
+    vector: vectors.get(hit._id),
     lists: { elasticsearch: { rank: i + 1, score: hit._score ?? 0 } },
     fused: hit._score ?? hits.length - i,
   }));

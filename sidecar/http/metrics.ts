@@ -25,6 +25,12 @@ export class SidecarMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly vectorCache = new Counter({
+    name: 'pixrank_vector_cache_total',
+    help: 'Photo vectors served from the sidecar cache (hit) or read from Elasticsearch (miss)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly esErrors = new Counter({
     name: 'pixrank_elasticsearch_errors_total',
     help: 'Elasticsearch calls that failed, by kind',

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Client } from '../../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
-import { vectorsById } from '../search/vectors-by-id.ts';
+import type { VectorStore } from '../search/vector-store.ts';
 import { meanProfile, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
 
 export type FeedbackType = 'click' | 'download' | 'like' | 'skip';
@@ -46,10 +46,10 @@ export interface ProfileStoreOptions {
  */
 export class ProfileStore {
   private readonly cache: LRUCache<string, UserProfile>;
-  private readonly vectors = new LRUCache<string, Float32Array>({ max: 50_000 });
 
   constructor(
     private readonly es: Client,
+    private readonly vectors: VectorStore,
     private readonly options: ProfileStoreOptions,
   ) {
     this.cache = new LRUCache({ max: options.cacheSize ?? 10_000, ttl: options.cacheTtlMs ?? 30_000 });
@@ -89,7 +89,7 @@ export class ProfileStore {
   }
 
   private async build(user: string, interactions: Interaction[]): Promise<UserProfile> {
-    const vectors = await this.vectorsOf(interactions.map((i) => i.photo_id));
+    const vectors = await this.vectors.get(interactions.map((i) => i.photo_id));
     const positives: WeightedVector[] = [];
     const negatives: WeightedVector[] = [];
     for (const interaction of interactions) {
@@ -121,18 +121,4 @@ export class ProfileStore {
     return session.reverse();
   }
 
-  private async vectorsOf(ids: string[]): Promise<Map<string, Float32Array>> {
-    const found = new Map<string, Float32Array>();
-    const missing = [...new Set(ids)].filter((id) => {
-      const vector = this.vectors.get(id);
-      if (vector) found.set(id, vector);
-      return !vector;
-    });
-    if (missing.length === 0) return found;
-    for (const [id, vector] of await vectorsById(this.es, this.options.index, missing)) {
-      this.vectors.set(id, vector);
-      found.set(id, vector);
-    }
-    return found;
-  }
 }

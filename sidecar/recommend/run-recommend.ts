@@ -1,10 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import type { RankedList } from '../fusion/ranked-list.ts';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
-import { hitFields, hitSource, retrieveByVector, type Retrieved } from '../search/retrieve.ts';
+import { retrieveByVector, retrievePopular, type Retrieved } from '../search/retrieve.ts';
 import { SearchResponseSchema } from '../search/search-schema.ts';
-import type { PhotoSource } from '../search/photo-fields.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
 import type { SidecarServices } from '../services.ts';
 
@@ -31,32 +29,23 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
   const watch = new Stopwatch();
   const profile = await watch.timeAsync('profile', () => services.profiles.get(user));
   const size = candidateWindow(page, k, services.ranking.candidates);
-  const base = { request_id: requestId, mode: 'recommend', page, k, user, personalized: false, model_version: null };
-
-  if (!profile.mean) {
-    const popular = await watch.timeAsync('retrieve', () => popularPhotos(services, size, profile.positives));
-    const ranked = await rankCandidates({ lists: [popular.list], sources: popular.sources, context: { user }, explain }, services.ranking, watch);
-    const took = watch.result();
-    services.metrics.recordStages('recommend', took);
-    return { ...base, strategy: 'popular', reason: `no positive feedback from ${user} yet: the most downloaded photos`, took_ms: took, hits: presentPage(ranked, page, k, explain) };
-  }
-
-  const options = { index: services.index, size, excludeIds: profile.positives, withVectors: true, numCandidates: size * services.ranking.numCandidatesFactor };
-  const vectors = [
-    { name: 'profile', vector: profile.mean },
+  const options = { index: services.index, size, excludeIds: profile.positives };
+  const queries = [
+    ...(profile.mean ? [{ name: 'profile', vector: profile.mean }] : []),
     ...(profile.session ? [{ name: 'session', vector: profile.session }] : []),
   ];
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>
-    Promise.all(vectors.map(async ({ name, vector }) => {
-      const result = await retrieveByVector(services.es, vector, options);
-      return { ...result, list: { ...result.list, name } };
-    })),
+    queries.length === 0
+      ? Promise.all([retrievePopular(services.es, options)])
+      : Promise.all(queries.map(({ name, vector }) => retrieveByVector(services.es, vector, { ...options, numCandidates: size * services.ranking.numCandidatesFactor }, name))),
   );
-  const secondPass = services.secondPass;
+  const secondPass = queries.length > 0 ? services.secondPass : undefined;
   const ranked = await rankCandidates(
     {
       lists: retrieved.map((r) => r.list),
-      sources: new Map(retrieved.flatMap((r) => [...r.sources])),
+      candidates: new Map(retrieved.flatMap((r) => [...r.candidates])),
+      vectors: services.vectors,
+      wanted: page * k,
       exclude: new Set(profile.positives),
       secondPass,
       context: { user },
@@ -65,34 +54,18 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
     services.ranking,
     watch,
   );
+  const hits = await presentPage(services.es, services.index, ranked, page, k, explain, watch);
   const took = watch.result();
   services.metrics.recordStages('recommend', took);
+  const base = { request_id: requestId, mode: 'recommend', page, k, user, took_ms: took, hits };
+  if (queries.length === 0) {
+    return { ...base, personalized: false, model_version: null, strategy: 'popular', reason: `no positive feedback from ${user} yet: the most downloaded photos` };
+  }
   return {
     ...base,
     personalized: true,
     model_version: ranked.personalized ? (secondPass?.version ?? null) : null,
     strategy: 'profile',
     reason: `from ${profile.positives.length} positive photos of ${user}${profile.session ? ' and the current session' : ''}`,
-    took_ms: took,
-    hits: presentPage(ranked, page, k, explain),
   };
-}
-
-async function popularPhotos(services: SidecarServices, size: number, seen: string[]): Promise<{ list: RankedList; sources: Map<string, PhotoSource> }> {
-  const response = await services.es.search<PhotoSource>({
-    index: services.index,
-    size,
-    query: seen.length > 0 ? { bool: { must_not: [{ ids: { values: seen } }] } } : { match_all: {} },
-    sort: [{ 'stats.downloads': { order: 'desc', missing: '_last' } }, { photo_id: 'asc' }],
-    ...hitFields(true),
-  });
-  const sources = new Map<string, PhotoSource>();
-  const hits: RankedList['hits'] = [];
-  for (const hit of response.hits.hits) {
-    const source = hitSource(hit);
-    if (!source) continue;
-    sources.set(hit._id!, source);
-    hits.push({ id: hit._id!, score: source.stats?.downloads ?? 0 });
-  }
-  return { list: { name: 'popular', hits }, sources };
 }

@@ -10,7 +10,6 @@ import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '.
  */
 export class ProfileBlendPass implements SecondPass {
   readonly version = 'profile-blend-1';
-  readonly needsVectors = true;
 
   constructor(
     private readonly profiles: ProfileStore,
@@ -30,7 +29,7 @@ export class ProfileBlendPass implements SecondPass {
     const contributions: Array<Record<string, number>> = [];
     for (const candidate of candidates) {
       const first = range > 0 ? (candidate.fused - min) / range : 1;
-      const clip = candidate.source.clip;
+      const clip = candidate.vector;
       const mean = profile?.mean && clip ? cosine(profile.mean, clip) : 0;
       const session = profile?.session && clip ? cosine(profile.session, clip) : null;
       const affinity = session === null ? mean : (mean + session) / 2;

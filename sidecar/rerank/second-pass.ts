@@ -1,4 +1,4 @@
-import type { PhotoSource } from '../search/photo-fields.ts';
+import type { Candidate } from '../search/photo-fields.ts';
 
 /** What the second pass knows about the request. */
 export interface RerankContext {
@@ -12,7 +12,9 @@ export interface RerankContext {
 /** A candidate as the first stages left it. */
 export interface RerankCandidate {
   id: string;
-  source: PhotoSource;
+  candidate: Candidate;
+  /** The photo's CLIP vector (from the vector store), when it has one. */
+  vector: Float32Array | undefined;
   /** Per-list rank and score, and the fused score. */
   lists: Record<string, { rank: number; score: number }>;
   fused: number;
@@ -31,7 +33,5 @@ export interface RerankResult {
  */
 export interface SecondPass {
   readonly version: string;
-  /** Whether the model needs candidates' CLIP vectors in their sources. */
-  readonly needsVectors: boolean;
   rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult>;
 }

@@ -1,6 +1,33 @@
 import { z } from '@hono/zod-openapi';
 
-/** The part of a photo document the sidecar reads back (never the `als` vector). */
+/** What ranking knows of a candidate: read from doc values with the search, no `_source`. */
+export interface Candidate {
+  photo_id: string;
+  photographer: string | null;
+  country: string | null;
+  downloads: number | null;
+  views: number | null;
+  submitted_at: string | null;
+}
+
+/** Doc-valued fields each retriever returns per hit (no stored fields are read: see retrieve.ts). */
+export const CANDIDATE_FIELDS = ['photo_id', 'photographer.username', 'location.country', 'stats.downloads', 'stats.views', 'submitted_at'];
+
+export function candidateOf(fields: Record<string, unknown> | undefined): Candidate | undefined {
+  const first = <T>(name: string): T | null => ((fields?.[name] as T[] | undefined)?.[0] ?? null);
+  const id = first<string>('photo_id');
+  if (!id) return undefined;
+  return {
+    photo_id: id,
+    photographer: first<string>('photographer.username'),
+    country: first<string>('location.country'),
+    downloads: first<number>('stats.downloads'),
+    views: first<number>('stats.views'),
+    submitted_at: first<string>('submitted_at'),
+  };
+}
+
+/** The part of a photo document shown to people, read for the served page only. */
 export interface PhotoSource {
   photo_id: string;
   url?: string | null;
@@ -8,31 +35,12 @@ export interface PhotoSource {
   description?: string | null;
   ai_description?: string | null;
   orientation?: string | null;
-  photographer?: { username?: string | null; name?: string | null } | null;
-  location?: { country?: string | null; name?: string | null } | null;
+  photographer?: { username?: string | null } | null;
+  location?: { country?: string | null } | null;
   colors?: Array<{ name?: string | null }> | null;
-  stats?: { views?: number | null; downloads?: number | null } | null;
-  submitted_at?: string | null;
-  clip?: number[] | null;
 }
 
-/** `_source` fields read with every hit (vectors come from `fields`, see retrieve.ts). */
-export const DISPLAY_FIELDS = [
-  'photo_id',
-  'url',
-  'image_url',
-  'description',
-  'ai_description',
-  'orientation',
-  'photographer.username',
-  'photographer.name',
-  'location.country',
-  'location.name',
-  'colors.name',
-  'stats.views',
-  'stats.downloads',
-  'submitted_at',
-];
+export const DISPLAY_FIELDS = ['photo_id', 'url', 'image_url', 'description', 'ai_description', 'orientation', 'photographer.username', 'location.country', 'colors.name'];
 
 export const PhotoViewSchema = z
   .object({
@@ -49,15 +57,15 @@ export const PhotoViewSchema = z
 
 export type PhotoView = z.infer<typeof PhotoViewSchema>;
 
-export function photoView(source: PhotoSource): PhotoView {
+export function photoView(id: string, source: PhotoSource | undefined): PhotoView {
   return {
-    photo_id: source.photo_id,
-    url: source.url ?? null,
-    image_url: source.image_url ?? null,
-    description: source.description ?? source.ai_description ?? null,
-    photographer: source.photographer?.username ?? null,
-    country: source.location?.country ?? null,
-    orientation: source.orientation ?? null,
-    colors: (source.colors ?? []).flatMap((c) => (c.name ? [c.name] : [])),
+    photo_id: id,
+    url: source?.url ?? null,
+    image_url: source?.image_url ?? null,
+    description: source?.description ?? source?.ai_description ?? null,
+    photographer: source?.photographer?.username ?? null,
+    country: source?.location?.country ?? null,
+    orientation: source?.orientation ?? null,
+    colors: (source?.colors ?? []).flatMap((c) => (c.name ? [c.name] : [])),
   };
 }

@@ -1,12 +1,17 @@
+import type { Client } from '../../es-mappings/client.ts';
 import { photoView } from './photo-fields.ts';
 import type { RankOutput } from './rank-pipeline.ts';
+import { displaySources } from './retrieve.ts';
 import type { RankedPhoto } from './search-schema.ts';
+import type { Stopwatch } from './stopwatch.ts';
 
-/** One page of ranked hits as the API shows them (1-based page of k). */
-export function presentPage(ranked: RankOutput, page: number, k: number, explain: boolean): RankedPhoto[] {
+/** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone. */
+export async function presentPage(es: Client, index: string, ranked: RankOutput, page: number, k: number, explain: boolean, watch: Stopwatch, signal?: AbortSignal): Promise<RankedPhoto[]> {
   const start = (page - 1) * k;
-  return ranked.hits.slice(start, start + k).map((hit, i) => ({
-    ...photoView(hit.source),
+  const hits = ranked.hits.slice(start, start + k);
+  const sources = await watch.timeAsync('display', () => displaySources(es, index, hits.map((h) => h.id), signal));
+  return hits.map((hit, i) => ({
+    ...photoView(hit.id, sources.get(hit.id)),
     rank: start + i + 1,
     score: hit.score,
     scores: { ...hit.lists, fused: hit.fused, ...(hit.rerank !== undefined ? { rerank: hit.rerank } : {}) },

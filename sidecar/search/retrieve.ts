@@ -3,13 +3,12 @@ import type { Client } from '../../es-mappings/client.ts';
 import type { RankedList } from '../fusion/ranked-list.ts';
 import { keywordQuery } from '../retrieval/keyword-query.ts';
 import { filterClauses, type SearchFilters } from './filters.ts';
-import { DISPLAY_FIELDS, type PhotoSource } from './photo-fields.ts';
-import { docValueVector } from './vectors-by-id.ts';
+import { CANDIDATE_FIELDS, candidateOf, DISPLAY_FIELDS, type Candidate, type PhotoSource } from './photo-fields.ts';
 
-/** A retriever's answer: the ranked list for fusion plus the documents it returned. */
+/** A retriever's answer: the ranked list for fusion plus what ranking needs of each hit. */
 export interface Retrieved {
   list: RankedList;
-  sources: Map<string, PhotoSource>;
+  candidates: Map<string, Candidate>;
   /** The request body sent, for `explain`. */
   request: Record<string, unknown>;
   /** Elasticsearch's own `took` (ms). */
@@ -21,16 +20,22 @@ export interface RetrieveOptions {
   size: number;
   filters?: SearchFilters;
   excludeIds?: readonly string[];
-  withVectors: boolean;
   signal?: AbortSignal;
 }
+
+/**
+ * Hits carry doc values only (`stored_fields: _none_`): reading stored fields decompresses a block
+ * per hit, which cost more than the search itself for 100 candidates. Texts and URLs are read
+ * afterwards for the one page served (see `displaySources`).
+ */
+const CANDIDATE_HITS = { stored_fields: ['_none_'], docvalue_fields: CANDIDATE_FIELDS, track_total_hits: false } satisfies Partial<estypes.SearchRequest>;
 
 /** BM25 over keywords (by confidence) and texts; see keyword-query.ts. */
 export async function retrieveByKeywords(es: Client, text: string, options: RetrieveOptions): Promise<Retrieved> {
   const body: estypes.SearchRequest = {
     size: options.size,
     query: { bool: { must: [keywordQuery(text)], filter: filterClauses(options.filters, options.excludeIds) } },
-    ...hitFields(options.withVectors),
+    ...CANDIDATE_HITS,
   };
   return run(es, 'keyword', options, body);
 }
@@ -42,7 +47,7 @@ export interface KnnOptions extends RetrieveOptions {
 }
 
 /** Approximate kNN on the `int8_hnsw` field, filters applied inside the graph search. */
-export async function retrieveByVector(es: Client, vector: ArrayLike<number>, options: KnnOptions): Promise<Retrieved> {
+export async function retrieveByVector(es: Client, vector: ArrayLike<number>, options: KnnOptions, name = 'clip'): Promise<Retrieved> {
   const body: estypes.SearchRequest = {
     size: options.size,
     knn: {
@@ -52,34 +57,45 @@ export async function retrieveByVector(es: Client, vector: ArrayLike<number>, op
       num_candidates: Math.max(options.numCandidates, options.size),
       filter: filterClauses(options.filters, options.excludeIds),
     },
-    ...hitFields(options.withVectors),
+    ...CANDIDATE_HITS,
   };
-  return run(es, 'clip', options, body);
+  return run(es, name, options, body);
 }
 
-/** What each hit returns: the display fields, and the CLIP vector (from doc values: it is not in `_source`) when asked. */
-export function hitFields(withVectors: boolean): Pick<estypes.SearchRequest, '_source' | 'docvalue_fields' | 'track_total_hits'> {
-  return { _source: DISPLAY_FIELDS, ...(withVectors ? { docvalue_fields: ['clip'] } : {}), track_total_hits: false };
-}
-
-/** A hit's source with its CLIP vector put back from the doc values. */
-export function hitSource(hit: estypes.SearchHit<PhotoSource>): PhotoSource | undefined {
-  if (!hit._source) return undefined;
-  const clip = docValueVector(hit.fields);
-  return clip ? { ...hit._source, clip } : hit._source;
+/** The most downloaded photos (for users without a profile). */
+export async function retrievePopular(es: Client, options: RetrieveOptions): Promise<Retrieved> {
+  const body: estypes.SearchRequest = {
+    size: options.size,
+    query: { bool: { filter: filterClauses(options.filters, options.excludeIds) } },
+    sort: [{ 'stats.downloads': { order: 'desc', missing: '_last' } }, { photo_id: 'asc' }],
+    ...CANDIDATE_HITS,
+  };
+  const retrieved = await run(es, 'popular', options, body);
+  // Sorted hits have no _score: the list's score is the download count.
+  retrieved.list.hits = retrieved.list.hits.map((hit) => ({ id: hit.id, score: retrieved.candidates.get(hit.id)?.downloads ?? 0 }));
+  return retrieved;
 }
 
 async function run(es: Client, name: string, options: RetrieveOptions, body: estypes.SearchRequest): Promise<Retrieved> {
-  const response = await es.search<PhotoSource>({ index: options.index, ...body }, { signal: options.signal });
-  const sources = new Map<string, PhotoSource>();
+  const response = await es.search({ index: options.index, ...body }, { signal: options.signal });
+  const candidates = new Map<string, Candidate>();
   const hits: RankedList['hits'] = [];
   for (const hit of response.hits.hits) {
-    const source = hitSource(hit);
-    if (!source || hit._id === undefined) continue;
-    sources.set(hit._id, source);
-    hits.push({ id: hit._id, score: hit._score ?? 0 });
+    const candidate = candidateOf(hit.fields);
+    if (!candidate) continue;
+    candidates.set(candidate.photo_id, candidate);
+    hits.push({ id: candidate.photo_id, score: hit._score ?? 0 });
   }
   const request = { ...body };
   if (request.knn && !Array.isArray(request.knn)) request.knn = { ...request.knn, query_vector: [`<${(request.knn.query_vector ?? []).length} floats>`] as unknown as number[] };
-  return { list: { name, hits }, sources, request, took: response.took };
+  return { list: { name, hits }, candidates, request, took: response.took };
+}
+
+/** Texts and URLs of the photos on the served page, in one request. */
+export async function displaySources(es: Client, index: string, ids: readonly string[], signal?: AbortSignal): Promise<Map<string, PhotoSource>> {
+  const sources = new Map<string, PhotoSource>();
+  if (ids.length === 0) return sources;
+  const response = await es.search<PhotoSource>({ index, size: ids.length, query: { ids: { values: [...ids] } }, _source: DISPLAY_FIELDS, track_total_hits: false }, { signal });
+  for (const hit of response.hits.hits) if (hit._source && hit._id) sources.set(hit._id, hit._source);
+  return sources;
 }

@@ -15,8 +15,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
   const watch = new Stopwatch();
   const size = candidateWindow(request.page, request.k, services.ranking.candidates);
   const secondPass = request.personalize && request.user ? services.secondPass : undefined;
-  const withVectors = services.ranking.policy.duplicate_cosine < 1 || (request.policy?.duplicate_cosine ?? 1) < 1 || secondPass?.needsVectors === true;
-  const options = { index: services.index, size, filters: request.filters, withVectors, signal };
+  const options = { index: services.index, size, filters: request.filters, signal };
 
   let queryVector: Float32Array | undefined;
   if (request.mode !== 'keyword') {
@@ -30,11 +29,13 @@ export async function runSearch(services: SidecarServices, request: SearchReques
       ...(queryVector ? [retrieveByVector(services.es, queryVector, { ...options, numCandidates: size * services.ranking.numCandidatesFactor })] : []),
     ]),
   );
-  const sources = new Map(retrieved.flatMap((r) => [...r.sources]));
   const ranked = await rankCandidates(
     {
       lists: retrieved.map((r) => r.list),
-      sources,
+      candidates: new Map(retrieved.flatMap((r) => [...r.candidates])),
+      vectors: services.vectors,
+      wanted: request.page * request.k,
+      signal,
       fusion: request.fusion,
       policy: request.policy,
       secondPass,
@@ -44,7 +45,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     services.ranking,
     watch,
   );
-  const hits = presentPage(ranked, request.page, request.k, request.explain);
+  const hits = await presentPage(services.es, services.index, ranked, request.page, request.k, request.explain, watch, signal);
   const took = watch.result();
   services.metrics.recordStages('search', took);
 

@@ -3,7 +3,6 @@ import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
 import { retrieveByVector } from '../search/retrieve.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
-import { vectorsById } from '../search/vectors-by-id.ts';
 import type { SidecarServices } from '../services.ts';
 import { fetchImage } from './fetch-image.ts';
 import type { SimilarJson, SimilarResponse } from './similar-schema.ts';
@@ -28,14 +27,15 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
       size,
       filters: options.filters,
       excludeIds: exclude,
-      withVectors: true,
       numCandidates: size * services.ranking.numCandidatesFactor,
     }),
   );
   const ranked = await rankCandidates(
     {
       lists: [retrieved.list],
-      sources: retrieved.sources,
+      candidates: retrieved.candidates,
+      vectors: services.vectors,
+      wanted: options.page * options.k,
       policy: options.policy,
       exclude: new Set(exclude),
       secondPass,
@@ -45,6 +45,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
     services.ranking,
     watch,
   );
+  const hits = await presentPage(services.es, services.index, ranked, options.page, options.k, options.explain, watch);
   const took = watch.result();
   services.metrics.recordStages('similar', took);
   return {
@@ -55,7 +56,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
     personalized: ranked.personalized,
     model_version: ranked.personalized ? (secondPass?.version ?? null) : null,
     took_ms: took,
-    hits: presentPage(ranked, options.page, options.k, options.explain),
+    hits,
     query: 'upload' in query ? { upload: query.upload.name } : query,
     ...(options.explain ? { explain: { retrieval: { clip: { request: retrieved.request, es_took_ms: retrieved.took } }, policy: { dropped: ranked.dropped } } } : {}),
   };
@@ -63,7 +64,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
 
 async function queryVector(services: SidecarServices, query: SimilarQuery): Promise<Float32Array> {
   if ('photo_id' in query) {
-    const vector = (await vectorsById(services.es, services.index, [query.photo_id])).get(query.photo_id);
+    const vector = (await services.vectors.get([query.photo_id])).get(query.photo_id);
     if (vector) return vector;
     const exists = await services.es.exists({ index: services.index, id: query.photo_id });
     if (!exists) throw new RequestProblem(404, `photo_id: no photo ${query.photo_id} in ${services.index}`);
