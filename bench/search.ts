@@ -2,7 +2,7 @@
 // `pixrank serve` process) under autocannon, with fresh queries (never a cache hit), beside the same
 // retrieval sent straight to Elasticsearch, so the sidecar's own share shows.
 // Prints a table and writes bench/results/search.json.
-// Usage: npx tsx bench/search.ts [--photos 10000,100000] [--duration 15] [--connections 8] [--model DIR] [--fp32]
+// Usage: npx tsx bench/search.ts [--photos 10000,100000] [--duration 15] [--connections 8] [--model DIR] [--fp32] [--reingest]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '8' },
     model: { type: 'string' },
     fp32: { type: 'boolean', default: false },
+    reingest: { type: 'boolean', default: false },
   },
 });
 const sizes = values.photos.split(',').map(Number);
@@ -124,6 +125,7 @@ try {
   for (const photos of sizes) {
     const alias = `bench-search-${photos}`;
     const world = await worldWithVectors(photos);
+    if (values.reingest) await cluster.client.indices.delete({ index: `${alias}-v*`, ignore_unavailable: true, allow_no_indices: true });
     const summary = await runIngest({ client: cluster.client, dataDir: world.dir, alias, vectorsFile: world.vectors, log });
     log(`bench search: ${alias}: ${summary.indexed} indexed, ${summary.unchanged} unchanged`);
     await cluster.client.indices.forcemerge({ index: alias, max_num_segments: 1 }).catch(() => undefined);
