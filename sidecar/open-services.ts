@@ -68,7 +68,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     ranking: { ...DEFAULT_RANKING, ...options.ranking },
     metrics,
     logger,
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: { ...DEFAULT_LIMITS, apiKeys: apiKeysFromEnv(), ...options.limits },
   };
   return {
     ...services,
@@ -77,4 +77,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
       await encoder?.close();
     },
   };
+}
+
+/** `PIXRANK_API_KEYS=key1,key2` turns on API-key auth for every route but probes, metrics and docs. */
+function apiKeysFromEnv(): string[] | undefined {
+  const keys = (process.env.PIXRANK_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+  return keys.length > 0 ? keys : undefined;
 }
