@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Client as EsClient, errors } from '@elastic/elasticsearch';
@@ -68,6 +69,32 @@ describe('POST /similar', () => {
       const { status, body } = await json<Problem>(postJson(sidecar.app, '/similar', { url }));
       expect(status, url).toBe(400);
       expect(body.error.message).toMatch(/^url: /);
+    }
+  });
+
+  it('by URL when private addresses are allowed: fetched, size-limited, redirects bounded', async () => {
+    const photo = world.photos[4]!.photo_id;
+    const bytes = await readFile(join(world.dir, 'images', `${photo}.jpg`));
+    const server = createHttpServer((req, res) => {
+      if (req.url === '/photo.jpg') return void res.writeHead(200, { 'content-type': 'image/jpeg' }).end(bytes);
+      if (req.url === '/moved') return void res.writeHead(302, { location: '/photo.jpg' }).end();
+      if (req.url === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
+      if (req.url === '/big') return void res.writeHead(200).end(Buffer.alloc(64 * 1024));
+      res.writeHead(404).end();
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const open = await testSidecar(client, alias, { limits: { urlFetch: { maxBytes: 32 * 1024, timeoutMs: 2_000, maxRedirects: 2, allowPrivateAddresses: true } } });
+    try {
+      const found = await json<SearchResponse>(postJson(open.app, '/similar', { url: `${base}/moved`, k: 3 }));
+      expect(found.status).toBe(200);
+      expect(found.body.hits[0]!.photo_id).toBe(photo);
+      expect((await json<Problem>(postJson(open.app, '/similar', { url: `${base}/loop` }))).body.error.message).toMatch(/more than 2 redirects/);
+      expect((await json<Problem>(postJson(open.app, '/similar', { url: `${base}/big` }))).body.error.message).toMatch(/over the limit of 32768 bytes/);
+      expect((await json<Problem>(postJson(open.app, '/similar', { url: `${base}/missing` }))).body.error.message).toMatch(/HTTP 404/);
+    } finally {
+      await open.services.close();
+      server.close();
     }
   });
 
