@@ -4,7 +4,7 @@
 // Usage: npm run bench:clip [-- --model DIR] [--threads 2] [--rounds 1]
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -215,6 +215,8 @@ async function benchVariant(quantized: boolean): Promise<void> {
 }
 
 const started = Date.now();
+// Other work on the machine shows here; the numbers are only comparable at a low load.
+const loadBefore = loadavg().map((v) => Number(v.toFixed(2)));
 try {
   await benchVariant(true);
   await benchVariant(false);
@@ -231,6 +233,7 @@ const result = {
   model: { dir: modelDir, dims: config.projection_dim ?? null, note: 'random weights in ViT-B/32 sizes (transformers CLIPConfig()) unless --model was given' },
   settings: { intra_op_threads: threads, text_cache: 'off', encoder_batch_size: 8, percentiles: 'p50/p99 of per-call wall time; images/s = images × 1000 / p50 ms' },
   seconds: Math.round((Date.now() - started) / 1000),
+  load_average: { before: loadBefore, after: loadavg().map((v) => Number(v.toFixed(2))), note: '1/5/15-minute load averages; above the core count means other processes shared the cores' },
   rows,
 };
 
@@ -242,6 +245,6 @@ console.table(rows.map((r) => ({
   'encoder/raw': r.ratio ?? '—',
   goal: r.goal ?? '',
 })));
-console.log(`machine: ${JSON.stringify(result.machine)}; versions: ${JSON.stringify(result.versions)}; ${threads} intra-op threads`);
+console.log(`machine: ${JSON.stringify(result.machine)}; versions: ${JSON.stringify(result.versions)}; ${threads} intra-op threads; load average before ${loadBefore.join(' ')}, after ${result.load_average.after.join(' ')}`);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 await writeFile(new URL('./results/clip.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);

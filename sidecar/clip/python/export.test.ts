@@ -26,6 +26,29 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return dot / Math.sqrt(na * nb);
 }
 
+/** A safetensors file without one tensor (8-byte header length, JSON header, packed data). */
+function withoutTensor(file: Buffer, name: string): Buffer {
+  const headerLength = Number(file.readBigUInt64LE(0));
+  const header = JSON.parse(file.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { data_offsets?: [number, number] }>;
+  const data = file.subarray(8 + headerLength);
+  if (!header[name]) throw new Error(`test: no tensor ${name}`);
+  delete header[name];
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  const entries = Object.entries(header).filter(([key]) => key !== '__metadata__');
+  entries.sort(([, a], [, b]) => a.data_offsets![0] - b.data_offsets![0]);
+  for (const [, entry] of entries) {
+    const [start, end] = entry.data_offsets!;
+    chunks.push(data.subarray(start, end));
+    entry.data_offsets = [offset, offset + end - start];
+    offset += end - start;
+  }
+  const json = Buffer.from(JSON.stringify(header).padEnd(Math.ceil(JSON.stringify(header).length / 8) * 8, ' '));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([length, json, ...chunks]);
+}
+
 // Needs the pinned torch environment: made under the cache folder on first use (pip downloads
 // about 3 GB from PyPI, a few minutes), so it runs only on request.
 describe.skipIf(process.env.PIXRANK_PYTHON_TESTS !== '1')('model export (PIXRANK_PYTHON_TESTS=1)', () => {
@@ -79,11 +102,25 @@ describe.skipIf(process.env.PIXRANK_PYTHON_TESTS !== '1')('model export (PIXRANK
     }
   });
 
-  it('fails loudly on a folder that is not a CLIPModel checkpoint', async () => {
+  it('fails loudly on a checkpoint of another model type', async () => {
     const bad = join(work, 'not-clip');
     await mkdir(bad);
     await writeFile(join(bad, 'config.json'), JSON.stringify({ model_type: 'bert', architectures: ['BertModel'] }));
-    await expect(exportClip({ out: join(work, 'bad-out'), checkpoint: bad, log: () => {} })).rejects.toThrow(/^clip export: export_clip\.py exited with code 1/);
+    const seen: string[] = [];
+    await expect(exportClip({ out: join(work, 'bad-out'), checkpoint: bad, log: (line) => void seen.push(line) })).rejects.toThrow(
+      /^clip export: export_clip\.py exited with code 1/,
+    );
+    expect(seen).toContain(`export_clip: error: ${bad}/config.json has model_type 'bert'; a CLIPModel checkpoint has 'clip'`);
+  });
+
+  it('fails loudly on a CLIP checkpoint with weights missing (from_pretrained would fill them randomly)', async () => {
+    const partial = join(work, 'partial');
+    await mkdir(partial);
+    await writeFile(join(partial, 'config.json'), readFileSync(`${tinyClipDir}/torch/config.json`));
+    await writeFile(join(partial, 'model.safetensors'), withoutTensor(readFileSync(`${tinyClipDir}/torch/model.safetensors`), 'visual_projection.weight'));
+    const seen: string[] = [];
+    await expect(exportClip({ out: join(work, 'partial-out'), checkpoint: partial, log: (line) => void seen.push(line) })).rejects.toThrow(/exited with code 1/);
+    expect(seen).toContain(`export_clip: error: ${partial} lacks 1 weights of a CLIPModel, e.g. visual_projection.weight`);
   });
 });
 

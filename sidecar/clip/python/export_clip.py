@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import shutil
 import sys
 import time
@@ -87,11 +88,19 @@ def load_model(args: argparse.Namespace) -> CLIPModel:
         ckpt = Path(args.checkpoint)
         if not (ckpt / "config.json").is_file():
             fail(f"{ckpt} is not a Hugging Face checkpoint folder (no config.json)")
+        model_type = json.loads((ckpt / "config.json").read_text()).get("model_type")
+        if model_type != "clip":
+            fail(f"{ckpt}/config.json has model_type {model_type!r}; a CLIPModel checkpoint has 'clip'")
         log(f"loading CLIPModel from {ckpt}")
         try:
-            model = CLIPModel.from_pretrained(str(ckpt), dtype=torch.float32)
-        except Exception as error:  # a wrong model type or missing weights: say which folder
+            model, info = CLIPModel.from_pretrained(str(ckpt), dtype=torch.float32, output_loading_info=True)
+        except Exception as error:  # missing or unreadable weights: say which folder
             fail(f"cannot load a CLIPModel from {ckpt}: {error}")
+        # from_pretrained fills missing weights with random ones and only warns; an export of
+        # such a model would look fine and mean nothing.
+        missing = [key for key in info.get("missing_keys", []) if not key.endswith("position_ids")]
+        if missing:
+            fail(f"{ckpt} lacks {len(missing)} weights of a CLIPModel, e.g. {', '.join(sorted(missing)[:3])}")
     return model.eval()
 
 
@@ -150,6 +159,9 @@ def export_towers(model: CLIPModel, onnx_dir: Path) -> None:
 
 
 def quantize(onnx_dir: Path) -> None:
+    # quantize_dynamic logs a hint about static-quantization pre-processing on the root logger;
+    # dynamic int8 of MatMul weights does not need it.
+    logging.getLogger().setLevel(logging.ERROR)
     for name in ("text_model", "vision_model"):
         started = time.time()
         quantize_dynamic(
