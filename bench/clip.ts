@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { loadClipEncoder, type ClipEncoder } from '../sidecar/clip/encoder.ts';
 import { locateClipModel } from '../sidecar/clip/model-folder.ts';
-import { openOnnxSession, type OnnxFeed, type OnnxSession } from '../sidecar/clip/ort-session.ts';
+import { openOnnxSession, type OnnxFeed, type OnnxSession, type SpinWait } from '../sidecar/clip/ort-session.ts';
 import { exportClip } from '../sidecar/clip/python/export.ts';
 import { loadClipTokenizer, type ClipTokenizer } from '../sidecar/clip/tokenizer.ts';
 import { machine } from './machine.ts';
@@ -171,19 +171,25 @@ async function benchVariant(quantized: boolean): Promise<void> {
         ...(quantized && batch === 8 ? { goal: '≥ 48 images/s' } : {}),
       });
     }
-    // onnxruntime's own defaults (idle threads spin-wait) on the 8-token query, the session alone:
-    // the setting the project turns off (ort-session.ts), measured for comparison.
-    const spinning = await openOnnxSession(files.textModel, { threads, spinning: true });
+    // The thread spin-wait settings (ort-session.ts) on the raw 8-token query, in turn by blocks
+    // of 20 calls, so that each setting sees the same load.
+    const spins: SpinWait[] = ['run', 'always', 'never'];
+    const spinSessions = await Promise.all(spins.map((spinWait) => openOnnxSession(files.textModel, { threads, spinWait })));
     try {
-      const ms: number[] = [];
-      for (let i = 0; i < n8 + 10; i++) {
-        const t = await timed(() => spinning.run(shortFeeds[i]!, ['text_embeds']));
-        if (i >= 10) ms.push(t);
+      const ms: number[][] = spins.map(() => []);
+      for (let block = 0; block < spins.length * Math.max(2, Math.round(6 * fast * scale)); block++) {
+        const k = block % spins.length;
+        for (let i = 0; i < 25; i++) {
+          const t = await timed(() => spinSessions[k]!.run(shortFeeds[i]!, ['text_embeds']));
+          if (i >= 5) ms[k]!.push(t);
+        }
       }
-      const s = stats(ms);
-      rows.push({ variant, measure: 'text 8 tokens, batch 1, raw, spinning threads (ORT default)', unit: 'ms', raw: s, raw_value: s.p50 });
+      spins.forEach((spinWait, k) => {
+        const s = stats(ms[k]!);
+        rows.push({ variant, measure: `text 8 tokens, batch 1, raw, threads spin ${spinWait}${spinWait === 'always' ? ' (ORT default)' : spinWait === 'run' ? ' (project default)' : ''}`, unit: 'ms', raw: s, raw_value: s.p50 });
+      });
     } finally {
-      await spinning.close();
+      await Promise.all(spinSessions.map((session) => session.close()));
     }
     // From JPEG files: decode, resize, crop and normalize (sharp) plus the session; no raw peer.
     const one: number[] = [];
@@ -231,7 +237,7 @@ const result = {
   machine: machine(),
   versions: { node: process.version, 'onnxruntime-node': ortVersion, sharp: sharp.versions.sharp ?? 'unknown', libvips: sharp.versions.vips, exported_with_transformers: config.transformers_version ?? 'unknown' },
   model: { dir: modelDir, dims: config.projection_dim ?? null, note: 'random weights in ViT-B/32 sizes (transformers CLIPConfig()) unless --model was given' },
-  settings: { intra_op_threads: threads, text_cache: 'off', encoder_batch_size: 8, percentiles: 'p50/p99 of per-call wall time; images/s = images × 1000 / p50 ms' },
+  settings: { intra_op_threads: threads, spin_wait: process.env.PIXRANK_ORT_SPIN || 'run', text_cache: 'off', encoder_batch_size: 8, percentiles: 'p50/p99 of per-call wall time; images/s = images × 1000 / p50 ms' },
   seconds: Math.round((Date.now() - started) / 1000),
   load_average: { before: loadBefore, after: loadavg().map((v) => Number(v.toFixed(2))), note: '1/5/15-minute load averages; above the core count means other processes shared the cores' },
   rows,

@@ -10,13 +10,25 @@ export interface OnnxSessionOptions {
   /** Intra-op threads; default: the machine's core count (`os.availableParallelism()`). */
   threads?: number;
   /**
-   * Let idle intra-op threads spin-wait for the next run (onnxruntime's default). Off by default:
-   * a CLIP process holds a text and a vision session, and on a small machine shared with
-   * Elasticsearch the spinning pools of idle sessions take the cores the running one needs
-   * (measured on 2 busy cores, int8 text at 8 tokens: p50 20 ms spinning, 11 ms not; two sessions
-   * used in turn, 32 ms vs 11.5 ms).
+   * When intra-op threads spin-wait for work instead of sleeping: `run` (default) while a run
+   * lasts, stopped when it ends (`session.force_spinning_stop`); `always` is onnxruntime's own
+   * default (idle pools keep spinning after a run); `never` sleeps between operators. Default:
+   * `$PIXRANK_ORT_SPIN`, else `run`. Measured on this 2-core machine, int8 text at 8 tokens, p50:
+   * quiet, one session: always 4.1–4.4 ms, run 4.2–4.3, never 5.2–5.6; two sessions used in turn
+   * (text and vision in one process): always 9–12 ms, run 4.6, never 5.6–5.8 — the idle pool's
+   * spinning takes the cores the running one needs; under heavy load from other processes
+   * `never` wins (7.5 ms vs 14).
    */
-  spinning?: boolean;
+  spinWait?: SpinWait;
+}
+
+export type SpinWait = 'run' | 'always' | 'never';
+
+function spinWaitDefault(): SpinWait {
+  const env = process.env.PIXRANK_ORT_SPIN;
+  if (env === undefined || env === '') return 'run';
+  if (env === 'run' || env === 'always' || env === 'never') return env;
+  throw new Error(`onnx session: PIXRANK_ORT_SPIN must be run, always or never, got ${JSON.stringify(env)}`);
 }
 
 export interface OnnxValueInfo {
@@ -39,6 +51,7 @@ export interface OnnxOutput {
 export interface OnnxSession {
   readonly path: string;
   readonly threads: number;
+  readonly spinWait: SpinWait;
   readonly inputs: readonly OnnxValueInfo[];
   readonly outputs: readonly OnnxValueInfo[];
   /** Runs the model and fetches only the float32 `outputNames` (others are never copied to JS). */
@@ -59,7 +72,7 @@ function valueInfo(meta: readonly ort.InferenceSession.ValueMetadata[]): OnnxVal
 /**
  * Opens an ONNX file with explicit session options: every graph optimization, a fixed intra-op
  * thread count, one inter-op thread and sequential execution (CLIP's graphs are a chain, so
- * parallel execution only adds scheduling), no spin-waiting unless asked, CPU only.
+ * parallel execution only adds scheduling), threads that spin only while a run lasts, CPU only.
  *
  * @example
  * const session = await openOnnxSession('model/onnx/text_model.onnx', { threads: 2 });
@@ -68,17 +81,24 @@ function valueInfo(meta: readonly ort.InferenceSession.ValueMetadata[]): OnnxVal
 export async function openOnnxSession(path: string, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
   const threads = options.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`onnx session: threads must be a positive integer, got ${threads}`);
+  const spinWait = options.spinWait ?? spinWaitDefault();
   const session = await ort.InferenceSession.create(path, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' }, inter_op: { allow_spinning: '0' } } },
+    extra: {
+      session: {
+        intra_op: { allow_spinning: spinWait === 'never' ? '0' : '1' },
+        force_spinning_stop: spinWait === 'run' ? '1' : '0',
+      },
+    },
   });
   return {
     path,
     threads,
+    spinWait,
     inputs: valueInfo(session.inputMetadata),
     outputs: valueInfo(session.outputMetadata),
     async run(feeds, outputNames) {
