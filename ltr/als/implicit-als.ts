@@ -1,0 +1,187 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeNpy, readNpy } from '../../ingest/vectors/npy.ts';
+import { Random } from '../../bench/world/random.ts';
+import type { Csr, InteractionMatrix } from '../interactions.ts';
+import { topK, type FitOptions, type Recommender, type RecommendOptions, type Scored } from '../recommender.ts';
+import { gramian, leastSquaresCg } from './conjugate-gradient.ts';
+
+export interface AlsOptions {
+  factors?: number;
+  regularization?: number;
+  /** Confidence c_ui = 1 + alpha · count. */
+  alpha?: number;
+  iterations?: number;
+  /** CG steps per row and sweep (implicit's default: 3). */
+  cgSteps?: number;
+}
+
+const FORMAT_VERSION = 1;
+
+/**
+ * Implicit-feedback ALS (Hu, Koren & Volinsky 2008) solved by conjugate gradient as `implicit`
+ * does: alternating sweeps over users and items, typed arrays throughout. Fold-in gives a user who
+ * was not in the training data factors from their interactions without retraining.
+ */
+export class ImplicitAls implements Recommender {
+  readonly kind = 'als';
+  readonly factors: number;
+  readonly regularization: number;
+  readonly alpha: number;
+  readonly iterations: number;
+  readonly cgSteps: number;
+  userFactors: Float32Array = new Float32Array(0);
+  itemFactors: Float32Array = new Float32Array(0);
+  private data: InteractionMatrix | undefined;
+  private userIds: string[] = [];
+  private itemIds: string[] = [];
+  private userIndex = new Map<string, number>();
+  private itemIndex = new Map<string, number>();
+  private seen: Csr | undefined;
+
+  constructor(options: AlsOptions = {}) {
+    this.factors = options.factors ?? 64;
+    this.regularization = options.regularization ?? 0.01;
+    this.alpha = options.alpha ?? 40;
+    this.iterations = options.iterations ?? 15;
+    this.cgSteps = options.cgSteps ?? 3;
+  }
+
+  async fit(data: InteractionMatrix, options: FitOptions = {}): Promise<void> {
+    const f = this.factors;
+    const users = data.userIds.length;
+    const items = data.itemIds.length;
+    const random = new Random(options.seed ?? 0);
+    this.userFactors = Float32Array.from({ length: users * f }, () => random.float() * 0.01);
+    this.itemFactors = Float32Array.from({ length: items * f }, () => random.float() * 0.01);
+    for (let it = 0; it < this.iterations; it++) {
+      leastSquaresCg(this.userFactors, this.itemFactors, gramian(this.itemFactors, items, f, this.regularization), data.byUser, f, this.alpha, this.cgSteps);
+      leastSquaresCg(this.itemFactors, this.userFactors, gramian(this.userFactors, users, f, this.regularization), data.byItem, f, this.alpha, this.cgSteps);
+      options.onProgress?.({ step: it + 1, steps: this.iterations });
+      // Let the event loop breathe between sweeps (progress bars, signals).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.adopt(data.userIds, data.itemIds, data.byUser);
+    this.data = data;
+  }
+
+  private adopt(userIds: string[], itemIds: string[], seen: Csr | undefined): void {
+    this.userIds = userIds;
+    this.itemIds = itemIds;
+    this.userIndex = new Map(userIds.map((id, i) => [id, i]));
+    this.itemIndex = new Map(itemIds.map((id, i) => [id, i]));
+    this.seen = seen;
+  }
+
+  /** Factors for a user from their interactions, items fixed (a new user, or new activity). */
+  foldIn(interactions: ReadonlyArray<{ item: string; weight: number }>): Float32Array {
+    const f = this.factors;
+    const cells = new Map<number, number>();
+    for (const { item, weight } of interactions) {
+      const i = this.itemIndex.get(item);
+      if (i !== undefined && weight > 0) cells.set(i, (cells.get(i) ?? 0) + weight);
+    }
+    const sorted = [...cells].sort((a, b) => a[0] - b[0]);
+    const row: Csr = { indptr: Int32Array.from([0, sorted.length]), indices: Int32Array.from(sorted.map((c) => c[0])), values: Float32Array.from(sorted.map((c) => c[1])) };
+    const x = new Float32Array(f);
+    // From zero, more CG steps than a sweep: there is no previous estimate to refine.
+    leastSquaresCg(x, this.itemFactors, gramian(this.itemFactors, this.itemIds.length, f, this.regularization), row, f, this.alpha, Math.max(this.cgSteps, f));
+    return x;
+  }
+
+  userVector(user: string): Float32Array | undefined {
+    const u = this.userIndex.get(user);
+    return u === undefined ? undefined : this.userFactors.subarray(u * this.factors, (u + 1) * this.factors);
+  }
+
+  itemVector(item: string): Float32Array | undefined {
+    const i = this.itemIndex.get(item);
+    return i === undefined ? undefined : this.itemFactors.subarray(i * this.factors, (i + 1) * this.factors);
+  }
+
+  async recommend(users: readonly string[], options: RecommendOptions): Promise<Scored[][]> {
+    const candidates = options.candidates ? new Set(options.candidates.flatMap((id) => (this.itemIndex.has(id) ? [this.itemIndex.get(id)!] : []))) : undefined;
+    return users.map((user) => {
+      const u = this.userIndex.get(user);
+      if (u === undefined) return [];
+      const scores = this.scoresOf(this.userFactors.subarray(u * this.factors, (u + 1) * this.factors));
+      const seen = options.filterSeen !== false && this.seen ? new Set(this.seen.indices.subarray(this.seen.indptr[u]!, this.seen.indptr[u + 1]!)) : undefined;
+      return topK(scores, options.k, (i) => (seen?.has(i) ?? false) || (candidates !== undefined && !candidates.has(i))).map((i) => ({ item: this.itemIds[i]!, score: scores[i]! }));
+    });
+  }
+
+  async score(user: string, items: readonly string[]): Promise<Float32Array> {
+    const x = this.userVector(user);
+    return Float32Array.from(items, (item) => {
+      const y = this.itemVector(item);
+      return x && y ? dot(x, y) : Number.NaN;
+    });
+  }
+
+  async similarItems(item: string, k: number): Promise<Scored[]> {
+    const target = this.itemIndex.get(item);
+    if (target === undefined) return [];
+    const f = this.factors;
+    const norms = new Float32Array(this.itemIds.length);
+    for (let i = 0; i < norms.length; i++) norms[i] = Math.hypot(...this.itemFactors.subarray(i * f, (i + 1) * f));
+    const t = this.itemFactors.subarray(target * f, (target + 1) * f);
+    const scores = new Float32Array(norms.length);
+    for (let i = 0; i < norms.length; i++) {
+      const d = norms[i]! * norms[target]!;
+      scores[i] = d > 0 ? dot(t, this.itemFactors.subarray(i * f, (i + 1) * f)) / d : 0;
+    }
+    return topK(scores, k, (i) => i === target).map((i) => ({ item: this.itemIds[i]!, score: scores[i]! }));
+  }
+
+  private scoresOf(x: Float32Array): Float32Array {
+    const f = this.factors;
+    const scores = new Float32Array(this.itemIds.length);
+    for (let i = 0; i < scores.length; i++) scores[i] = dot(x, this.itemFactors.subarray(i * f, (i + 1) * f));
+    return scores;
+  }
+
+  async save(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const f = this.factors;
+    await writeFile(join(dir, 'user_factors.npy'), encodeNpy({ rows: this.userIds.length, cols: f, data: this.userFactors }));
+    await writeFile(join(dir, 'item_factors.npy'), encodeNpy({ rows: this.itemIds.length, cols: f, data: this.itemFactors }));
+    const seen = this.seen ?? this.data?.byUser;
+    await writeFile(
+      join(dir, 'model.json'),
+      `${JSON.stringify({ kind: this.kind, format: FORMAT_VERSION, factors: f, regularization: this.regularization, alpha: this.alpha, iterations: this.iterations, cgSteps: this.cgSteps, users: this.userIds, items: this.itemIds, seen: seen ? { indptr: Array.from(seen.indptr), indices: Array.from(seen.indices) } : null })}\n`,
+    );
+  }
+
+  static async load(dir: string): Promise<ImplicitAls> {
+    const meta = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+      kind: string;
+      format: number;
+      factors: number;
+      regularization: number;
+      alpha: number;
+      iterations: number;
+      cgSteps: number;
+      users: string[];
+      items: string[];
+      seen: { indptr: number[]; indices: number[] } | null;
+    };
+    if (meta.kind !== 'als' || meta.format !== FORMAT_VERSION) throw new Error(`als: ${dir} holds a ${meta.kind} model of format ${meta.format}, not als format ${FORMAT_VERSION}`);
+    const model = new ImplicitAls(meta);
+    const users = await readNpy(join(dir, 'user_factors.npy'));
+    const items = await readNpy(join(dir, 'item_factors.npy'));
+    if (users.cols !== meta.factors || items.cols !== meta.factors || users.rows !== meta.users.length || items.rows !== meta.items.length) {
+      throw new Error(`als: ${dir}: factor files do not match model.json (${users.rows}×${users.cols}, ${items.rows}×${items.cols})`);
+    }
+    model.userFactors = users.data;
+    model.itemFactors = items.data;
+    const seen = meta.seen ? { indptr: Int32Array.from(meta.seen.indptr), indices: Int32Array.from(meta.seen.indices), values: new Float32Array(meta.seen.indices.length) } : undefined;
+    model.adopt(meta.users, meta.items, seen);
+    return model;
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
