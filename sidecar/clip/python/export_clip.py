@@ -79,6 +79,17 @@ class VisionTower(torch.nn.Module):
         return self.visual_projection(out.pooler_output), out.last_hidden_state
 
 
+def check_checkpoint(args: argparse.Namespace) -> None:
+    if not args.checkpoint:
+        return
+    ckpt = Path(args.checkpoint)
+    if not (ckpt / "config.json").is_file():
+        fail(f"{ckpt} is not a Hugging Face checkpoint folder (no config.json)")
+    model_type = json.loads((ckpt / "config.json").read_text()).get("model_type")
+    if model_type != "clip":
+        fail(f"{ckpt}/config.json has model_type {model_type!r}; a CLIPModel checkpoint has 'clip'")
+
+
 def load_model(args: argparse.Namespace) -> CLIPModel:
     if args.random_b32:
         torch.manual_seed(args.seed)
@@ -86,11 +97,6 @@ def load_model(args: argparse.Namespace) -> CLIPModel:
         model = CLIPModel(CLIPConfig())
     else:
         ckpt = Path(args.checkpoint)
-        if not (ckpt / "config.json").is_file():
-            fail(f"{ckpt} is not a Hugging Face checkpoint folder (no config.json)")
-        model_type = json.loads((ckpt / "config.json").read_text()).get("model_type")
-        if model_type != "clip":
-            fail(f"{ckpt}/config.json has model_type {model_type!r}; a CLIPModel checkpoint has 'clip'")
         log(f"loading CLIPModel from {ckpt}")
         try:
             model, info = CLIPModel.from_pretrained(str(ckpt), dtype=torch.float32, output_loading_info=True)
@@ -202,13 +208,21 @@ def verify(model: CLIPModel, onnx_dir: Path) -> dict[str, list[float]]:
     return results
 
 
-def write_side_files(model: CLIPModel, args: argparse.Namespace, out: Path) -> None:
+def tokenizer_dir(args: argparse.Namespace) -> Path:
+    """The checkpoint's own tokenizer when it has one, else --tokenizer (CLIP's real BPE vocabulary)."""
+    ckpt = Path(args.checkpoint) if args.checkpoint else None
+    if ckpt and (ckpt / "tokenizer.json").is_file():
+        return ckpt
+    tok_dir = Path(args.tokenizer) if args.tokenizer else None
+    if tok_dir is None or not (tok_dir / "tokenizer.json").is_file():
+        where = f"{ckpt} has no tokenizer.json and" if ckpt else "--random-b32 has no tokenizer:"
+        fail(f"{where} --tokenizer DIR (a folder with CLIP's tokenizer.json) gave {'none' if tok_dir is None else f'none in {tok_dir}'}")
+    return tok_dir
+
+
+def write_side_files(model: CLIPModel, args: argparse.Namespace, tok_dir: Path, out: Path) -> None:
     model.config.to_json_file(str(out / "config.json"))
     ckpt = Path(args.checkpoint) if args.checkpoint else None
-    # The tokenizer: the checkpoint's own when it has one, else CLIP's real BPE vocabulary.
-    tok_dir = ckpt if ckpt and (ckpt / "tokenizer.json").is_file() else Path(args.tokenizer) if args.tokenizer else None
-    if tok_dir is None or not (tok_dir / "tokenizer.json").is_file():
-        fail(f"no tokenizer.json in {ckpt or 'the checkpoint'} and none given with --tokenizer (a folder with CLIP's tokenizer.json)")
     for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt"):
         if (tok_dir / name).is_file():
             shutil.copyfile(tok_dir / name, out / name)
@@ -248,9 +262,11 @@ def main(argv: list[str]) -> None:
     args = parse_args(argv)
     out = Path(args.out)
     onnx_dir = out / "onnx"
+    check_checkpoint(args)
+    tok_dir = tokenizer_dir(args)
     model = load_model(args)
     onnx_dir.mkdir(parents=True, exist_ok=True)
-    write_side_files(model, args, out)
+    write_side_files(model, args, tok_dir, out)
     with torch.no_grad():
         export_towers(model, onnx_dir)
     quantize(onnx_dir)
