@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, truncate, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import pRetry from 'p-retry';
 import { authHeaders, hubStatusError, type FileMetadata, type HubOptions } from './hub-client.ts';
 
@@ -56,29 +53,29 @@ export async function matchesMetadata(path: string, meta: FileMetadata): Promise
   return digest === undefined || digest === meta.etag.toLowerCase();
 }
 
-/** Counts bytes for the progress bar and aborts the request when none arrive for `idleMs`. */
-function watchdog(path: string, idleMs: number, controller: AbortController, events: DownloadEvents): Transform {
+/**
+ * Writes the body to `partial` chunk by chunk, each write finished before the next read, so that
+ * every byte received before a failure is on disk for the next attempt to resume from. Aborts
+ * the request when no byte arrives for `idleMs`.
+ */
+async function writeBody(path: string, body: AsyncIterable<Uint8Array>, partial: string, append: boolean, idleMs: number, controller: AbortController, events: DownloadEvents): Promise<void> {
+  const file = await open(partial, append ? 'a' : 'w');
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(new Error(`model fetch: no data for ${idleMs} ms while downloading ${path}`)), idleMs);
   };
-  arm();
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
+  try {
+    arm();
+    for await (const chunk of body) {
       arm();
+      await file.write(chunk);
       events.advance(path, chunk.length);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      clearTimeout(timer);
-      callback();
-    },
-    destroy(error, callback) {
-      clearTimeout(timer);
-      callback(error);
-    },
-  });
+    }
+  } finally {
+    clearTimeout(timer);
+    await file.close();
+  }
 }
 
 function reason(error: unknown): string {
@@ -128,9 +125,9 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
     }
   }
   events.start(meta.path, meta.size, resumed ? already : 0, resumed);
-  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  const body = response.body as AsyncIterable<Uint8Array>;
   try {
-    await pipeline(body, watchdog(meta.path, hub.timeoutMs, controller, events), createWriteStream(partial, { flags: resumed ? 'a' : 'w' }));
+    await writeBody(meta.path, body, partial, resumed, hub.timeoutMs, controller, events);
   } catch (error) {
     const got = (await sizeOf(partial)) ?? 0;
     throw new Error(`model fetch: ${meta.path}: download interrupted at byte ${got} of ${meta.size} (${reason(error)}); ${got} bytes kept in ${partial}`, { cause: error });

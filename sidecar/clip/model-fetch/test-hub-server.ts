@@ -84,7 +84,9 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
     if (cut?.path === path) {
       const keep = Math.max(0, cut.afterBytes - start);
       cut = undefined;
-      res.write(body.subarray(0, keep), () => res.socket?.destroy());
+      // A FIN after part of the body (not a reset, which may discard bytes already sent): the
+      // client gets exactly `keep` bytes and then a body shorter than its Content-Length.
+      res.write(body.subarray(0, keep), () => res.socket?.end());
       return;
     }
     res.end(body);
