@@ -109,7 +109,7 @@ export class FactorizationMachine implements Recommender {
         steps++;
       }
       this.adopt({ encoder: set.encoder, params, userIds: set.userIds, itemIds: set.itemIds, seenPtr: set.seenPtr, seenItems: set.seenItems });
-      const auc = set.heldOutAuc((event, item) => this.pairScore(set.contexts, event, item));
+      const auc = set.heldOutAuc((events, items) => Float32Array.from(events, (event, at) => this.pairScore(set.contexts, event, items[at]!)));
       options.onProgress?.({ step: epoch + 1, steps: s.epochs, detail: { loss: steps > 0 ? loss / steps : Number.NaN, auc } });
       // Let the event loop breathe between epochs (progress bars, signals).
       await new Promise((resolve) => setImmediate(resolve));

@@ -128,19 +128,32 @@ export class TrainingSet {
   }
 
   /**
-   * AUC of held-out positives against their fixed negatives under `score(event, item)`: the share of
-   * pairs ranked right, ties counted half. NaN when nothing is held out.
+   * AUC of held-out positives against their fixed negatives: the share of pairs ranked right, ties
+   * counted half; NaN when nothing is held out. `score` gets every (event, item) pair to score at
+   * once (a network scores them in batches): for each held-out event its positive, then its negatives.
    */
-  heldOutAuc(score: (event: number, item: number) => number): number {
+  heldOutAuc(score: (events: Int32Array, items: Int32Array) => Float32Array): number {
+    const m = this.auditNegatives;
+    const events = new Int32Array(this.heldOut.length * (1 + m));
+    const items = new Int32Array(events.length);
+    for (let h = 0; h < this.heldOut.length; h++) {
+      const e = this.heldOut[h]!;
+      events.fill(e, h * (1 + m), (h + 1) * (1 + m));
+      items[h * (1 + m)] = this.eventItem[e]!;
+      // a missing negative (−1) is scored as the positive and skipped below
+      for (let n = 0; n < m; n++) {
+        const negative = this.heldOutNegatives[h * m + n]!;
+        items[h * (1 + m) + 1 + n] = negative >= 0 ? negative : this.eventItem[e]!;
+      }
+    }
+    const scores = events.length > 0 ? score(events, items) : new Float32Array(0);
     let right = 0;
     let pairs = 0;
     for (let h = 0; h < this.heldOut.length; h++) {
-      const e = this.heldOut[h]!;
-      const positive = score(e, this.eventItem[e]!);
-      for (let n = 0; n < this.auditNegatives; n++) {
-        const negative = this.heldOutNegatives[h * this.auditNegatives + n]!;
-        if (negative < 0) continue;
-        const s = score(e, negative);
+      const positive = scores[h * (1 + m)]!;
+      for (let n = 0; n < m; n++) {
+        if (this.heldOutNegatives[h * m + n]! < 0) continue;
+        const s = scores[h * (1 + m) + 1 + n]!;
         right += positive > s ? 1 : positive === s ? 0.5 : 0;
         pairs += 1;
       }
