@@ -33,7 +33,9 @@ describe('RankerModel on hand-built trees', () => {
       [Number.NaN, 5], // A: missing left → 1; B: clip missing goes right → 0.5
       [0.4, Number.NaN], // A: 1; B: bm25 missing goes right → 2
     ];
-    expect(Array.from(model.score(Float32Array.from(rows.flat()), rows.length))).toEqual([0, 3.5, 5, 1.5, 3]);
+    const matrix = Float32Array.from(rows.flat());
+    expect(Array.from(model.score(matrix, rows.length))).toEqual([0, 3.5, 5, 1.5, 3]);
+    expect(Array.from(model.scoreByWalking(matrix, rows.length))).toEqual([0, 3.5, 5, 1.5, 3]);
     expect(model.bias).toBeCloseTo(2.7, 12);
   });
 
@@ -52,6 +54,10 @@ describe('RankerModel on hand-built trees', () => {
     expect(() => model.contributions(new Float32Array(3))).toThrow('ranker: a row of 3 features, but featureset "hand" v2 has 2');
     expect(() => new RankerModel(twoFeatures, [{ ...treeA, feature: [2, -1, -1] }], {}, {})).toThrow('ranker: tree 0 node 0 splits on feature 2, but the featureset has 2');
     expect(() => new RankerModel(twoFeatures, [{ ...treeA, left: [0, -1, -1] }], {}, {})).toThrow('ranker: tree 0 node 0 has a bad child 0');
+    // Trees are compiled to code: anything but a number in a threshold or value is refused first.
+    const injected = { ...treeA, threshold: ['0.5) || process.exit(1', 0, 0] } as unknown as Tree;
+    expect(() => new RankerModel(twoFeatures, [injected], {}, {})).toThrow('ranker: tree 0 node 0 has threshold 0.5) || process.exit(1');
+    expect(() => new RankerModel(twoFeatures, [{ ...treeA, value: [2, Number.NaN, 3] }], {}, {})).toThrow('ranker: tree 0 node 1 has value NaN');
   });
 });
 
@@ -82,6 +88,16 @@ describe('a trained RankerModel', () => {
       }
     }
     expect(checked).toBe(250);
+  });
+
+  it('scores the same bits compiled as walking the typed arrays, missing values included', () => {
+    let rows = 0;
+    for (const g of test) {
+      expect(model.score(g.features, g.rows)).toEqual(model.scoreByWalking(g.features, g.rows));
+      rows += g.rows;
+    }
+    expect(rows).toBe(1000);
+    expect(test.some((g) => g.features.some(Number.isNaN))).toBe(true);
   });
 
   it('round-trips through ranker.json with identical scores', async () => {

@@ -5,6 +5,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyFeatureset, featuresetFromJson, featuresetToJson, type Featureset } from './featureset.ts';
+import { compileForest, type CompiledChunk } from './compile.ts';
 import type { Tree } from './tree-builder.ts';
 
 export const RANKER_FORMAT = 'pixrank-lambdamart';
@@ -63,16 +64,24 @@ function flatten(trees: readonly Tree[]): Forest {
   return forest;
 }
 
+/**
+ * Checks a tree before it is flattened and compiled: arrays of equal length, integer features in
+ * range, children after their parent (which rules out cycles), numeric thresholds and values.
+ */
 function checkTree(tree: Tree, t: number, nFeatures: number): void {
-  const n = tree.feature?.length;
+  const n = Array.isArray(tree?.feature) ? tree.feature.length : 0;
   const keys = ['threshold', 'left', 'right', 'defaultLeft', 'value', 'count', 'gain'] as const;
   if (!n || keys.some((k) => !Array.isArray(tree[k]) || tree[k].length !== n)) throw new Error(`ranker: tree ${t} is malformed (node arrays missing or of different lengths)`);
   for (let i = 0; i < n; i++) {
     const f = tree.feature[i]!;
+    const value = tree.value[i];
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`ranker: tree ${t} node ${i} has value ${value}`);
     if (f === -1) continue;
     if (!Number.isInteger(f) || f < 0 || f >= nFeatures) throw new Error(`ranker: tree ${t} node ${i} splits on feature ${f}, but the featureset has ${nFeatures}`);
-    // Children come after their parent, which also rules out cycles.
-    for (const child of [tree.left[i]!, tree.right[i]!]) if (!(child > i && child < n)) throw new Error(`ranker: tree ${t} node ${i} has a bad child ${child}`);
+    const threshold = tree.threshold[i];
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`ranker: tree ${t} node ${i} has threshold ${threshold}`);
+    if (tree.defaultLeft[i] !== 0 && tree.defaultLeft[i] !== 1) throw new Error(`ranker: tree ${t} node ${i} has defaultLeft ${tree.defaultLeft[i]} (0 or 1)`);
+    for (const child of [tree.left[i]!, tree.right[i]!]) if (!(Number.isInteger(child) && child > i && child < n)) throw new Error(`ranker: tree ${t} node ${i} has a bad child ${child}`);
   }
 }
 
@@ -85,6 +94,7 @@ export class RankerModel {
   /** Sum of the trees' root values: the score of a row with no information (Saabas' bias). */
   readonly bias: number;
   readonly #forest: Forest;
+  readonly #compiled: CompiledChunk[];
   readonly #nFeatures: number;
 
   constructor(featureset: Featureset, trees: readonly Tree[], params: RankerParams, metrics: RankerMetrics, trainedAt = new Date().toISOString()) {
@@ -96,6 +106,7 @@ export class RankerModel {
     this.metrics = metrics;
     this.trainedAt = trainedAt;
     this.#forest = flatten(trees);
+    this.#compiled = compileForest(trees, this.#nFeatures);
     let bias = 0;
     for (const root of this.#forest.roots) bias += this.#forest.value[root]!;
     this.bias = bias;
@@ -107,13 +118,21 @@ export class RankerModel {
 
   /**
    * Scores `rows` candidates whose features are row-major in `features` (rows × nFeatures, in the
-   * featureset's order; NaN = missing). Higher is better.
+   * featureset's order; NaN = missing). Higher is better. Runs the compiled forest (compile.ts).
    *
    * @example const scores = model.score(matrix, 500);
    */
   score(features: Float32Array, rows: number): Float32Array {
+    this.#checkMatrix(features, rows);
+    const sums = new Float64Array(rows);
+    for (const chunk of this.#compiled) chunk(features, rows, sums);
+    return Float32Array.from(sums);
+  }
+
+  /** The same scores by walking the flattened typed arrays: the reference the compiled forest must match. */
+  scoreByWalking(features: Float32Array, rows: number): Float32Array {
+    this.#checkMatrix(features, rows);
     const nF = this.#nFeatures;
-    if (!Number.isInteger(rows) || rows < 0 || features.length !== rows * nF) throw new Error(`ranker: ${features.length} feature values for ${rows} rows of ${nF} features (featureset "${this.featureset.name}" v${this.featureset.version})`);
     const { roots, feature, threshold, left, right, defaultLeft, value } = this.#forest;
     const sums = new Float64Array(rows);
     // Tree by tree, so one tree's nodes stay in cache while every row walks it.
@@ -133,6 +152,12 @@ export class RankerModel {
       }
     }
     return Float32Array.from(sums);
+  }
+
+  #checkMatrix(features: Float32Array, rows: number): void {
+    const nF = this.#nFeatures;
+    if (!(features instanceof Float32Array)) throw new Error('ranker: features must be a Float32Array');
+    if (!Number.isInteger(rows) || rows < 0 || features.length !== rows * nF) throw new Error(`ranker: ${features.length} feature values for ${rows} rows of ${nF} features (featureset "${this.featureset.name}" v${this.featureset.version})`);
   }
 
   /**
