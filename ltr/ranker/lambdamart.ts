@@ -24,7 +24,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { binMatrix } from './binning.ts';
 import { validateFeatureset, type Featureset } from './featureset.ts';
-import { computeLambdas, groupIndex, idealDcg, meanNdcg, type GroupIndex } from './lambda.ts';
+import { GroupRanking, groupIndex, type GroupIndex } from './lambda.ts';
 import { RankerModel } from './model.ts';
 import { TreeBuilder, type Tree } from './tree-builder.ts';
 
@@ -175,11 +175,8 @@ export async function trainLambdaMart(featureset: Featureset, train: readonly Ra
   const binned = binMatrix(data.features, data.rows, nF, p.bins);
   const builder = new TreeBuilder(binned, p);
   const groups = train.length;
-  const inverseIdeal = new Float64Array(groups);
-  for (let g = 0; g < groups; g++) {
-    const ideal = idealDcg(data.index.gains, data.index.offsets[g]!, data.index.offsets[g + 1]!, p.truncation);
-    inverseIdeal[g] = ideal > 0 ? 1 / ideal : 0;
-  }
+  const ranking = new GroupRanking(data.index);
+  const validRanking = valid ? new GroupRanking(valid.index) : null;
   const rng = xoroshiro128plus(Math.imul(p.seed ^ 0x9e3779b9, 0x85ebca6b));
   const next = (): number => uniformFloat64(rng);
   const scores = new Float64Array(data.rows);
@@ -193,17 +190,17 @@ export async function trainLambdaMart(featureset: Featureset, train: readonly Ra
   const started = performance.now();
   for (let t = 0; t < p.trees; t++) {
     const bag = sample(groups, p.subsample, next);
-    computeLambdas(scores, data.index, inverseIdeal, bag, p, lambdas, hessians);
+    ranking.computeLambdas(scores, bag, p, lambdas, hessians);
     let n = 0;
     for (const g of bag) for (let r = data.index.offsets[g]!; r < data.index.offsets[g + 1]!; r++) order[n++] = r;
     const tree = builder.grow(order, n, lambdas, hessians, sample(nF, p.featureFraction, next));
     trees.push(tree);
     addTree(tree, data.features, nF, scores);
-    const trainNdcg = meanNdcg(scores, data.index, p.evalAt);
+    const trainNdcg = ranking.meanNdcg(scores, p.evalAt);
     let validNdcg = Number.NaN;
-    if (valid && validScores) {
+    if (valid && validScores && validRanking) {
       addTree(tree, valid.features, nF, validScores);
-      validNdcg = meanNdcg(validScores, valid.index, p.evalAt);
+      validNdcg = validRanking.meanNdcg(validScores, p.evalAt);
       if (validNdcg > best.valid) best = { trees: t + 1, valid: validNdcg, train: trainNdcg };
     } else {
       best = { trees: t + 1, valid: Number.NaN, train: trainNdcg };
