@@ -85,6 +85,15 @@ function checkTree(tree: Tree, t: number, nFeatures: number): void {
   }
 }
 
+function compileOrNull(trees: readonly Tree[], nFeatures: number): CompiledChunk[] | null {
+  try {
+    return compileForest(trees, nFeatures);
+  } catch (error) {
+    if (error instanceof EvalError) return null; // code generation disallowed: walk the typed arrays
+    throw error;
+  }
+}
+
 export class RankerModel {
   readonly featureset: Featureset;
   readonly trees: readonly Tree[];
@@ -94,7 +103,8 @@ export class RankerModel {
   /** Sum of the trees' root values: the score of a row with no information (Saabas' bias). */
   readonly bias: number;
   readonly #forest: Forest;
-  readonly #compiled: CompiledChunk[];
+  /** Null when the process forbids code generation (node --disallow-code-generation-from-strings). */
+  readonly #compiled: CompiledChunk[] | null;
   readonly #nFeatures: number;
 
   constructor(featureset: Featureset, trees: readonly Tree[], params: RankerParams, metrics: RankerMetrics, trainedAt = new Date().toISOString()) {
@@ -106,7 +116,7 @@ export class RankerModel {
     this.metrics = metrics;
     this.trainedAt = trainedAt;
     this.#forest = flatten(trees);
-    this.#compiled = compileForest(trees, this.#nFeatures);
+    this.#compiled = compileOrNull(trees, this.#nFeatures);
     let bias = 0;
     for (const root of this.#forest.roots) bias += this.#forest.value[root]!;
     this.bias = bias;
@@ -118,11 +128,13 @@ export class RankerModel {
 
   /**
    * Scores `rows` candidates whose features are row-major in `features` (rows × nFeatures, in the
-   * featureset's order; NaN = missing). Higher is better. Runs the compiled forest (compile.ts).
+   * featureset's order; NaN = missing). Higher is better. Runs the compiled forest (compile.ts), or
+   * walks the typed arrays where code generation is disallowed.
    *
    * @example const scores = model.score(matrix, 500);
    */
   score(features: Float32Array, rows: number): Float32Array {
+    if (!this.#compiled) return this.scoreByWalking(features, rows);
     this.#checkMatrix(features, rows);
     const sums = new Float64Array(rows);
     for (const chunk of this.#compiled) chunk(features, rows, sums);
