@@ -3,8 +3,8 @@ import { Random } from '../../bench/world/random.ts';
 import { recommenderConformance } from '../conformance.ts';
 import type { FmEvent, ItemSide } from '../fm/fields.ts';
 import { DeepFm, loadDeepFm } from './deepfm.ts';
-import { fieldPooling, fillSlots, slotBatch, slotLayout } from './slots.ts';
-import { tfReady } from './tf.ts';
+import { fillSlots, slotBatch, slotLayout } from './slots.ts';
+import { tf, tfReady } from './tf.ts';
 
 const small = { factors: 8, hidden: [16, 16], epochs: 12, batchSize: 64, learningRate: 0.02 };
 
@@ -17,7 +17,7 @@ describe('DeepFM', () => {
     expect(await tfReady()).toBe(backend);
   });
 
-  it('lays out query tokens in their own slots, and pools slots per field', () => {
+  it('lays out query tokens in their own slots', () => {
     const layout = slotLayout(3);
     expect(layout.width).toBe(10); // user, item, 3 query, user country, item country, photographer, views, downloads
     const batch = slotBatch(layout, 1);
@@ -25,10 +25,8 @@ describe('DeepFM', () => {
     const side = { indices: Int32Array.from([5, 6, 7, 8, 9, 4]), values: Float32Array.from([1, 0.5, 0.5, 0.5, 0.5, 0.3]), fields: Uint8Array.from([0, 2, 2, 2, 2, 7]) };
     fillSlots(layout, batch, 0, side, 0, 6);
     expect(Array.from(batch.indices)).toEqual([5, 0, 6, 7, 8, 0, 0, 0, 0, 4]);
-    const pooling = fieldPooling(layout, 2);
-    // slot 3 (second token), factor 1 → field 2 (query), factor 1
-    expect(pooling[(3 * 2 + 1) * 16 + 2 * 2 + 1]).toBe(1);
-    expect(pooling.reduce((s, v) => s + v, 0)).toBe(10 * 2);
+    expect(layout.firstSlot).toEqual([0, 1, 2, 5, 6, 7, 8, 9]);
+    expect(layout.fieldOfSlot).toEqual([0, 1, 2, 2, 2, 3, 4, 5, 6, 7]);
   });
 
   it('ranks by query: A photos above B photos on "cats" and the reverse on "dogs", for the same user', async () => {
@@ -51,5 +49,16 @@ describe('DeepFM', () => {
     expect(Math.min(...dogs.subarray(8))).toBeGreaterThan(Math.max(...dogs.subarray(0, 8)));
     expect(Number.isNaN(model.scoreContext({ query: 'cats' }, ['nothing'])[0]!)).toBe(true);
     model.dispose();
+  });
+
+  it('leaves no tensor behind: a fit, scores and dispose return tfjs to where it was', async () => {
+    await tfReady();
+    const before = tf.memory().numTensors;
+    const model = new DeepFm({ ...small, epochs: 2 });
+    await model.fitEvents([{ user: 'u', item: 'a', query: 'x' }, { user: 'u', item: 'b' }, { user: 'v', item: 'c' }], { seed: 1 });
+    for (let i = 0; i < 3; i++) await model.score('u', ['a', 'b', 'c'], { query: 'x' });
+    expect(tf.memory().numTensors).toBeGreaterThan(before); // the MLP's variables
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -63,17 +63,3 @@ export function clearSlots(layout: SlotLayout, batch: SlotBatch, row: number): v
   batch.indices.fill(0, row * layout.width, (row + 1) * layout.width);
   batch.values.fill(0, row * layout.width, (row + 1) * layout.width);
 }
-
-/**
- * The 0/1 matrix (width·k × fields·k) that sums a flattened example's slot embeddings per field:
- * the MLP sees one k-vector per field, as in DeepFM (Guo et al. 2017, § 2.2).
- */
-export function fieldPooling(layout: SlotLayout, k: number): Float32Array {
-  const fields = FIELDS.length;
-  const out = new Float32Array(layout.width * k * fields * k);
-  for (let slot = 0; slot < layout.width; slot++) {
-    const field = layout.fieldOfSlot[slot]!;
-    for (let f = 0; f < k; f++) out[(slot * k + f) * fields * k + field * k + f] = 1;
-  }
-  return out;
-}
