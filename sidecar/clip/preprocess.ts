@@ -93,7 +93,7 @@ async function resizeRawRgb(rgb: Uint8Array, g: Geometry): Promise<Uint8Array> {
  *   as PIL does; when enlarging, Pillow's own algorithm (pil-resample.ts).
  * - Crop offsets rounded down, as `image_transforms.center_crop` does.
  */
-async function rgbCrop(input: string | Buffer, config: PreprocessConfig): Promise<Uint8Array> {
+export async function rgbCrop(input: string | Buffer, config: PreprocessConfig): Promise<Uint8Array> {
   const image = sharp(input, { pages: 1, failOn: 'error' });
   const meta = await image.metadata();
   const width = meta.width;
