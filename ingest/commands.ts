@@ -3,6 +3,7 @@ import { positiveInt } from '../bin/cli-options.ts';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
+import { defaultClipModel } from '../sidecar/clip-model-choice.ts';
 import type { IngestCounts } from './pipeline.ts';
 import { loadImageEmbedder } from './clip-embedder.ts';
 import { runIngest } from './run-ingest.ts';
@@ -38,15 +39,18 @@ export function registerIngestCommands(program: Command): void {
     .description('load an Unsplash Lite dataset folder into the photos index')
     .requiredOption('--data <dir>', 'the dataset folder (photos.tsv000, keywords.tsv000, …)')
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
-    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout) to embed the images with')
+    .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout) to embed the images with (default: CLIP_MODEL_DIR, else the shipped world model)')
+    .option('--keywords-only', 'no CLIP vectors: keyword search only')
     .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--vectors <file>', 'precomputed CLIP vectors: features.npy (+ photo_ids.csv) or .jsonl')
     .option('--image-width <px>', 'ask resizable image URLs for this width', positiveInt)
     .option('--image-concurrency <n>', 'image downloads in flight', positiveInt)
     .option('--batch-size <n>', 'images embedded per batch', positiveInt)
-    .action(async (options: { data: string; index: string; model?: string; quantized?: boolean; vectors?: string; imageWidth?: number; imageConcurrency?: number; batchSize?: number }) => {
+    .action(async (options: { data: string; index: string; model?: string; keywordsOnly?: boolean; quantized?: boolean; vectors?: string; imageWidth?: number; imageConcurrency?: number; batchSize?: number }) => {
       if (options.model && options.vectors) throw new Error('ingest: give --model or --vectors, not both');
-      const embedder = options.model ? await loadImageEmbedder(options.model, { quantized: !!options.quantized }) : undefined;
+      if (options.keywordsOnly && (options.model || options.vectors)) throw new Error('ingest: --keywords-only takes no --model or --vectors');
+      const model = options.vectors || options.keywordsOnly ? undefined : defaultClipModel(options.model, logToStderr);
+      const embedder = model ? await loadImageEmbedder(model.dir, { quantized: !!options.quantized }) : undefined;
       if (embedder) logToStderr(`ingest: embedding images with ${embedder.id}`);
       const bar = progressBar();
       const summary = await withCluster(({ client }) =>

@@ -20,3 +20,10 @@ export function defaultClipModel(option: string | undefined, log: (line: string)
   }
   return { dir: WORLD_MODEL_DIR, source: 'default' };
 }
+
+/** As defaultClipModel, for commands that cannot run without a model: a clear error when there is none. */
+export function requireClipModel(option: string | undefined, log: (line: string) => void, command: string): string {
+  const choice = defaultClipModel(option, log);
+  if (!choice) throw new Error(`${command}: no CLIP model: give --model DIR or set CLIP_MODEL_DIR (the shipped world model is missing from ${WORLD_MODEL_DIR})`);
+  return choice.dir;
+}

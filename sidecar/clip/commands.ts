@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { positiveInt } from '../../bin/cli-options.ts';
 import { loadClipEncoder, type ClipEncoderOptions } from './encoder.ts';
 import { loadClipTokenizer } from './tokenizer.ts';
+import { requireClipModel } from '../clip-model-choice.ts';
+
+const logToStderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** One JSON string per line, so that any text (newlines included) can be passed. */
 async function readJsonlTexts(file: string, command: string): Promise<string[]> {
@@ -38,7 +41,7 @@ function printRows(rows: ArrayLike<number>[]): void {
 }
 
 interface ModelOptions {
-  model: string;
+  model?: string;
   quantized?: boolean;
   threads?: number;
   batchSize?: number;
@@ -54,7 +57,7 @@ function encoderOptions(options: ModelOptions): ClipEncoderOptions {
 
 function withModelOptions(command: Command): Command {
   return command
-    .requiredOption('--model <dir>', 'a CLIP model folder (Hugging Face ONNX layout)')
+    .option('--model <dir>', 'a CLIP model folder (Hugging Face ONNX layout; default: CLIP_MODEL_DIR, else the shipped world model)')
     .option('--quantized', 'use the *_quantized.onnx (int8) files')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: the core count)', positiveInt)
     .option('--batch-size <n>', 'rows per session run', positiveInt);
@@ -68,12 +71,12 @@ export function registerClipCommands(program: Command): void {
   program
     .command('tokenize')
     .description("CLIP token ids (OpenAI's tokenizer: start and end tokens, at most 77), one JSON array per input")
-    .requiredOption('--model <dir>', 'a CLIP model folder (tokenizer.json or vocab.json + merges.txt)')
+    .option('--model <dir>', 'a CLIP model folder (tokenizer.json or vocab.json + merges.txt; default: CLIP_MODEL_DIR, else the shipped world model)')
     .option('--jsonl <file>', 'more texts, one JSON string per line')
     .argument('[text...]', 'texts to tokenize')
-    .action(async (args: string[], options: { model: string; jsonl?: string }) => {
+    .action(async (args: string[], options: { model?: string; jsonl?: string }) => {
       const texts = await inputTexts(args, options.jsonl, 'tokenize');
-      const tokenizer = loadClipTokenizer(options.model);
+      const tokenizer = loadClipTokenizer(requireClipModel(options.model, logToStderr, 'tokenize'));
       printRows(texts.map((text) => tokenizer.encode(text)));
     });
 
@@ -84,7 +87,7 @@ export function registerClipCommands(program: Command): void {
     .argument('[text...]', 'texts to embed')
     .action(async (args: string[], options: ModelOptions & { jsonl?: string }) => {
       const texts = await inputTexts(args, options.jsonl, 'embed text');
-      const clip = await loadClipEncoder(options.model, encoderOptions(options));
+      const clip = await loadClipEncoder(requireClipModel(options.model, logToStderr, 'embed text'), encoderOptions(options));
       try {
         printRows(await clip.embedText(texts));
       } finally {
@@ -95,7 +98,7 @@ export function registerClipCommands(program: Command): void {
   withModelOptions(embed.command('image').description('embed image files; an unreadable image prints null and fails the command at the end'))
     .argument('<file...>', 'image files (JPEG, PNG, WebP, GIF, …)')
     .action(async (files: string[], options: ModelOptions) => {
-      const clip = await loadClipEncoder(options.model, encoderOptions(options));
+      const clip = await loadClipEncoder(requireClipModel(options.model, logToStderr, 'embed image'), encoderOptions(options));
       let failed = 0;
       try {
         const rows = await clip.embedImages(files);
