@@ -2,10 +2,10 @@ import { Random } from '../../bench/world/random.ts';
 import type { InteractionMatrix } from '../interactions.ts';
 import { topK, type FitOptions, type Recommender, type RecommendOptions, type ScoreContext, type Scored } from '../recommender.ts';
 import type { FieldEncoder, FmContext, FmEvent, ItemSide } from '../fm/fields.ts';
-import { eventsFromMatrix, flatten, TrainingSet, type TrainingSetOptions } from '../fm/training-set.ts';
+import { eventsFromMatrix, flatten, TrainingSet, type FlatSparse, type TrainingSetOptions } from '../fm/training-set.ts';
 import { DeepFmNetwork } from './network.ts';
 import { readDeepFm, writeDeepFm } from './deepfm-store.ts';
-import { clearSlots, fillSlots, slotBatch, slotLayout, type SlotBatch, type SlotLayout } from './slots.ts';
+import { fillSlots, slotBatch, slotLayout, type SlotBatch, type SlotLayout } from './slots.ts';
 import { tf, tfReady, type TfBackend } from './tf.ts';
 
 export interface DeepFmOptions extends TrainingSetOptions {
@@ -70,6 +70,8 @@ export class DeepFm implements Recommender {
   private fitted: DeepFmState | undefined;
   private userIndex = new Map<string, number>();
   private itemIndex = new Map<string, number>();
+  /** The fitted items' features, encoded once. */
+  private itemFeatures: FlatSparse = flatten([]);
 
   constructor(options: DeepFmOptions = {}, items: ReadonlyMap<string, ItemSide> = new Map()) {
     this.settings = deepFmSettings(options);
@@ -147,6 +149,7 @@ export class DeepFm implements Recommender {
     this.fitted = state;
     this.userIndex = new Map(state.userIds.map((id, i) => [id, i]));
     this.itemIndex = new Map(state.itemIds.map((id, i) => [id, i]));
+    this.itemFeatures = flatten(state.itemIds.map((id) => state.encoder.item(id)!));
   }
 
   /** Scores `rows` examples that `fill` writes, in chunks (bounded memory for long lists). */
@@ -167,18 +170,22 @@ export class DeepFm implements Recommender {
     const { encoder } = this.state;
     const layout = this.layout;
     const side = flatten([encoder.context(context)]);
-    const known: Array<[number, ReturnType<typeof flatten>]> = [];
+    // [position in items, features, row in them]: a fitted item from the cache, others encoded now
+    const known: Array<[number, FlatSparse, number]> = [];
     items.forEach((item, at) => {
-      const features = encoder.item(item);
-      if (features) known.push([at, flatten([features])]);
+      const i = this.itemIndex.get(item);
+      if (i !== undefined) known.push([at, this.itemFeatures, i]);
+      else {
+        const features = encoder.item(item);
+        if (features) known.push([at, flatten([features]), 0]);
+      }
     });
     const scores = new Float32Array(items.length).fill(Number.NaN);
     if (known.length === 0) return scores;
     const batch = slotBatch(layout, known.length);
-    known.forEach(([, features], row) => {
-      clearSlots(layout, batch, row);
+    known.forEach(([, features, i], row) => {
       fillSlots(layout, batch, row, side, 0, side.indices.length);
-      fillSlots(layout, batch, row, features, 0, features.indices.length);
+      fillSlots(layout, batch, row, features, features.ptr[i]!, features.ptr[i + 1]!);
     });
     const computed = this.state.network.score(batch);
     known.forEach(([at], row) => (scores[at] = computed[row]!));

@@ -44,6 +44,8 @@ export class DeepFmNetwork {
   readonly kernels: Variable[] = [];
   readonly biases: Variable[] = [];
   private readonly instance = networks++;
+  /** width × fields, 1 where a slot belongs to a field. */
+  private readonly pooling: Tensor;
   private adagrad: { embeddings: Float32Array; linear: Float32Array; gradient: Float32Array; touched: Uint8Array } | undefined;
 
   constructor(
@@ -61,6 +63,9 @@ export class DeepFmNetwork {
       // tidy frees the initial tensor; the variable stays
       tf.tidy(() => tf.variable(tf.tensor2d(get(name, rows, cols), [rows, cols]), true, `deepfm${this.instance}_${name}`));
     const { features, factors: k } = shape;
+    const pooling = new Float32Array(layout.width * FIELDS.length);
+    layout.fieldOfSlot.forEach((field, slot) => (pooling[slot * FIELDS.length + field] = 1));
+    this.pooling = tf.tensor2d(pooling, [layout.width, FIELDS.length]);
     this.embeddings = get('embeddings', features, k);
     this.linear = get('linear', features, 1);
     layerSizes(shape).forEach(([rows, cols], l) => {
@@ -123,18 +128,15 @@ export class DeepFmNetwork {
 
   /**
    * One k-vector per field, the sum of its slots (the query's tokens; other fields have one slot):
-   * the MLP's input, rows × fields·k. Slices and sums rather than a product with a 0/1 pooling
-   * matrix, which would mostly multiply zeros.
+   * the MLP's input, rows × k·fields (factor-major; the first layer does not care about the order).
+   * A transpose and a product with the small 0/1 slot-to-field matrix: slicing the slot axis costs
+   * more on wasm, whose 3-D slice copies through JavaScript.
    */
   private pool(embedded: Tensor, rows: number): Tensor {
     const k = this.shape.factors;
-    const { firstSlot, width } = this.layout;
-    const fields = firstSlot.map((first, field) => {
-      const count = (firstSlot[field + 1] ?? width) - first;
-      const slots = tf.slice(embedded, [0, first, 0], [rows, count, k]);
-      return count === 1 ? tf.reshape(slots, [rows, k]) : tf.sum(slots, 1);
-    });
-    return tf.concat(fields, 1);
+    const { width } = this.layout;
+    const bySlot = tf.reshape(tf.transpose(embedded, [0, 2, 1]), [rows * k, width]);
+    return tf.reshape(matMul(bySlot, this.pooling), [rows, k * FIELDS.length]);
   }
 
   score(batch: SlotBatch): Float32Array {
@@ -230,6 +232,7 @@ export class DeepFmNetwork {
   /** Frees the tfjs variables and drops the training state. */
   dispose(): void {
     for (const v of this.variables) v.dispose();
+    this.pooling.dispose();
     this.adagrad = undefined;
   }
 }

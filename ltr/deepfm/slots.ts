@@ -57,9 +57,3 @@ export function fillSlots(layout: SlotLayout, batch: SlotBatch, row: number, sid
     batch.values[base + slot] = side.values[at]!;
   }
 }
-
-/** Empties example `row` (all slots padding). */
-export function clearSlots(layout: SlotLayout, batch: SlotBatch, row: number): void {
-  batch.indices.fill(0, row * layout.width, (row + 1) * layout.width);
-  batch.values.fill(0, row * layout.width, (row + 1) * layout.width);
-}
