@@ -88,7 +88,7 @@ export interface BprHyper {
  * ln σ(d), d = ŷ(c, i+) − ŷ(c, i−), with Adagrad. The context's own terms cancel in d, so only its
  * factors (through ⟨s_c, s_i+ − s_i−⟩) move. Returns the loss −ln σ(d) before the step.
  * Every gradient is taken at the parameters before the step, then applied: a feature both items
- * share (a photographer, the numeric fields) gets both contributions.
+ * share (a photographer, the numeric fields) gets one step with both contributions.
  */
 export function bprStep(p: FmParams, ada: FmAdagrad, hyper: BprHyper, c: Side, pos: Side, neg: Side, s: BprScratch): number {
   const k = p.k;
@@ -120,17 +120,37 @@ export function bprStep(p: FmParams, ada: FmAdagrad, hyper: BprHyper, c: Side, p
     for (let f = 0; f < k; f++) grad[row * k + f] = -x * (s.context[f]! + s.negative[f]! - p.v[base + f]! * x);
   }
 
+  // A feature on both items (a photographer, the numeric fields) takes one step with the sum of
+  // its two gradients, as the gradient of d has it; Adagrad on each part would not add up to that.
+  const posRows = c.to - c.from;
+  const negRows = posRows + pos.to - pos.from;
+  for (let at = neg.from; at < neg.to; at++) {
+    const shared = find(pos, neg.indices[at]!);
+    if (shared < 0) continue;
+    const into = (posRows + shared - pos.from) * k;
+    const from = (negRows + at - neg.from) * k;
+    for (let f = 0; f < k; f++) grad[into + f]! += grad[from + f]!;
+  }
   row = 0;
   for (let at = c.from; at < c.to; at++, row++) applyFactors(p, ada, hyper, c.indices[at]!, grad, row, g);
   for (let at = pos.from; at < pos.to; at++, row++) {
-    applyFactors(p, ada, hyper, pos.indices[at]!, grad, row, g);
-    applyLinear(p, ada, hyper, pos.indices[at]!, pos.values[at]!, g);
+    const j = pos.indices[at]!;
+    const shared = find(neg, j);
+    applyFactors(p, ada, hyper, j, grad, row, g);
+    applyLinear(p, ada, hyper, j, pos.values[at]! - (shared < 0 ? 0 : neg.values[shared]!), g);
   }
   for (let at = neg.from; at < neg.to; at++, row++) {
+    if (find(pos, neg.indices[at]!) >= 0) continue;
     applyFactors(p, ada, hyper, neg.indices[at]!, grad, row, g);
     applyLinear(p, ada, hyper, neg.indices[at]!, -neg.values[at]!, g);
   }
   return loss;
+}
+
+/** Position of feature j in a side (sides are a handful of features), or −1. */
+function find(side: Side, j: number): number {
+  for (let at = side.from; at < side.to; at++) if (side.indices[at] === j) return at;
+  return -1;
 }
 
 const EPSILON = 1e-8;
