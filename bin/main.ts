@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
+import { registerLtrCommands } from '../ltr/commands.ts';
 import { registerClipCommands } from '../sidecar/clip/commands.ts';
 import { registerModelFetchCommand } from '../sidecar/clip/model-fetch/commands.ts';
 import { registerModelExportCommand } from '../sidecar/clip/python/commands.ts';
+import { registerModelTrainWorldCommand } from '../sidecar/clip/train/commands.ts';
 import { registerSidecarCommands } from '../sidecar/commands.ts';
 import { registerStartCommand } from './start.ts';
 
@@ -21,14 +23,16 @@ registerWorldCommands(program);
 registerIngestCommands(program);
 registerClipCommands(program);
 registerSidecarCommands(program);
+registerLtrCommands(program);
 registerStartCommand(program);
 
 /** `pixrank model …`: getting a CLIP model (fetch from the hub, export a local checkpoint). */
 const model = program
   .command('model')
-  .description('Get a CLIP model in the Hugging Face ONNX layout');
+  .description('Get a CLIP model in the Hugging Face ONNX layout (fetch, export, or train the world CLIP)');
 registerModelFetchCommand(model);
 registerModelExportCommand(model);
+registerModelTrainWorldCommand(model);
 
 try {
   await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { logToStderr } from '../es-mappings/with-cluster.ts';
 import { createClient } from '../es-mappings/client.ts';
 import { defaultClipModel } from './clip-model-choice.ts';
 import { openServices } from './open-services.ts';
+import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { runSearch } from './search/run-search.ts';
 import { SearchRequestSchema } from './search/search-schema.ts';
 import { listen } from './serve.ts';
@@ -36,12 +37,23 @@ export function registerSidecarCommands(program: Command): void {
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
     .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
-    .action(async (options: ModelOptions & { port: number; host: string; index: string }) => {
+    .option('--models <dir>', 'a `pixrank train` folder: the learned second pass (reloaded on SIGHUP)')
+    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string }) => {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
       const es = createClient(cluster.url, {}, { requestTimeout: 5_000, maxRetries: 1 });
-      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true });
+      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, ...(options.models ? { modelsDir: options.models } : {}) });
       const sidecar = await listen(services, options.port, options.host);
+      const pass = services.secondPass;
+      if (pass instanceof LtrSecondPass) {
+        process.on('SIGHUP', () => {
+          logToStderr(`serve: SIGHUP: reloading the models in ${pass.dir}`);
+          pass.reload().then(
+            (version) => logToStderr(`serve: second pass now ${version}`),
+            (error: unknown) => logToStderr(`serve: reload failed, the previous models keep serving: ${(error as Error).message}`),
+          );
+        });
+      }
       logToStderr(`serve: sidecar on ${sidecar.url} (index ${options.index}, Elasticsearch ${cluster.url}); routes at ${sidecar.url}/docs`);
       process.stdout.write(`${JSON.stringify({ url: sidecar.url, index: options.index, elasticsearch: cluster.url })}\n`);
       await new Promise<void>((resolve) => {
@@ -65,14 +77,15 @@ export function registerSidecarCommands(program: Command): void {
     .option('--user <id>', 'personalize for this user')
     .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
+    .option('--models <dir>', 'a `pixrank train` folder: the learned second pass for --user')
     .option('--explain', 'include per-stage details')
     .option('--json', 'print only the JSON response')
-    .action(async (text: string, options: ModelOptions & { mode: string; k: number; page: number; index: string; user?: string; explain?: boolean; json?: boolean }) => {
-      const parsed = SearchRequestSchema.safeParse({ q: text, mode: options.mode, k: options.k, page: options.page, user: options.user, explain: !!options.explain });
+    .action(async (text: string, options: ModelOptions & { mode: string; k: number; page: number; index: string; user?: string; models?: string; explain?: boolean; json?: boolean }) => {
+      const parsed = SearchRequestSchema.safeParse({ q: text, mode: options.mode, k: options.k, page: options.page, user: options.user, personalize: !!options.user, explain: !!options.explain });
       if (!parsed.success) throw new Error(`search: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       const needsModel = parsed.data.mode !== 'keyword';
-      const services = await openServices({ es: cluster.client, index: options.index, modelDir: needsModel ? modelDir(options) : undefined, quantized: options.quantized, logger: pino({ level: 'silent' }) });
+      const services = await openServices({ es: cluster.client, index: options.index, modelDir: needsModel ? modelDir(options) : undefined, quantized: options.quantized, logger: pino({ level: 'silent' }), ...(options.models ? { modelsDir: options.models } : {}) });
       try {
         const response = await runSearch(services, parsed.data, randomUUID());
         if (!options.json) {

@@ -5,6 +5,7 @@ import { loadClipEncoder } from './clip/encoder.ts';
 import { createEventWriter, type EventWriter } from './events/event-writer.ts';
 import { SidecarMetrics } from './http/metrics.ts';
 import { ProfileStore } from './profiles/profile-store.ts';
+import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { ProfileBlendPass } from './rerank/profile-blend.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
 import { DEFAULT_RANKING, type RankingDefaults } from './search/ranking-options.ts';
@@ -18,6 +19,8 @@ export interface OpenServicesOptions {
   /** A CLIP model folder; without one only keyword search and /similar by photo id work. */
   modelDir?: string;
   quantized?: boolean;
+  /** A `pixrank train` folder: its LambdaMART second pass replaces the profile blend. */
+  modelsDir?: string;
   logger?: Logger;
   limits?: Partial<SidecarLimits>;
   ranking?: Partial<RankingDefaults>;
@@ -55,12 +58,14 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     },
   });
   const profiles = new ProfileStore(options.es, vectors, { index: options.index });
+  const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir, profiles) : new ProfileBlendPass(profiles);
+  logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
   const services: SidecarServices = {
     es: options.es,
     index: options.index,
     encoder,
     queries: encoder ? new QueryEmbedder(encoder, { onLookup: (hit) => metrics.queryCache.inc({ result: hit ? 'hit' : 'miss' }) }) : undefined,
-    secondPass: new ProfileBlendPass(profiles),
+    secondPass,
     profiles,
     vectors,
     searchEvents: writer(SEARCH_EVENTS_INDEX),

@@ -12,6 +12,8 @@ export interface KeywordQueryOptions {
  * query with `function_score` + `field_value_factor`: it scores on the integ-test distribution, which
  * has no `rank_features`), plus BM25 over descriptions, AI description, location and collections.
  * User text only ever goes into `match`-family queries: never `query_string`, never a script.
+ * The two clauses are named (`keywords`, `texts`) so that, with `include_named_queries_score`, each
+ * hit says what each part scored: the second pass reads them as separate features.
  */
 export function keywordQuery(text: string, options: KeywordQueryOptions = {}): estypes.QueryDslQueryContainer {
   return {
@@ -19,6 +21,7 @@ export function keywordQuery(text: string, options: KeywordQueryOptions = {}): e
       should: [
         {
           nested: {
+            _name: 'keywords',
             path: 'keywords',
             score_mode: 'sum',
             boost: options.keywordBoost ?? 2,
@@ -33,6 +36,7 @@ export function keywordQuery(text: string, options: KeywordQueryOptions = {}): e
         },
         {
           multi_match: {
+            _name: 'texts',
             query: text,
             type: 'best_fields',
             fields: ['description', 'ai_description', 'location.name^0.5', 'collections.title^0.5'],

@@ -8,6 +8,8 @@ export interface Candidate {
   downloads: number | null;
   views: number | null;
   submitted_at: string | null;
+  /** Scores of the keyword query's named clauses (`keywords`, `texts`) when the keyword retriever found it. */
+  clauses?: Record<string, number>;
 }
 
 /** Doc-valued fields each retriever returns per hit (no stored fields are read: see retrieve.ts). */

@@ -35,6 +35,7 @@ export async function retrieveByKeywords(es: Client, text: string, options: Retr
   const body: estypes.SearchRequest = {
     size: options.size,
     query: { bool: { must: [keywordQuery(text)], filter: filterClauses(options.filters, options.excludeIds) } },
+    include_named_queries_score: true,
     ...CANDIDATE_HITS,
   };
   return run(es, 'keyword', options, body);
@@ -83,6 +84,7 @@ async function run(es: Client, name: string, options: RetrieveOptions, body: est
   for (const hit of response.hits.hits) {
     const candidate = candidateOf(hit.fields);
     if (!candidate) continue;
+    if (hit.matched_queries && !Array.isArray(hit.matched_queries)) candidate.clauses = hit.matched_queries;
     candidates.set(candidate.photo_id, candidate);
     hits.push({ id: candidate.photo_id, score: hit._score ?? 0 });
   }
@@ -98,4 +100,16 @@ export async function displaySources(es: Client, index: string, ids: readonly st
   const response = await es.search<PhotoSource>({ index, size: ids.length, query: { ids: { values: [...ids] } }, _source: DISPLAY_FIELDS, track_total_hits: false }, { signal });
   for (const hit of response.hits.hits) if (hit._source && hit._id) sources.set(hit._id, hit._source);
   return sources;
+}
+
+/** The candidates of several retrievers in one map; a photo found by more than one keeps the keyword clauses. */
+export function mergeCandidates(retrieved: readonly Retrieved[]): Map<string, Candidate> {
+  const merged = new Map<string, Candidate>();
+  for (const r of retrieved) {
+    for (const [id, candidate] of r.candidates) {
+      const known = merged.get(id);
+      merged.set(id, known?.clauses && !candidate.clauses ? { ...candidate, clauses: known.clauses } : candidate);
+    }
+  }
+  return merged;
 }

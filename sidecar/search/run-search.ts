@@ -2,7 +2,7 @@ import type { SidecarServices } from '../services.ts';
 import { RequestProblem } from '../http/problems.ts';
 import { candidateWindow, presentPage } from './present.ts';
 import { rankCandidates } from './rank-pipeline.ts';
-import { retrieveByKeywords, retrieveByVector, type Retrieved } from './retrieve.ts';
+import { mergeCandidates, retrieveByKeywords, retrieveByVector, type Retrieved } from './retrieve.ts';
 import type { SearchRequest, SearchResponse } from './search-schema.ts';
 import { Stopwatch } from './stopwatch.ts';
 
@@ -32,7 +32,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
   const ranked = await rankCandidates(
     {
       lists: retrieved.map((r) => r.list),
-      candidates: new Map(retrieved.flatMap((r) => [...r.candidates])),
+      candidates: mergeCandidates(retrieved),
       vectors: services.vectors,
       wanted: request.page * request.k,
       signal,

@@ -1,0 +1,109 @@
+import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
+import type { ImplicitAls } from '../als/implicit-als.ts';
+import type { FmContext } from '../fm/fields.ts';
+import { FEATURE_INDEX, FEATURES, type FeatureName } from './pixrank-featureset.ts';
+
+/** A model that scores a request's candidates from its context (FM, DeepFM); NaN where it knows nothing. */
+export interface ContextScorer {
+  scoreContext(context: FmContext, items: readonly string[]): Float32Array;
+}
+
+/** The fitted models the features read; any may be absent (its features are then missing). */
+export interface FeatureModels {
+  als?: ImplicitAls;
+  fm?: ContextScorer;
+  deepfm?: ContextScorer;
+  /** Photo → photographer, for the user's photographer affinity (from the training data). */
+  photographerOf: (photo: string) => string | undefined;
+}
+
+/** What the features know of the user at the time of the request. */
+export interface UserState {
+  mean: Float32Array | null;
+  session: Float32Array | null;
+  /** Positive photos, newest first, with their weights (downloads 1). */
+  positives: ReadonlyArray<{ photo: string; weight: number }>;
+}
+
+export interface FeatureRequest {
+  user?: string;
+  query?: string;
+  country?: string | null;
+  /** When the request happens (ms): freshness is measured from here. */
+  time: number;
+  queryVector?: Float32Array;
+}
+
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : Number.NaN;
+}
+
+/** The user's ALS factors: trained ones, else folded in from their positives, else none. */
+function alsUser(als: ImplicitAls, user: string | undefined, state: UserState | undefined): Float32Array | undefined {
+  const trained = user ? als.userVector(user) : undefined;
+  if (trained) return trained;
+  const known = (state?.positives ?? []).filter((p) => als.itemVector(p.photo));
+  return known.length > 0 ? als.foldIn(known.map((p) => ({ item: p.photo, weight: p.weight }))) : undefined;
+}
+
+/**
+ * The feature matrix (candidates × features, row-major, featureset order) for one request. The
+ * same code serves training (replayed queries), evaluation and the sidecar's second pass.
+ */
+export function extractFeatures(request: FeatureRequest, state: UserState | undefined, candidates: readonly RerankCandidate[], models: FeatureModels): Float32Array {
+  const width = FEATURES.length;
+  const out = new Float32Array(candidates.length * width).fill(Number.NaN);
+  const set = (row: number, name: FeatureName, value: number | null | undefined): void => {
+    if (value !== null && value !== undefined && Number.isFinite(value)) out[row * width + FEATURE_INDEX[name]] = value;
+  };
+  const ids = candidates.map((c) => c.id);
+  const context: FmContext = { ...(request.user ? { user: request.user } : {}), ...(request.query ? { query: request.query } : {}), ...(request.country ? { country: request.country } : {}) };
+  const fm = models.fm?.scoreContext(context, ids);
+  const deepfm = models.deepfm?.scoreContext(context, ids);
+  const alsVector = models.als ? alsUser(models.als, request.user, state) : undefined;
+
+  const byPhotographer = new Map<string, number>();
+  let positives = 0;
+  for (const p of state?.positives ?? []) {
+    const who = models.photographerOf(p.photo);
+    positives += p.weight;
+    if (who) byPhotographer.set(who, (byPhotographer.get(who) ?? 0) + p.weight);
+  }
+
+  candidates.forEach((c, row) => {
+    const clauses = c.candidate.clauses;
+    set(row, 'bm25_text', clauses ? (clauses.texts ?? 0) : undefined);
+    set(row, 'keyword_match', clauses ? (clauses.keywords ?? 0) : undefined);
+    set(row, 'keyword_rank', c.lists.keyword?.rank);
+    if (request.queryVector && c.vector) set(row, 'clip_cosine', cosine(request.queryVector, c.vector));
+    set(row, 'clip_rank', c.lists.clip?.rank);
+    set(row, 'fused_score', c.fused);
+    if (alsVector) {
+      const item = models.als!.itemVector(c.id);
+      if (item) {
+        let dot = 0;
+        for (let i = 0; i < item.length; i++) dot += alsVector[i]! * item[i]!;
+        set(row, 'als_score', dot);
+      }
+    }
+    set(row, 'fm_score', fm?.[row]);
+    set(row, 'deepfm_score', deepfm?.[row]);
+    if (state?.mean && c.vector) set(row, 'mean_profile_cosine', cosine(state.mean, c.vector));
+    if (state?.session && c.vector) set(row, 'session_cosine', cosine(state.session, c.vector));
+    if (request.country && c.candidate.country) set(row, 'country_match', c.candidate.country === request.country ? 1 : 0);
+    if (positives > 0) set(row, 'photographer_affinity', c.candidate.photographer ? (byPhotographer.get(c.candidate.photographer) ?? 0) / positives : 0);
+    if (c.candidate.downloads !== null) set(row, 'popularity', Math.log1p(c.candidate.downloads));
+    if (c.candidate.submitted_at) set(row, 'freshness', (request.time - Date.parse(c.candidate.submitted_at)) / YEAR_MS);
+  });
+  return out;
+}

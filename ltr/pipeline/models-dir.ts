@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TimeSplit } from '../data/events.ts';
+import { loadBaseModels, type BaseModels } from '../models/base-models.ts';
+import { assertSameFeatureset } from '../ranker/featureset.ts';
+import { loadRanker, type RankerModel } from '../ranker/model.ts';
+import { warmUpRanker } from '../ranker/warm-up.ts';
+import { PIXRANK_FEATURESET } from '../features/pixrank-featureset.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MODELS_FORMAT = 'pixrank-models';
+export const MODELS_VERSION = 1;
+
+/** What `pixrank train` leaves in its `--out` folder beside the models. */
+export interface ModelsManifest {
+  format: typeof MODELS_FORMAT;
+  version: number;
+  createdAt: string;
+  data: string;
+  index: string;
+  /** The time split the models were trained on; eval tests on [testFrom, end). */
+  split: TimeSplit;
+  conversions: number;
+  /** Ranker training: queries replayed, groups with a positive candidate, validation NDCG@10. */
+  ranker: Record<string, number>;
+}
+
+export interface LoadedModels {
+  dir: string;
+  manifest: ModelsManifest;
+  base: BaseModels;
+  ranker: RankerModel;
+}
+
+export async function writeManifest(dir: string, manifest: ModelsManifest): Promise<void> {
+  await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * Loads a models folder: the manifest (format and version checked), ALS, FM, DeepFM, the ranker
+ * (its featureset must be the one this code extracts), warmed up so the first request is not slow.
+ */
+export async function loadModelsDir(dir: string): Promise<LoadedModels> {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) throw new Error(`ltr models: ${dir} has no ${MANIFEST_FILE}; make one with \`pixrank train --data DIR --out ${dir}\``);
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as ModelsManifest;
+  if (manifest.format !== MODELS_FORMAT || manifest.version !== MODELS_VERSION) {
+    throw new Error(`ltr models: ${file} is ${manifest.format} v${manifest.version}; this pixrank reads ${MODELS_FORMAT} v${MODELS_VERSION} (train again)`);
+  }
+  const ranker = await loadRanker(dir);
+  assertSameFeatureset(ranker.featureset, PIXRANK_FEATURESET, 'ltr models');
+  warmUpRanker(ranker);
+  return { dir, manifest, base: await loadBaseModels(dir), ranker };
+}

@@ -1,0 +1,76 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { defaultSplit, eventsBefore, eventsBetween, queriesOf, readWorldEvents } from '../data/events.ts';
+import { PIXRANK_FEATURESET } from '../features/pixrank-featureset.ts';
+import { fitBaseModels, saveBaseModels } from '../models/base-models.ts';
+import { trainLambdaMart } from '../ranker/lambdamart.ts';
+import type { FirstStageOptions } from '../replay/first-stage.ts';
+import { replayQueries, type Replayed } from '../replay/replay.ts';
+import { UserHistory } from '../replay/user-history.ts';
+import { MODELS_FORMAT, MODELS_VERSION, writeManifest, type ModelsManifest } from './models-dir.ts';
+import type { PipelineProgress } from './progress.ts';
+
+export interface TrainLtrOptions extends FirstStageOptions {
+  dataDir: string;
+  out: string;
+  seed?: number;
+  progress: PipelineProgress;
+}
+
+/** Groups with at least one downloaded candidate: a group without one carries no ranking signal. */
+export function rankingGroups(replayed: readonly Replayed[]): Array<{ features: Float32Array; labels: Float32Array; rows: number }> {
+  return replayed.filter((r) => r.labels.some((l) => l > 0)).map((r) => ({ features: r.features, labels: r.labels, rows: r.labels.length }));
+}
+
+/**
+ * `pixrank train`: on the time split of the dataset's conversions,
+ * 1. ALS, FM and DeepFM fitted on the history (before the ranker window);
+ * 2. the ranker window's searches replayed through Elasticsearch, features logged with those models
+ *    and the users' history, labels from the downloads; LambdaMART trained on them (the last fifth
+ *    of the window validates and stops it early);
+ * 3. the base models fitted again on everything before the test period, so that serving and `eval`
+ *    see all the history the ranker's features assume.
+ */
+export async function trainLtr(options: TrainLtrOptions): Promise<ModelsManifest> {
+  const { progress } = options;
+  const seed = options.seed ?? 1;
+  const world = await readWorldEvents(options.dataDir);
+  const split = defaultSplit(world.events);
+  const history = eventsBefore(world.events, split.rankerFrom);
+  progress.log(`train: ${world.events.length} conversions; history until ${new Date(split.rankerFrom).toISOString().slice(0, 10)} (${history.length}), ranker window until ${new Date(split.testFrom).toISOString().slice(0, 10)}, test after`);
+
+  const fitted = await fitBaseModels(history, world.photos, { seed, onProgress: (model, p) => progress.tick(`fit ${model} (history)`, p.step, p.steps, p.detail) });
+  const queries = queriesOf(eventsBetween(world.events, split.rankerFrom, split.testFrom));
+  let done = 0;
+  const replayed = await replayQueries(queries, { ...options, models: fitted, history: new UserHistory(history), onQuery: () => progress.tick('replay ranker window', ++done, queries.length) });
+  const groups = rankingGroups(replayed);
+  if (groups.length < 10) throw new Error(`train: only ${groups.length} replayed searches found a downloaded photo among their candidates; a ranker needs more (a bigger world, or more conversions)`);
+  const cut = Math.floor(groups.length * 0.8);
+  const ranker = await trainLambdaMart(PIXRANK_FEATURESET, groups.slice(0, cut), {
+    trees: 300,
+    learningRate: 0.05,
+    maxLeaves: 16,
+    minDocsPerLeaf: 20,
+    seed,
+    valid: groups.slice(cut),
+    earlyStoppingRounds: 40,
+    onProgress: (p) => progress.tick('lambdamart', p.tree, p.trees, { train_ndcg10: p.trainNdcg, valid_ndcg10: p.validNdcg }),
+  });
+
+  const final = await fitBaseModels(eventsBefore(world.events, split.testFrom), world.photos, { seed, onProgress: (model, p) => progress.tick(`fit ${model} (history + ranker window)`, p.step, p.steps, p.detail) });
+  await mkdir(options.out, { recursive: true });
+  await saveBaseModels(final, options.out);
+  await ranker.save(options.out);
+  const manifest: ModelsManifest = {
+    format: MODELS_FORMAT,
+    version: MODELS_VERSION,
+    createdAt: new Date().toISOString(),
+    data: resolve(options.dataDir),
+    index: options.index,
+    split,
+    conversions: world.events.length,
+    ranker: { queries: queries.length, groups: groups.length, trees: ranker.trees.length, ...ranker.metrics },
+  };
+  await writeManifest(options.out, manifest);
+  return manifest;
+}

@@ -1,0 +1,50 @@
+import type { Client } from '../../es-mappings/client.ts';
+import { reciprocalRankFusion } from '../../sidecar/fusion/rrf.ts';
+import type { RankedList } from '../../sidecar/fusion/ranked-list.ts';
+import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
+import { DEFAULT_RANKING } from '../../sidecar/search/ranking-options.ts';
+import { mergeCandidates, retrieveByKeywords, retrieveByVector } from '../../sidecar/search/retrieve.ts';
+import type { VectorStore } from '../../sidecar/search/vector-store.ts';
+
+/** What the first stage of a search gives the second: both lists and the fused candidates with vectors. */
+export interface FirstStage {
+  keyword: RankedList;
+  clip: RankedList;
+  /** The hybrid (RRF) order of the union of both lists. */
+  candidates: RerankCandidate[];
+  queryVector: Float32Array | undefined;
+}
+
+export interface FirstStageOptions {
+  es: Client;
+  index: string;
+  vectors: VectorStore;
+  embedQuery?: (text: string) => Promise<Float32Array>;
+  /** Candidates per list (default: the sidecar's, 100). */
+  size?: number;
+}
+
+/**
+ * The sidecar's retrieval for one query text, without personalization: the keyword query and the
+ * kNN search as `/search` sends them, fused by the sidecar's default RRF. Training replays past
+ * searches through this, so the ranker learns on the candidates it will see when serving.
+ */
+export async function firstStage(text: string, options: FirstStageOptions): Promise<FirstStage> {
+  const size = options.size ?? DEFAULT_RANKING.candidates;
+  const base = { index: options.index, size };
+  const queryVector = options.embedQuery ? await options.embedQuery(text) : undefined;
+  const [keyword, clip] = await Promise.all([
+    retrieveByKeywords(options.es, text, base),
+    queryVector ? retrieveByVector(options.es, queryVector, { ...base, numCandidates: size * DEFAULT_RANKING.numCandidatesFactor }) : undefined,
+  ]);
+  const lists = clip ? [keyword.list, clip.list] : [keyword.list];
+  const fusion = DEFAULT_RANKING.fusion;
+  const fused = reciprocalRankFusion(lists, { rankConstant: fusion.rank_constant, weights: fusion.weights });
+  const merged = mergeCandidates(clip ? [keyword, clip] : [keyword]);
+  const vectors = await options.vectors.get(fused.map((h) => h.id));
+  const candidates = fused.flatMap((hit): RerankCandidate[] => {
+    const candidate = merged.get(hit.id);
+    return candidate ? [{ id: hit.id, candidate, vector: vectors.get(hit.id), lists: hit.lists, fused: hit.score }] : [];
+  });
+  return { keyword: keyword.list, clip: clip?.list ?? { name: 'clip', hits: [] }, candidates, queryVector };
+}

@@ -1,0 +1,45 @@
+import type { VectorStore } from '../../sidecar/search/vector-store.ts';
+import type { ConversionEvent } from '../data/events.ts';
+import type { UserState } from '../features/extract.ts';
+import { meanProfile, sessionVector } from '../profiles/user-vectors.ts';
+
+/** Downloads kept for the session vector: the user's most recent ones, in time order. */
+const SESSION_LENGTH = 10;
+
+/**
+ * Each user's downloads before an instant, and the profile features built from them the way the
+ * sidecar builds them from feedback: seed 003's mean of positives (downloads weigh 1; conversions
+ * have no negatives) and the session vector over the most recent downloads.
+ */
+export class UserHistory {
+  private readonly byUser = new Map<string, ConversionEvent[]>();
+  private readonly states = new Map<string, UserState>();
+
+  constructor(events: readonly ConversionEvent[]) {
+    for (const e of events) {
+      const list = this.byUser.get(e.user) ?? [];
+      list.push(e);
+      this.byUser.set(e.user, list);
+    }
+  }
+
+  has(user: string): boolean {
+    return this.byUser.has(user);
+  }
+
+  async state(user: string, vectors: VectorStore): Promise<UserState | undefined> {
+    const known = this.states.get(user);
+    if (known) return known;
+    const events = this.byUser.get(user);
+    if (!events) return undefined;
+    const found = await vectors.get(events.map((e) => e.photo));
+    const inOrder = events.flatMap((e) => found.get(e.photo) ?? []);
+    const state: UserState = {
+      mean: meanProfile(inOrder.map((vector) => ({ vector, weight: 1 })), []),
+      session: sessionVector(inOrder.slice(-SESSION_LENGTH)),
+      positives: [...events].reverse().map((e) => ({ photo: e.photo, weight: 1 })),
+    };
+    this.states.set(user, state);
+    return state;
+  }
+}
