@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropAlias, testClient, uniqueAlias } from '../../test/es.ts';
+import { loadClipEncoder, type ClipEncoder } from '../../sidecar/clip/encoder.ts';
+import { VectorStore } from '../../sidecar/search/vector-store.ts';
+import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from '../../sidecar/test-world.ts';
+import { metricKeys } from '../eval/metrics.ts';
+import { ROW_NAMES } from '../eval/rows.ts';
+import { evalLtr } from './eval-ltr.ts';
+import { loadModelsDir } from './models-dir.ts';
+import type { PipelineProgress } from './progress.ts';
+import { trainLtr } from './train-ltr.ts';
+
+const client = testClient();
+const alias = uniqueAlias('ltr');
+const quiet: PipelineProgress = { log: () => {}, tick: () => {}, stop: () => {} };
+let world: TestWorld;
+let encoder: ClipEncoder;
+let out: string;
+
+beforeAll(async () => {
+  world = await ingestTestWorld(client, alias, { photos: 600, users: 200, seed: 11, modelDir: TINY_CLIP });
+  encoder = await loadClipEncoder(TINY_CLIP);
+  out = await mkdtemp(join(tmpdir(), 'ltr-models-'));
+}, 180_000);
+
+afterAll(async () => {
+  await encoder?.close();
+  await rm(out, { recursive: true, force: true });
+  await dropAlias(client, alias);
+  await client.close();
+});
+
+const stage = () => ({ es: client, index: alias, vectors: new VectorStore(client, { index: alias }), embedQuery: (t: string) => encoder.embedQuery(t) });
+
+describe('pixrank train, then eval, on a generated world (real Elasticsearch)', () => {
+  it('trains every model and the ranker, and the folder loads', async () => {
+    const manifest = await trainLtr({ ...stage(), dataDir: world.dir, out, seed: 1, progress: quiet });
+    expect(manifest.split.rankerFrom).toBeLessThan(manifest.split.testFrom);
+    expect(manifest.ranker.groups).toBeGreaterThanOrEqual(10);
+    for (const part of ['als', 'fm', 'deepfm', 'ranker.json', 'manifest.json', 'photographers.json']) expect(existsSync(join(out, part)), part).toBe(true);
+    const models = await loadModelsDir(out);
+    expect(models.ranker.featureset.features.map((f) => f.name)).toContain('session_cosine');
+  }, 300_000);
+
+  it('evaluates every row on the test period, with metrics at 10/20/50/100 and TREC files that agree', async () => {
+    const runDir = join(out, 'run');
+    const result = await evalLtr({ ...stage(), dataDir: world.dir, models: await loadModelsDir(out), runDir, progress: quiet });
+    expect(result.queries).toBeGreaterThan(20);
+    expect(result.rows.map((r) => r.name)).toEqual([...ROW_NAMES]);
+    for (const row of result.rows) {
+      expect(Object.keys(row.metrics).sort()).toEqual(metricKeys().sort());
+      for (const value of Object.values(row.metrics)) expect(value).toBeGreaterThanOrEqual(0);
+    }
+    // Personalization is the point: the learned row finds more than the unpersonalized hybrid order.
+    const ndcg = (name: string) => result.rows.find((r) => r.name === name)!.metrics['ndcg@10']!;
+    expect(ndcg('ltr')).toBeGreaterThan(ndcg('hybrid'));
+    const files = await readdir(runDir);
+    expect(files.sort()).toEqual(['qrels.tsv', ...ROW_NAMES.map((n) => `${n}.run`)].sort());
+    const qrels = (await readFile(join(runDir, 'qrels.tsv'), 'utf8')).trim().split('\n');
+    expect(new Set(qrels.map((l) => l.split(' ')[0])).size).toBe(result.queries);
+  }, 300_000);
+
+  it('the sidecar serves the learned pass: two users of different tastes get different rankings, and explain says why', async () => {
+    const { services, app } = await testSidecar(client, alias, { modelsDir: out });
+    try {
+      const users = (await readFile(join(world.dir, 'truth', 'users.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { user_id: string; tastes: { topics: Record<string, number> } });
+      const top = (u: (typeof users)[number]) => Object.entries(u.tastes.topics).sort((a, b) => b[1] - a[1])[0]![0];
+      const [a, b] = [users[0]!, users.find((u) => top(u) !== top(users[0]!))!];
+      const search = async (user: string) => {
+        const response = await postJson(app, '/search', { q: 'wallpaper', k: 10, mode: 'hybrid', user, personalize: true, explain: true });
+        expect(response.status).toBe(200);
+        return (await response.json()) as { personalized: boolean; model_version: string; hits: Array<{ photo_id: string; contributions?: Record<string, number> }> };
+      };
+      const [ra, rb] = [await search(a.user_id), await search(b.user_id)];
+      expect(ra.personalized).toBe(true);
+      expect(ra.model_version).toMatch(/^ltr:/);
+      expect(ra.hits.map((h) => h.photo_id)).not.toEqual(rb.hits.map((h) => h.photo_id));
+      const contributions = ra.hits[0]!.contributions ?? {};
+      expect(Object.keys(contributions)).toContain('bias');
+      expect(Object.keys(contributions).length).toBeGreaterThan(2);
+    } finally {
+      await services.close();
+    }
+  }, 120_000);
+});
