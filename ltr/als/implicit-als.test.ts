@@ -64,3 +64,42 @@ describe('topK', () => {
     expect(topK(s, 10)).toEqual([1, 5, 4, 3, 0]);
   });
 });
+
+describe('implicit ALS on several threads', () => {
+  // Forced onto workers (parallelThreshold 0) on a matrix big enough that every thread claims rows
+  // and Gram blocks (GRAM_BLOCK = 2048 rows, so the users' Gram has two blocks).
+  const data = interactionMatrix(
+    Array.from({ length: 2500 }, (_, u) => [0, 1, 2, 3].map((k) => ({ user: `u${u}`, item: `i${(u * 7 + k * 13) % 300}`, weight: 1 + ((u + k) % 3) }))).flat(),
+  );
+
+  for (const kernel of ['wasm', 'js'] as const) {
+    it(`fits the same factors on 2 threads as on 1 (${kernel} kernel, same seed)`, async () => {
+      const options = { factors: 8, iterations: 3, regularization: 0.1, alpha: 2, kernel, parallelThreshold: 0 };
+      const one = new ImplicitAls({ ...options, threads: 1 });
+      const two = new ImplicitAls({ ...options, threads: 2 });
+      expect(one.threadsFor(data)).toBe(1);
+      expect(two.threadsFor(data)).toBe(2);
+      await one.fit(data, { seed: 4 });
+      await two.fit(data, { seed: 4 });
+      expect(two.userFactors).toEqual(one.userFactors);
+      expect(two.itemFactors).toEqual(one.itemFactors);
+      // and the fit did something: factors moved away from the 0–0.01 start
+      expect(one.userFactors.some((v) => Math.abs(v) > 0.05)).toBe(true);
+    });
+  }
+
+  it('keeps a small fit on the main thread by default', () => {
+    expect(new ImplicitAls({ factors: 8, iterations: 10, threads: 2 }).threadsFor(interactionMatrix(checkerboard(5)))).toBe(1);
+  });
+
+  it('wasm and JS kernels agree closely (float32 against float64)', async () => {
+    const options = { factors: 8, iterations: 3, regularization: 0.1, alpha: 2, threads: 1 };
+    const wasm = new ImplicitAls({ ...options, kernel: 'wasm' });
+    const js = new ImplicitAls({ ...options, kernel: 'js' });
+    await wasm.fit(data, { seed: 4 });
+    await js.fit(data, { seed: 4 });
+    let worst = 0;
+    for (let i = 0; i < js.userFactors.length; i++) worst = Math.max(worst, Math.abs(js.userFactors[i]! - wasm.userFactors[i]!) / (1e-3 + Math.abs(js.userFactors[i]!)));
+    expect(worst).toBeLessThan(1e-2);
+  });
+});

@@ -4,7 +4,11 @@ import { encodeNpy, readNpy } from '../../ingest/vectors/npy.ts';
 import { Random } from '../../bench/world/random.ts';
 import type { Csr, InteractionMatrix } from '../interactions.ts';
 import { topK, type FitOptions, type Recommender, type RecommendOptions, type Scored } from '../recommender.ts';
+import { availableParallelism } from 'node:os';
+import { createArena } from './arena.ts';
 import { gramian, leastSquaresCg } from './conjugate-gradient.ts';
+import { pickKernel, type KernelKind } from './kernel.ts';
+import { Sweeper } from './sweeper.ts';
 
 export interface AlsOptions {
   factors?: number;
@@ -14,6 +18,15 @@ export interface AlsOptions {
   iterations?: number;
   /** CG steps per row and sweep (implicit's default: 3). */
   cgSteps?: number;
+  /** Threads of a fit (the main thread and threads − 1 workers); default os.availableParallelism(). */
+  threads?: number;
+  /**
+   * Below this much work (multiply-adds of the whole fit, roughly) a fit stays on the main thread:
+   * starting workers costs more than it saves. Default 5e8 (a few hundred ms of work); 0 always uses them.
+   */
+  parallelThreshold?: number;
+  /** `wasm` (f32x4 SIMD, float32 like implicit; needs factors % 4 = 0), `js` (float64), or `auto`. */
+  kernel?: KernelKind | 'auto';
 }
 
 const FORMAT_VERSION = 1;
@@ -30,6 +43,9 @@ export class ImplicitAls implements Recommender {
   readonly alpha: number;
   readonly iterations: number;
   readonly cgSteps: number;
+  readonly threads: number;
+  readonly parallelThreshold: number;
+  readonly kernel: KernelKind | 'auto';
   userFactors: Float32Array = new Float32Array(0);
   itemFactors: Float32Array = new Float32Array(0);
   private data: InteractionMatrix | undefined;
@@ -45,22 +61,45 @@ export class ImplicitAls implements Recommender {
     this.alpha = options.alpha ?? 40;
     this.iterations = options.iterations ?? 15;
     this.cgSteps = options.cgSteps ?? 3;
+    this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+    this.parallelThreshold = options.parallelThreshold ?? 5e8;
+    this.kernel = options.kernel ?? 'auto';
+  }
+
+  /** Threads a fit of this size uses: one under the threshold, else `threads`. */
+  threadsFor(data: InteractionMatrix): number {
+    return this.work(data) < this.parallelThreshold ? 1 : this.threads;
+  }
+
+  /** Multiply-adds of a fit, roughly: 4 passes of dot + axpy per interaction and 4 f × f products per row, per half-sweep. */
+  private work(data: InteractionMatrix): number {
+    const f = this.factors;
+    return this.iterations * (16 * f * data.byUser.indices.length + 5 * f * f * (data.userIds.length + data.itemIds.length));
   }
 
   async fit(data: InteractionMatrix, options: FitOptions = {}): Promise<void> {
     const f = this.factors;
-    const users = data.userIds.length;
-    const items = data.itemIds.length;
+    const threads = this.threadsFor(data);
+    const { memory, layout, views } = createArena(data, f, threads);
     const random = new Random(options.seed ?? 0);
-    this.userFactors = Float32Array.from({ length: users * f }, () => random.float() * 0.01);
-    this.itemFactors = Float32Array.from({ length: items * f }, () => random.float() * 0.01);
-    for (let it = 0; it < this.iterations; it++) {
-      leastSquaresCg(this.userFactors, this.itemFactors, gramian(this.itemFactors, items, f, this.regularization), data.byUser, f, this.alpha, this.cgSteps);
-      leastSquaresCg(this.itemFactors, this.userFactors, gramian(this.userFactors, users, f, this.regularization), data.byItem, f, this.alpha, this.cgSteps);
-      options.onProgress?.({ step: it + 1, steps: this.iterations });
-      // Let the event loop breathe between sweeps (progress bars, signals).
-      await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < views.userFactors.length; i++) views.userFactors[i] = random.float() * 0.01;
+    for (let i = 0; i < views.itemFactors.length; i++) views.itemFactors[i] = random.float() * 0.01;
+    const settings = { kind: pickKernel(f, this.kernel, this.work(data)), alpha: this.alpha, steps: this.cgSteps, regularization: this.regularization };
+    const sweeper = await Sweeper.start(memory, layout, settings, threads);
+    try {
+      for (let it = 0; it < this.iterations; it++) {
+        await sweeper.halfSweep('users');
+        await sweeper.halfSweep('items');
+        options.onProgress?.({ step: it + 1, steps: this.iterations });
+        // Let the event loop breathe between sweeps (progress bars, signals).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      await sweeper.close();
     }
+    // Out of the shared memory, so the model does not keep the fit's arena alive.
+    this.userFactors = views.userFactors.slice();
+    this.itemFactors = views.itemFactors.slice();
     this.adopt(data.userIds, data.itemIds, data.byUser);
     this.data = data;
   }

@@ -1,0 +1,136 @@
+import type { WasmMemory, WasmModule } from './wasm-api.ts';
+import { Worker } from 'node:worker_threads';
+import type { ArenaLayout, Side } from './arena.ts';
+import { CgKernel, kernelModule, type KernelSettings } from './kernel.ts';
+
+/** Rows a thread claims at a time (implicit: OpenMP dynamic schedule, chunk 8). */
+export const SOLVE_CHUNK = 32;
+
+/** `gram`: Y^T·Y blocks of the fixed side; `solve`: CG rows of the side being solved. */
+export type Phase = 'gram' | 'solve';
+
+export function otherSide(side: Side): Side {
+  return side === 'users' ? 'items' : 'users';
+}
+
+/**
+ * Claims units of a phase from the shared counter until none is left. Which thread takes a unit
+ * does not change its result (rows are independent within a half-sweep, Gram blocks are summed in
+ * block order afterwards), so a fit is the same whatever the thread count.
+ */
+export function workPhase(kernel: CgKernel, phase: Phase, side: Side): void {
+  const counters = kernel.views.counters;
+  if (phase === 'gram') {
+    const fixed = otherSide(side);
+    const blocks = kernel.gramBlocks(fixed);
+    for (let b = Atomics.add(counters, 0, 1); b < blocks; b = Atomics.add(counters, 0, 1)) kernel.gram(fixed, b);
+    return;
+  }
+  const rows = kernel.rows(side);
+  for (let c = Atomics.add(counters, 0, 1); c * SOLVE_CHUNK < rows; c = Atomics.add(counters, 0, 1)) {
+    kernel.solve(side, c * SOLVE_CHUNK, Math.min(rows, (c + 1) * SOLVE_CHUNK));
+  }
+}
+
+export interface WorkerInit {
+  memory: WasmMemory;
+  layout: ArenaLayout;
+  settings: KernelSettings;
+  thread: number;
+  module: WasmModule | undefined;
+}
+
+export interface PhaseMessage {
+  phase: Phase;
+  side: Side;
+}
+
+export type WorkerReply = { ok: true } | { ok: false; error: string };
+
+
+class SweepWorker {
+  private readonly worker: Worker;
+  private pending: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  private failure: Error | undefined;
+
+  constructor(init: WorkerInit) {
+    this.worker = new Worker(new URL('./sweep-worker-entry.mjs', import.meta.url), { workerData: init });
+    this.worker.on('message', (reply: WorkerReply) => this.settle(reply.ok ? undefined : new Error(`als worker ${init.thread}: ${reply.error}`)));
+    this.worker.on('error', (error) => this.settle(new Error(`als worker ${init.thread}: ${error.message}`)));
+    this.worker.on('exit', (code) => this.settle(new Error(`als worker ${init.thread}: exited with code ${code}`)));
+  }
+
+  private settle(error: Error | undefined): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (error) this.failure ??= error;
+    if (!pending) return;
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
+  /** Resolves on the worker's next reply (its start-up, or the end of a phase). */
+  next(message?: PhaseMessage): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const reply = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
+    if (message) this.worker.postMessage(message);
+    return reply;
+  }
+
+  async stop(): Promise<void> {
+    this.pending = undefined;
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * Runs half-sweeps on the main thread plus `threads − 1` workers, all on one shared memory. With
+ * one thread no worker starts.
+ */
+export class Sweeper {
+  private constructor(
+    private readonly kernel: CgKernel,
+    private readonly workers: SweepWorker[],
+  ) {}
+
+  static async start(memory: WasmMemory, layout: ArenaLayout, settings: KernelSettings, threads: number): Promise<Sweeper> {
+    const module = settings.kind === 'wasm' ? kernelModule() : undefined;
+    const kernel = new CgKernel(memory, layout, settings, 0, module);
+    const workers = Array.from({ length: threads - 1 }, (_, i) => new SweepWorker({ memory, layout, settings, thread: i + 1, module }));
+    const sweeper = new Sweeper(kernel, workers);
+    try {
+      await Promise.all(workers.map((w) => w.next()));
+    } catch (error) {
+      await sweeper.close();
+      throw error;
+    }
+    return sweeper;
+  }
+
+  /** Solves every row of `side` with the other side fixed. */
+  async halfSweep(side: Side): Promise<void> {
+    await this.phase('gram', side);
+    this.kernel.finishGram(otherSide(side));
+    await this.phase('solve', side);
+  }
+
+  private async phase(phase: Phase, side: Side): Promise<void> {
+    Atomics.store(this.kernel.views.counters, 0, 0);
+    const done = this.workers.map((w) => w.next({ phase, side }));
+    let failed: unknown;
+    try {
+      workPhase(this.kernel, phase, side);
+    } catch (error) {
+      failed = error;
+    }
+    const results = await Promise.allSettled(done);
+    if (failed) throw failed;
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+}
