@@ -1,5 +1,5 @@
 import { wasm, type WasmMemory } from './wasm-api.ts';
-import type { Csr, InteractionMatrix } from '../interactions.ts';
+import type { Csr } from '../interactions.ts';
 import { GRAM_BLOCK } from './conjugate-gradient.ts';
 
 /** Which factor matrix a half-sweep solves: users (items fixed) or items (users fixed). */
@@ -30,8 +30,9 @@ export interface ArenaLayout {
   /** One f × f partial Gram matrix per block of GRAM_BLOCK rows, float32 and float64. */
   partials32: Region;
   partials64: Region;
-  /** Per-thread scratch of the wasm kernel: 3·f float32 each. */
+  /** Per-thread scratch of the wasm kernel: 3·f float32, then `gatherRows` rows of f (see cg-kernel.wat). */
   scratch: Region;
+  gatherRows: number;
   /** Int32 work counters the threads claim chunks from. */
   counters: Region;
   bytes: number;
@@ -39,8 +40,23 @@ export interface ArenaLayout {
 
 export const PAGE = 65536;
 
+/** Longest row the wasm kernel gathers (4 MiB a thread at 64 factors); longer rows are read in place. */
+export const GATHER_CAP = 16384;
+
+function longestRow(m: Csr): number {
+  let longest = 0;
+  for (let r = 0; r + 1 < m.indptr.length; r++) longest = Math.max(longest, m.indptr[r + 1]! - m.indptr[r]!);
+  return longest;
+}
+
+/** The interactions of a fit both ways (users × items and its transpose). */
+export interface FitMatrix {
+  byUser: Csr;
+  byItem: Csr;
+}
+
 /** Lays out a fit of `data` with f factors for `threads` threads (16-byte aligned regions). */
-export function arenaLayout(data: InteractionMatrix, f: number, threads: number): ArenaLayout {
+export function arenaLayout(data: FitMatrix, f: number, threads: number): ArenaLayout {
   let at = 0;
   const take = (length: number, bytesPer: number): Region => {
     const region = { offset: at, length };
@@ -48,9 +64,10 @@ export function arenaLayout(data: InteractionMatrix, f: number, threads: number)
     return region;
   };
   const csr = (m: Csr) => ({ indptr: take(m.indptr.length, 4), indices: take(m.indices.length, 4), values: take(m.values.length, 4) });
-  const users = data.userIds.length;
-  const items = data.itemIds.length;
+  const users = data.byUser.indptr.length - 1;
+  const items = data.byItem.indptr.length - 1;
   const blocks = Math.max(1, Math.ceil(Math.max(users, items) / GRAM_BLOCK));
+  const gatherRows = Math.min(GATHER_CAP, Math.max(longestRow(data.byUser), longestRow(data.byItem)));
   const layout = {
     f,
     users,
@@ -65,7 +82,8 @@ export function arenaLayout(data: InteractionMatrix, f: number, threads: number)
     yty64: take(f * f, 8),
     partials32: take(blocks * f * f, 4),
     partials64: take(blocks * f * f, 8),
-    scratch: take(threads * 3 * f, 4),
+    scratch: take(threads * (3 + gatherRows) * f, 4),
+    gatherRows,
   };
   return { ...layout, bytes: at };
 }
@@ -105,7 +123,7 @@ export function arenaViews(buffer: ArrayBufferLike, layout: ArenaLayout): ArenaV
  * A shared WebAssembly memory holding the layout (its buffer is a SharedArrayBuffer, so JS views,
  * the wasm kernel and every worker see the same bytes), with the interactions copied in once.
  */
-export function createArena(data: InteractionMatrix, f: number, threads: number): { memory: WasmMemory; layout: ArenaLayout; views: ArenaViews } {
+export function createArena(data: FitMatrix, f: number, threads: number): { memory: WasmMemory; layout: ArenaLayout; views: ArenaViews } {
   const layout = arenaLayout(data, f, threads);
   const pages = Math.max(1, Math.ceil(layout.bytes / PAGE));
   if (pages > 32768) throw new Error(`als: a fit of ${layout.users} users × ${layout.items} items × ${f} factors needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB, over the 2 GiB the kernel addresses`);

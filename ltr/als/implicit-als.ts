@@ -6,9 +6,10 @@ import type { Csr, InteractionMatrix } from '../interactions.ts';
 import { topK, type FitOptions, type Recommender, type RecommendOptions, type Scored } from '../recommender.ts';
 import { availableParallelism } from 'node:os';
 import { createArena } from './arena.ts';
+import { degreeOrder, inverse } from './degree-order.ts';
 import { gramian, leastSquaresCg } from './conjugate-gradient.ts';
 import { pickKernel, type KernelKind } from './kernel.ts';
-import { Sweeper } from './sweeper.ts';
+import { Sweeper, WorkerPool } from './sweeper.ts';
 
 export interface AlsOptions {
   factors?: number;
@@ -80,12 +81,18 @@ export class ImplicitAls implements Recommender {
   async fit(data: InteractionMatrix, options: FitOptions = {}): Promise<void> {
     const f = this.factors;
     const threads = this.threadsFor(data);
-    const { memory, layout, views } = createArena(data, f, threads);
-    const random = new Random(options.seed ?? 0);
-    for (let i = 0; i < views.userFactors.length; i++) views.userFactors[i] = random.float() * 0.01;
-    for (let i = 0; i < views.itemFactors.length; i++) views.itemFactors[i] = random.float() * 0.01;
+    // Workers load while this thread reorders and copies the data.
+    const pool = new WorkerPool(threads - 1);
+    let prepared;
+    try {
+      prepared = this.prepare(data, threads, options.seed ?? 0);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    const { order, memory, layout, views } = prepared;
     const settings = { kind: pickKernel(f, this.kernel, this.work(data)), alpha: this.alpha, steps: this.cgSteps, regularization: this.regularization };
-    const sweeper = await Sweeper.start(memory, layout, settings, threads);
+    const sweeper = await Sweeper.start(memory, layout, settings, pool);
     try {
       for (let it = 0; it < this.iterations; it++) {
         await sweeper.halfSweep('users');
@@ -97,11 +104,24 @@ export class ImplicitAls implements Recommender {
     } finally {
       await sweeper.close();
     }
-    // Out of the shared memory, so the model does not keep the fit's arena alive.
-    this.userFactors = views.userFactors.slice();
-    this.itemFactors = views.itemFactors.slice();
+    // Back to the original numbering, out of the shared memory (the model does not keep the arena alive).
+    this.userFactors = unpermute(views.userFactors, order.userOrder, f);
+    this.itemFactors = unpermute(views.itemFactors, order.itemOrder, f);
     this.adopt(data.userIds, data.itemIds, data.byUser);
     this.data = data;
+  }
+
+  /** The fit's arena: the data in degree order, random starting factors (0–0.01) from the seed. */
+  private prepare(data: InteractionMatrix, threads: number, seed: number) {
+    const f = this.factors;
+    const order = degreeOrder(data.byUser, data.byItem);
+    const arena = createArena(order, f, threads);
+    // Drawn in the original numbering (users, then items), placed where the ordering puts each row.
+    const random = new Random(seed);
+    for (const [target, at] of [[arena.views.userFactors, inverse(order.userOrder)], [arena.views.itemFactors, inverse(order.itemOrder)]] as const) {
+      for (let r = 0; r < at.length; r++) for (let a = 0; a < f; a++) target[at[r]! * f + a] = random.float() * 0.01;
+    }
+    return { order, ...arena };
   }
 
   private adopt(userIds: string[], itemIds: string[], seen: Csr | undefined): void {
@@ -223,4 +243,11 @@ function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
+}
+
+/** Rows of `factors` (position p holds original row order[p]) back in original order. */
+function unpermute(factors: Float32Array, order: Int32Array, f: number): Float32Array {
+  const out = new Float32Array(factors.length);
+  for (let p = 0; p < order.length; p++) out.set(factors.subarray(p * f, (p + 1) * f), order[p]! * f);
+  return out;
 }

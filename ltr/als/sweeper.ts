@@ -52,12 +52,17 @@ class SweepWorker {
   private readonly worker: Worker;
   private pending: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
+  /** Resolves when the worker has loaded its modules (it then waits for its WorkerInit). */
+  readonly loaded: Promise<void>;
 
-  constructor(init: WorkerInit) {
-    this.worker = new Worker(new URL('./sweep-worker-entry.mjs', import.meta.url), { workerData: init });
-    this.worker.on('message', (reply: WorkerReply) => this.settle(reply.ok ? undefined : new Error(`als worker ${init.thread}: ${reply.error}`)));
-    this.worker.on('error', (error) => this.settle(new Error(`als worker ${init.thread}: ${error.message}`)));
-    this.worker.on('exit', (code) => this.settle(new Error(`als worker ${init.thread}: exited with code ${code}`)));
+  constructor(thread: number) {
+    this.worker = new Worker(new URL('./sweep-worker-entry.mjs', import.meta.url));
+    this.worker.on('message', (reply: WorkerReply) => this.settle(reply.ok ? undefined : new Error(`als worker ${thread}: ${reply.error}`)));
+    this.worker.on('error', (error) => this.settle(new Error(`als worker ${thread}: ${error.message}`)));
+    this.worker.on('exit', (code) => this.settle(new Error(`als worker ${thread}: exited with code ${code}`)));
+    this.loaded = this.next();
+    // A failure to load surfaces at start(); until then nobody awaits this promise.
+    this.loaded.catch(() => {});
   }
 
   private settle(error: Error | undefined): void {
@@ -69,8 +74,8 @@ class SweepWorker {
     else pending.resolve();
   }
 
-  /** Resolves on the worker's next reply (its start-up, or the end of a phase). */
-  next(message?: PhaseMessage): Promise<void> {
+  /** Resolves on the worker's next reply (loaded, initialised, or the end of a phase). */
+  next(message?: PhaseMessage | WorkerInit): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const reply = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
     if (message) this.worker.postMessage(message);
@@ -84,9 +89,22 @@ class SweepWorker {
   }
 }
 
+/** Workers starting up (loading modules takes ~0.3 s): spawn early, while the fit prepares its arena. */
+export class WorkerPool {
+  readonly workers: SweepWorker[];
+
+  constructor(count: number) {
+    this.workers = Array.from({ length: count }, (_, i) => new SweepWorker(i + 1));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+}
+
 /**
- * Runs half-sweeps on the main thread plus `threads − 1` workers, all on one shared memory. With
- * one thread no worker starts.
+ * Runs half-sweeps on the main thread plus the pool's workers, all on one shared memory. With an
+ * empty pool everything runs on the main thread.
  */
 export class Sweeper {
   private constructor(
@@ -94,13 +112,14 @@ export class Sweeper {
     private readonly workers: SweepWorker[],
   ) {}
 
-  static async start(memory: WasmMemory, layout: ArenaLayout, settings: KernelSettings, threads: number): Promise<Sweeper> {
+  /** Hands the pool the arena; the sweeper owns the pool from here (close() stops it). */
+  static async start(memory: WasmMemory, layout: ArenaLayout, settings: KernelSettings, pool: WorkerPool): Promise<Sweeper> {
     const module = settings.kind === 'wasm' ? kernelModule() : undefined;
     const kernel = new CgKernel(memory, layout, settings, 0, module);
-    const workers = Array.from({ length: threads - 1 }, (_, i) => new SweepWorker({ memory, layout, settings, thread: i + 1, module }));
-    const sweeper = new Sweeper(kernel, workers);
+    const sweeper = new Sweeper(kernel, pool.workers);
     try {
-      await Promise.all(workers.map((w) => w.next()));
+      await Promise.all(pool.workers.map((w) => w.loaded));
+      await Promise.all(pool.workers.map((w, i) => w.next({ memory, layout, settings, thread: i + 1, module })));
     } catch (error) {
       await sweeper.close();
       throw error;
