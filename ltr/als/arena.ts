@@ -30,9 +30,8 @@ export interface ArenaLayout {
   /** One f × f partial Gram matrix per block of GRAM_BLOCK rows, float32 and float64. */
   partials32: Region;
   partials64: Region;
-  /** Per-thread scratch of the wasm kernel: 3·f float32, then `gatherRows` rows of f (see cg-kernel.wat). */
+  /** Per-thread scratch of the wasm kernel: 3·f float32 each. */
   scratch: Region;
-  gatherRows: number;
   /** Int32 work counters the threads claim chunks from. */
   counters: Region;
   bytes: number;
@@ -40,14 +39,6 @@ export interface ArenaLayout {
 
 export const PAGE = 65536;
 
-/** Longest row the wasm kernel gathers (4 MiB a thread at 64 factors); longer rows are read in place. */
-export const GATHER_CAP = 16384;
-
-function longestRow(m: Csr): number {
-  let longest = 0;
-  for (let r = 0; r + 1 < m.indptr.length; r++) longest = Math.max(longest, m.indptr[r + 1]! - m.indptr[r]!);
-  return longest;
-}
 
 /** The interactions of a fit both ways (users × items and its transpose). */
 export interface FitMatrix {
@@ -67,7 +58,6 @@ export function arenaLayout(data: FitMatrix, f: number, threads: number): ArenaL
   const users = data.byUser.indptr.length - 1;
   const items = data.byItem.indptr.length - 1;
   const blocks = Math.max(1, Math.ceil(Math.max(users, items) / GRAM_BLOCK));
-  const gatherRows = Math.min(GATHER_CAP, Math.max(longestRow(data.byUser), longestRow(data.byItem)));
   const layout = {
     f,
     users,
@@ -82,8 +72,7 @@ export function arenaLayout(data: FitMatrix, f: number, threads: number): ArenaL
     yty64: take(f * f, 8),
     partials32: take(blocks * f * f, 4),
     partials64: take(blocks * f * f, 8),
-    scratch: take(threads * (3 + gatherRows) * f, 4),
-    gatherRows,
+    scratch: take(threads * 3 * f, 4),
   };
   return { ...layout, bytes: at };
 }

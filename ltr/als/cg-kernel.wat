@@ -84,24 +84,16 @@
   ;; Σ over the row's interactions of w_n · (y_n·v) · y_n into acc, with w_n = α·count_n and, when
   ;; `first`, the right-hand side term: acc += ((1 + w_n) − w_n · (y_n·v)) · y_n. The dot and the
   ;; axpy of one y_n run back to back, so y_n is read from memory once and then from L1.
-  ;; Gathering: a row of at most `cap` interactions has its y_n copied, in order, to `gbuf` on the first
-  ;; pass, and the three CG passes read them from there: one contiguous run instead of rows scattered
-  ;; over the factor matrix (measured: most of a sweep went to cache and TLB misses on those reads).
   (func $sparse (param $y i32) (param $indices i32) (param $values i32) (param $start i32) (param $end i32)
-    (param $fb i32) (param $alpha f32) (param $v i32) (param $acc i32) (param $first i32) (param $gbuf i32) (param $cap i32)
+    (param $fb i32) (param $alpha f32) (param $v i32) (param $acc i32) (param $first i32)
     (local $n i32) (local $yo i32) (local $c i32) (local $yc i32) (local $vc i32) (local $w f32) (local $t f32) (local $tv v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
-    (local $gather i32) (local $gdst i32) (local $yv v128) (local $ac i32) (local $gc i32)
-    (local.set $gather (i32.le_u (i32.sub (local.get $end) (local.get $start)) (local.get $cap)))
+    (local $ac i32)
     (local.set $n (local.get $start))
     (block $nd (loop $nl
       (br_if $nd (i32.ge_u (local.get $n) (local.get $end)))
-      (local.set $gdst (i32.add (local.get $gbuf) (i32.mul (i32.sub (local.get $n) (local.get $start)) (local.get $fb))))
-      (if (i32.or (local.get $first) (i32.eqz (local.get $gather)))
-        (then
-          (local.set $yo (i32.add (local.get $y)
-            (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $n) (i32.const 2)))) (local.get $fb)))))
-        (else (local.set $yo (local.get $gdst))))
+      (local.set $yo (i32.add (local.get $y)
+        (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $n) (i32.const 2)))) (local.get $fb))))
       (local.set $w (f32.mul (local.get $alpha) (f32.load (i32.add (local.get $values) (i32.shl (local.get $n) (i32.const 2))))))
       ;; d = y_n · v: four accumulators over 16-float blocks (independent adds), then single chunks
       (local.set $acc0 (v128.const i32x4 0 0 0 0))
@@ -132,67 +124,34 @@
           (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0))))))
       (if (local.get $first)
         (then (local.set $t (f32.sub (f32.add (local.get $w) (f32.const 1)) (local.get $t)))))
-      ;; acc += t · y_n (and on a gathering first pass, y_n to gbuf)
+      ;; acc += t · y_n
       (local.set $tv (f32x4.splat (local.get $t)))
       (local.set $c (i32.const 0))
-      (if (i32.and (local.get $first) (local.get $gather))
-        (then
-            (block $gd (loop $gl
-              (br_if $gd (i32.gt_u (i32.add (local.get $c) (i32.const 64)) (local.get $fb)))
-              (local.set $yc (i32.add (local.get $yo) (local.get $c)))
-              (local.set $ac (i32.add (local.get $acc) (local.get $c)))
-              (local.set $gc (i32.add (local.get $gdst) (local.get $c)))
-              (local.set $yv (v128.load offset=0 (local.get $yc)))
-              (v128.store offset=0 (local.get $gc) (local.get $yv))
-              (v128.store offset=0 (local.get $ac) (f32x4.add (v128.load offset=0 (local.get $ac)) (f32x4.mul (local.get $tv) (local.get $yv))))
-              (local.set $yv (v128.load offset=16 (local.get $yc)))
-              (v128.store offset=16 (local.get $gc) (local.get $yv))
-              (v128.store offset=16 (local.get $ac) (f32x4.add (v128.load offset=16 (local.get $ac)) (f32x4.mul (local.get $tv) (local.get $yv))))
-              (local.set $yv (v128.load offset=32 (local.get $yc)))
-              (v128.store offset=32 (local.get $gc) (local.get $yv))
-              (v128.store offset=32 (local.get $ac) (f32x4.add (v128.load offset=32 (local.get $ac)) (f32x4.mul (local.get $tv) (local.get $yv))))
-              (local.set $yv (v128.load offset=48 (local.get $yc)))
-              (v128.store offset=48 (local.get $gc) (local.get $yv))
-              (v128.store offset=48 (local.get $ac) (f32x4.add (v128.load offset=48 (local.get $ac)) (f32x4.mul (local.get $tv) (local.get $yv))))
-              (local.set $c (i32.add (local.get $c) (i32.const 64)))
-              (br $gl)))
-            (block $gtd (loop $gtl
-              (br_if $gtd (i32.ge_u (local.get $c) (local.get $fb)))
-              (local.set $yc (i32.add (local.get $yo) (local.get $c)))
-              (local.set $ac (i32.add (local.get $acc) (local.get $c)))
-              (local.set $gc (i32.add (local.get $gdst) (local.get $c)))
-              (local.set $yv (v128.load offset=0 (local.get $yc)))
-              (v128.store offset=0 (local.get $gc) (local.get $yv))
-              (v128.store offset=0 (local.get $ac) (f32x4.add (v128.load offset=0 (local.get $ac)) (f32x4.mul (local.get $tv) (local.get $yv))))
-              (local.set $c (i32.add (local.get $c) (i32.const 16)))
-              (br $gtl))))
-        (else
-            (block $ad (loop $al
-              (br_if $ad (i32.gt_u (i32.add (local.get $c) (i32.const 64)) (local.get $fb)))
-              (local.set $yc (i32.add (local.get $yo) (local.get $c)))
-              (local.set $ac (i32.add (local.get $acc) (local.get $c)))
-              (v128.store offset=0 (local.get $ac) (f32x4.add (v128.load offset=0 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=0 (local.get $yc)))))
-              (v128.store offset=16 (local.get $ac) (f32x4.add (v128.load offset=16 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=16 (local.get $yc)))))
-              (v128.store offset=32 (local.get $ac) (f32x4.add (v128.load offset=32 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=32 (local.get $yc)))))
-              (v128.store offset=48 (local.get $ac) (f32x4.add (v128.load offset=48 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=48 (local.get $yc)))))
-              (local.set $c (i32.add (local.get $c) (i32.const 64)))
-              (br $al)))
-            (block $atd (loop $atl
-              (br_if $atd (i32.ge_u (local.get $c) (local.get $fb)))
-              (local.set $yc (i32.add (local.get $yo) (local.get $c)))
-              (local.set $ac (i32.add (local.get $acc) (local.get $c)))
-              (v128.store offset=0 (local.get $ac) (f32x4.add (v128.load offset=0 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=0 (local.get $yc)))))
-              (local.set $c (i32.add (local.get $c) (i32.const 16)))
-              (br $atl)))))
+      (block $ad (loop $al
+        (br_if $ad (i32.gt_u (i32.add (local.get $c) (i32.const 64)) (local.get $fb)))
+        (local.set $yc (i32.add (local.get $yo) (local.get $c)))
+        (local.set $ac (i32.add (local.get $acc) (local.get $c)))
+        (v128.store offset=0 (local.get $ac) (f32x4.add (v128.load offset=0 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=0 (local.get $yc)))))
+        (v128.store offset=16 (local.get $ac) (f32x4.add (v128.load offset=16 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=16 (local.get $yc)))))
+        (v128.store offset=32 (local.get $ac) (f32x4.add (v128.load offset=32 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=32 (local.get $yc)))))
+        (v128.store offset=48 (local.get $ac) (f32x4.add (v128.load offset=48 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=48 (local.get $yc)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (br $al)))
+      (block $atd (loop $atl
+        (br_if $atd (i32.ge_u (local.get $c) (local.get $fb)))
+        (local.set $yc (i32.add (local.get $yo) (local.get $c)))
+        (local.set $ac (i32.add (local.get $acc) (local.get $c)))
+        (v128.store offset=0 (local.get $ac) (f32x4.add (v128.load offset=0 (local.get $ac)) (f32x4.mul (local.get $tv) (v128.load offset=0 (local.get $yc)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $atl)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nl))))
 
   ;; Rows [from, to) of X by `steps` CG steps from their current values (implicit's _solve_cg).
-  ;; scratch: 3·f floats (r, p, Ap) then room for `cap` gathered rows of f floats, owned by the calling thread.
+  ;; scratch: 3·f floats (r, p, Ap) owned by the calling thread.
   (func (export "solve")
     (param $x i32) (param $y i32) (param $yty i32) (param $indptr i32) (param $indices i32) (param $values i32)
-    (param $f i32) (param $alpha f32) (param $steps i32) (param $from i32) (param $to i32) (param $scratch i32) (param $cap i32)
-    (local $gbuf i32)
+    (param $f i32) (param $alpha f32) (param $steps i32) (param $from i32) (param $to i32) (param $scratch i32)
     (local $fb i32) (local $u i32) (local $xo i32) (local $start i32) (local $end i32) (local $c i32)
     (local $r i32) (local $p i32) (local $ap i32) (local $step i32)
     (local $rsold f32) (local $rsnew f32) (local $a f32) (local $av v128) (local $bv v128) (local $rv v128)
@@ -200,7 +159,6 @@
     (local.set $r (local.get $scratch))
     (local.set $p (i32.add (local.get $scratch) (local.get $fb)))
     (local.set $ap (i32.add (local.get $p) (local.get $fb)))
-    (local.set $gbuf (i32.add (local.get $ap) (local.get $fb)))
     (local.set $u (local.get $from))
     (block $ud (loop $ul
       (br_if $ud (i32.ge_u (local.get $u) (local.get $to)))
@@ -215,7 +173,7 @@
           ;; r = Yᵀ C_u p_u − (Yᵀ C_u Y + λI) x_u
           (call $symv (local.get $yty) (local.get $xo) (local.get $r) (local.get $fb) (f32.const -1))
           (call $sparse (local.get $y) (local.get $indices) (local.get $values) (local.get $start) (local.get $end)
-            (local.get $fb) (local.get $alpha) (local.get $xo) (local.get $r) (i32.const 1) (local.get $gbuf) (local.get $cap))
+            (local.get $fb) (local.get $alpha) (local.get $xo) (local.get $r) (i32.const 1))
           (memory.copy (local.get $p) (local.get $r) (local.get $fb))
           (local.set $rsold (call $dot (local.get $r) (local.get $r) (local.get $fb)))
           (if (f32.ge (local.get $rsold) (f32.const 1e-20))
@@ -226,7 +184,7 @@
                 ;; Ap = (Yᵀ C_u Y + λI) p without forming Yᵀ C_u Y
                 (call $symv (local.get $yty) (local.get $p) (local.get $ap) (local.get $fb) (f32.const 1))
                 (call $sparse (local.get $y) (local.get $indices) (local.get $values) (local.get $start) (local.get $end)
-                  (local.get $fb) (local.get $alpha) (local.get $p) (local.get $ap) (i32.const 0) (local.get $gbuf) (local.get $cap))
+                  (local.get $fb) (local.get $alpha) (local.get $p) (local.get $ap) (i32.const 0))
                 (local.set $a (f32.div (local.get $rsold) (call $dot (local.get $p) (local.get $ap) (local.get $fb))))
                 (call $axpy (local.get $a) (local.get $p) (local.get $xo) (local.get $fb))
                 (call $axpy (f32.neg (local.get $a)) (local.get $ap) (local.get $r) (local.get $fb))

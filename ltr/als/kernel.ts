@@ -43,7 +43,7 @@ export function pickKernel(f: number, wanted: KernelKind | 'auto' = 'auto', work
 }
 
 interface WasmExports {
-  solve(x: number, y: number, yty: number, indptr: number, indices: number, values: number, f: number, alpha: number, steps: number, from: number, to: number, scratch: number, cap: number): void;
+  solve(x: number, y: number, yty: number, indptr: number, indices: number, values: number, f: number, alpha: number, steps: number, from: number, to: number, scratch: number): void;
   gram(y: number, f: number, from: number, to: number, out: number): void;
 }
 
@@ -111,9 +111,8 @@ export class CgKernel {
     const x = side === 'users' ? this.layout.userFactors : this.layout.itemFactors;
     const y = side === 'users' ? this.layout.itemFactors : this.layout.userFactors;
     if (this.wasm) {
-      const { gatherRows } = this.layout;
-      const scratch = this.layout.scratch.offset + this.thread * (3 + gatherRows) * f * 4;
-      this.wasm.solve(x.offset, y.offset, this.layout.yty32.offset, csr.indptr.offset, csr.indices.offset, csr.values.offset, f, alpha, steps, from, to, scratch, gatherRows);
+      const scratch = this.layout.scratch.offset + this.thread * 3 * f * 4;
+      this.wasm.solve(x.offset, y.offset, this.layout.yty32.offset, csr.indptr.offset, csr.indices.offset, csr.values.offset, f, alpha, steps, from, to, scratch);
       return;
     }
     const v = this.views;
