@@ -42,6 +42,8 @@ BOS, EOS = 49406, 49407
 CONTEXT = 77
 # A keyword at this confidence or more is a fact about the photo for the contrastive targets.
 MATCH_CONFIDENCE = 0.4
+# Share of color-free captions whose photo is shown without its colors.
+DECOLOR_SHARE = 0.8
 
 
 def log(message: str) -> None:
@@ -126,16 +128,22 @@ class Captions:
         return k, frozenset([k])
 
 
-def caption_targets(drawn: list[tuple[str, frozenset[str] | None]], photos: list[Captions]) -> torch.Tensor:
+def caption_targets(drawn: list[tuple[str, frozenset[str] | None]], photos: list[Captions], decolor: list[bool]) -> torch.Tensor:
     """matches[i, j] = 1 when caption i describes photo j: its own photo, an identical caption, or a
-    photo carrying every keyword and color the caption states (all from the tables)."""
+    photo carrying every keyword and color the caption states (all from the tables; a photo whose
+    colors were hidden carries no color)."""
     n = len(drawn)
     matches = torch.eye(n)
+    facts_of = [p.facts if not d else {f for f in p.facts if not f.startswith("color:")} for p, d in zip(photos, decolor)]
     for i, (text, facts) in enumerate(drawn):
         for j in range(n):
-            if i != j and (drawn[j][0] == text or (facts is not None and facts <= photos[j].facts)):
+            if i != j and (drawn[j][0] == text or (facts is not None and facts <= facts_of[j])):
                 matches[i, j] = 1
     return matches
+
+
+def hides_color(facts: frozenset[str] | None, rng: random.Random) -> bool:
+    return facts is not None and not any(f.startswith("color:") for f in facts) and rng.random() < DECOLOR_SHARE
 
 
 def encode_texts(tokenizer: Tokenizer, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -150,8 +158,16 @@ def encode_texts(tokenizer: Tokenizer, texts: list[str]) -> tuple[torch.Tensor, 
     return ids, mask
 
 
-def pixel_batch(pixels: np.ndarray, index: list[int], augment: bool, rng: random.Random) -> torch.Tensor:
+def pixel_batch(pixels: np.ndarray, index: list[int], augment: bool, rng: random.Random, decolor: list[bool] | None = None) -> torch.Tensor:
     x = torch.from_numpy(np.ascontiguousarray(pixels[index])).permute(0, 3, 1, 2).float().div_(255)
+    for i, flag in enumerate(decolor or []):
+        # Colors are the easy shortcut: for a caption that names no color, hide the photo's colors
+        # (gray, or the channels shuffled) so only the motif can match it.
+        if flag:
+            if rng.random() < 0.5:
+                x[i] = x[i].mean(dim=0, keepdim=True).expand(3, -1, -1)
+            else:
+                x[i] = x[i][rng.choice([[1, 2, 0], [2, 0, 1], [0, 2, 1], [2, 1, 0], [1, 0, 2]])]
     if augment:
         # Small shifts (reflect-padded) and horizontal flips: the motifs move across photos anyway.
         pad = 12
@@ -267,9 +283,10 @@ def main(argv: list[str]) -> None:
         for b in range(steps_per_epoch):
             index = train[b * args.batch : (b + 1) * args.batch]
             drawn = [captions[i].draw() for i in index]
-            matches = caption_targets(drawn, [captions[i] for i in index])
+            decolor = [hides_color(facts, rng) for _, facts in drawn]
+            matches = caption_targets(drawn, [captions[i] for i in index], decolor)
             ids, mask = encode_texts(tokenizer, [text for text, _ in drawn])
-            images = image_embeds(model, pixel_batch(pixels, index, True, rng))
+            images = image_embeds(model, pixel_batch(pixels, index, True, rng, decolor))
             loss = contrastive_loss(images, text_embeds(model, ids, mask), model.logit_scale, matches)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
