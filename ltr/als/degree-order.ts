@@ -51,8 +51,10 @@ function relabel(m: Csr, order: Int32Array, columnAt: Int32Array): Csr {
     const start = m.indptr[r]!;
     const end = m.indptr[r + 1]!;
     const at = indptr[p]! - start;
-    for (let k = start; k < end; k++) indices[at + k] = columnAt[m.indices[k]!]!;
-    values.set(m.values.subarray(start, end), indptr[p]!);
+    for (let k = start; k < end; k++) {
+      indices[at + k] = columnAt[m.indices[k]!]!;
+      values[at + k] = m.values[k]!;
+    }
     indptr[p + 1] = indptr[p]! + end - start;
   }
   return { indptr, indices, values };
