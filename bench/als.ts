@@ -79,6 +79,8 @@ interface ImplicitRun {
   numpy: string;
   python: string;
   fit_seconds: number;
+  /** CPU time of all the process's threads during the fit. */
+  cpu_seconds: number;
   per_iteration: number[];
 }
 
@@ -92,10 +94,11 @@ async function runImplicit(python: string, dir: string, shape: { users: number; 
   return JSON.parse(last) as ImplicitRun;
 }
 
-async function fitPixrank(m: ReturnType<typeof matrixFromCsr>, its: number): Promise<{ model: ImplicitAls; fitSeconds: number; perIteration: number[] }> {
+async function fitPixrank(m: ReturnType<typeof matrixFromCsr>, its: number): Promise<{ model: ImplicitAls; fitSeconds: number; cpuSeconds: number; perIteration: number[] }> {
   const model = new ImplicitAls({ factors, iterations: its, regularization, alpha, threads, parallelThreshold: 0 });
   const perIteration: number[] = [];
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let mark = started;
   await model.fit(m, {
     seed,
@@ -105,7 +108,8 @@ async function fitPixrank(m: ReturnType<typeof matrixFromCsr>, its: number): Pro
       mark = now;
     },
   });
-  return { model, fitSeconds: (performance.now() - started) / 1000, perIteration };
+  const used = process.cpuUsage(cpu);
+  return { model, fitSeconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, perIteration };
 }
 
 const median = (xs: number[]): number => {
@@ -129,7 +133,7 @@ interface Round {
   load_before_implicit: number;
   implicit: ImplicitRun;
   load_before_pixrank: number;
-  pixrank: { fit_seconds: number; per_iteration: number[] };
+  pixrank: { fit_seconds: number; cpu_seconds: number; per_iteration: number[] };
   load_after: number;
 }
 const rounds: Round[] = [];
@@ -140,7 +144,7 @@ for (let round = 0; round < Math.max(1, num('rounds')); round++) {
   const loadBetween = load();
   log(`bench als: round ${round + 1}: pixrank, ${iterations} iterations on ${threads} threads (load ${loadBetween})`);
   const pixrankRun = await fitPixrank(matrix, iterations);
-  rounds.push({ load_before_implicit: loadBefore, implicit: implicitRun, load_before_pixrank: loadBetween, pixrank: { fit_seconds: pixrankRun.fitSeconds, per_iteration: pixrankRun.perIteration }, load_after: load() });
+  rounds.push({ load_before_implicit: loadBefore, implicit: implicitRun, load_before_pixrank: loadBetween, pixrank: { fit_seconds: pixrankRun.fitSeconds, cpu_seconds: pixrankRun.cpuSeconds, per_iteration: pixrankRun.perIteration }, load_after: load() });
 }
 const best = <T,>(xs: T[], key: (x: T) => number): T => xs.reduce((a, b) => (key(b) < key(a) ? b : a));
 const implicitRun = best(rounds.map((r) => r.implicit), (r) => r.fit_seconds);
@@ -183,6 +187,7 @@ const theirs = implicitRun.fit_seconds / iterations;
 const rows: Array<[string, string, string, string]> = [
   ['', 'pixrank', `implicit ${implicitRun.implicit}`, 'pixrank / implicit'],
   ['s/iter (fit / iterations)', ours.toFixed(3), theirs.toFixed(3), `${(ours / theirs).toFixed(2)}×`],
+  ['CPU s/iter (all threads)', (pixrankRun.cpu_seconds / iterations).toFixed(3), (implicitRun.cpu_seconds / iterations).toFixed(3), `${(pixrankRun.cpu_seconds / implicitRun.cpu_seconds).toFixed(2)}×`],
   ['s/iter (median of iterations)', median(pixrankRun.per_iteration).toFixed(3), median(implicitRun.per_iteration).toFixed(3), `${(median(pixrankRun.per_iteration) / median(implicitRun.per_iteration)).toFixed(2)}×`],
 ];
 if (quality) rows.push(['NDCG@10 (leave last out)', quality.pixrank.toFixed(4), quality.implicit.toFixed(4), `${quality.pixrank - quality.implicit >= 0 ? '+' : ''}${(quality.pixrank - quality.implicit).toFixed(4)}`]);
@@ -202,8 +207,8 @@ await writeFile(
       machine: { ...machine(), python: implicitRun.python, implicit: implicitRun.implicit, numpy: implicitRun.numpy },
       matrix: { users, items, nnz, seed, generator: 'bench/als/synthetic.ts (log-normal row lengths, power-law item popularity)' },
       settings: { factors, iterations, threads, regularization, alpha, confidence: '1 + alpha·count on both sides (implicit given 1 + alpha·count with its alpha = 1)', cg_steps: 3 },
-      pixrank: { fit_seconds: pixrankRun.fit_seconds, seconds_per_iteration: ours, per_iteration: pixrankRun.per_iteration, kernel: pickKernel(factors) },
-      implicit: { fit_seconds: implicitRun.fit_seconds, seconds_per_iteration: theirs, per_iteration: implicitRun.per_iteration },
+      pixrank: { fit_seconds: pixrankRun.fit_seconds, cpu_seconds: pixrankRun.cpu_seconds, seconds_per_iteration: ours, per_iteration: pixrankRun.per_iteration, kernel: pickKernel(factors) },
+      implicit: { fit_seconds: implicitRun.fit_seconds, cpu_seconds: implicitRun.cpu_seconds, seconds_per_iteration: theirs, per_iteration: implicitRun.per_iteration },
       rounds,
       ratio: ours / theirs,
       ndcg_at_10: quality ?? null,
