@@ -227,7 +227,7 @@
       (br $ul))))
 
   ;; out (f × f, f32) = upper triangle of Σ y_r y_rᵀ over rows [from, to) of Y; entries left of each
-  ;; row's first 4-float chunk that holds the diagonal are left as they were (finishGram reads a ≤ b).
+  ;; row's 4-float chunk that holds the diagonal stay zero (finishGram reads only a ≤ b).
   (func (export "gram") (param $y i32) (param $f i32) (param $from i32) (param $to i32) (param $out i32)
     (local $fb i32) (local $a i32) (local $c i32) (local $rowo i32) (local $yr i32) (local $n i32)
     (local $s v128)

@@ -23,7 +23,8 @@ export interface AlsOptions {
   threads?: number;
   /**
    * Below this much work (multiply-adds of the whole fit, roughly) a fit stays on the main thread:
-   * starting workers costs more than it saves. Default 5e8 (a few hundred ms of work); 0 always uses them.
+   * a worker takes ~0.25 s to start (tsx included), more than it saves on a fit shorter than ~0.5 s.
+   * Default: that half second, 4e9 with the wasm kernel and 4e8 with JS. 0 always uses workers.
    */
   parallelThreshold?: number;
   /** `wasm` (f32x4 SIMD, float32 like implicit; needs factors % 4 = 0), `js` (float64), or `auto`. */
@@ -45,7 +46,7 @@ export class ImplicitAls implements Recommender {
   readonly iterations: number;
   readonly cgSteps: number;
   readonly threads: number;
-  readonly parallelThreshold: number;
+  readonly parallelThreshold: number | undefined;
   readonly kernel: KernelKind | 'auto';
   userFactors: Float32Array = new Float32Array(0);
   itemFactors: Float32Array = new Float32Array(0);
@@ -63,13 +64,15 @@ export class ImplicitAls implements Recommender {
     this.iterations = options.iterations ?? 15;
     this.cgSteps = options.cgSteps ?? 3;
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-    this.parallelThreshold = options.parallelThreshold ?? 5e8;
+    this.parallelThreshold = options.parallelThreshold;
     this.kernel = options.kernel ?? 'auto';
   }
 
   /** Threads a fit of this size uses: one under the threshold, else `threads`. */
   threadsFor(data: InteractionMatrix): number {
-    return this.work(data) < this.parallelThreshold ? 1 : this.threads;
+    const work = this.work(data);
+    const threshold = this.parallelThreshold ?? (pickKernel(this.factors, this.kernel, work) === 'wasm' ? 4e9 : 4e8);
+    return work < threshold ? 1 : this.threads;
   }
 
   /** Multiply-adds of a fit, roughly: 4 passes of dot + axpy per interaction and 4 f × f products per row, per half-sweep. */
