@@ -1,4 +1,5 @@
 import { Random } from '../../bench/world/random.ts';
+import { contractScore, recommendByContext, type ContextScoring } from '../fm/context-recommender.ts';
 import type { InteractionMatrix } from '../interactions.ts';
 import { topK, type FitOptions, type Recommender, type RecommendOptions, type ScoreContext, type Scored } from '../recommender.ts';
 import type { FieldEncoder, FmContext, FmEvent, ItemSide } from '../fm/fields.ts';
@@ -192,25 +193,18 @@ export class DeepFm implements Recommender {
     return scores;
   }
 
+  /** The Recommender score: NaN for an unknown user, and for an item not seen at fit. */
   async score(user: string, items: readonly string[], context: ScoreContext = {}): Promise<Float32Array> {
-    if (!this.state || !this.userIndex.has(user)) return new Float32Array(items.length).fill(Number.NaN);
-    const scores = this.scoreContext({ user, query: context.query, country: context.country }, items);
-    items.forEach((item, at) => {
-      if (!this.itemIndex.has(item)) scores[at] = Number.NaN;
-    });
-    return scores;
+    return contractScore(this.scoring(), user, items, context);
   }
 
+  /** Top k of the fitted items for each user, without query or country (an unknown user gets []). */
   async recommend(users: readonly string[], options: RecommendOptions): Promise<Scored[][]> {
-    const { itemIds, seenPtr, seenItems } = this.state;
-    const candidates = options.candidates ? new Set(options.candidates.flatMap((id) => (this.itemIndex.has(id) ? [this.itemIndex.get(id)!] : []))) : undefined;
-    return users.map((user) => {
-      const u = this.userIndex.get(user);
-      if (u === undefined) return [];
-      const scores = this.scoreContext({ user }, itemIds);
-      const seen = options.filterSeen !== false ? new Set(seenItems.subarray(seenPtr[u]!, seenPtr[u + 1]!)) : undefined;
-      return topK(scores, options.k, (i) => (seen?.has(i) ?? false) || (candidates !== undefined && !candidates.has(i))).map((i) => ({ item: itemIds[i]!, score: scores[i]! }));
-    });
+    return recommendByContext(this.scoring(), users, options);
+  }
+
+  private scoring(): ContextScoring {
+    return { userIndex: this.userIndex, itemIndex: this.itemIndex, fitted: this.state, scoreContext: (context, items) => this.scoreContext(context, items) };
   }
 
   /** Cosine of the items' embedding sums (id and side features: what the FM part meets a context with). */
