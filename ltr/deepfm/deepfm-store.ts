@@ -1,21 +1,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeNpy, readNpy } from '../../ingest/vectors/npy.ts';
-import { FieldEncoder, type FieldEncoderState } from '../fm/fields.ts';
+import { fittedIdsFrom, fittedIdsHeader, type FittedIdsHeader } from '../fm/fm-store.ts';
 import type { DeepFmSettings, DeepFmState } from './deepfm.ts';
 import { DeepFmNetwork, type NamedMatrix } from './network.ts';
 import { slotLayout } from './slots.ts';
 
 const FORMAT_VERSION = 1;
 
-interface DeepFmHeader {
+interface DeepFmHeader extends FittedIdsHeader {
   kind: 'deepfm';
   format: number;
   settings: DeepFmSettings;
-  users: string[];
-  items: string[];
-  seen: { indptr: number[]; indices: number[] };
-  encoder: FieldEncoderState;
   /** Weight names in order; each is `<name>.npy` (float32, rows × cols) beside this file. */
   weights: Array<{ name: string; rows: number; cols: number }>;
 }
@@ -32,10 +28,7 @@ export async function writeDeepFm(dir: string, settings: DeepFmSettings, state: 
     kind: 'deepfm',
     format: FORMAT_VERSION,
     settings,
-    users: state.userIds,
-    items: state.itemIds,
-    seen: { indptr: Array.from(state.seenPtr), indices: Array.from(state.seenItems) },
-    encoder: state.encoder.state(),
+    ...fittedIdsHeader(state),
     weights: weights.map(({ name, rows, cols }) => ({ name, rows, cols })),
   };
   await writeFile(join(dir, 'model.json'), `${JSON.stringify(header)}\n`);
@@ -47,7 +40,8 @@ export async function readDeepFm(dir: string): Promise<{ settings: DeepFmSetting
   if (header.kind !== 'deepfm' || header.format !== FORMAT_VERSION) {
     throw new Error(`deepfm store: ${dir} holds a ${header.kind} model of format ${header.format}, not deepfm format ${FORMAT_VERSION}`);
   }
-  const encoder = FieldEncoder.fromState(header.encoder);
+  const ids = fittedIdsFrom(header);
+  const { encoder } = ids;
   const weights = new Map<string, NamedMatrix>();
   for (const { name } of header.weights) {
     const m = await readNpy(join(dir, `${name}.npy`));
@@ -58,13 +52,6 @@ export async function readDeepFm(dir: string): Promise<{ settings: DeepFmSetting
   const network = new DeepFmNetwork({ features: encoder.size, factors: settings.factors, hidden: settings.hidden }, slotLayout(settings.maxTokens), weights);
   return {
     settings,
-    state: {
-      encoder,
-      network,
-      userIds: header.users,
-      itemIds: header.items,
-      seenPtr: Int32Array.from(header.seen.indptr),
-      seenItems: Int32Array.from(header.seen.indices),
-    },
+    state: { ...ids, network },
   };
 }

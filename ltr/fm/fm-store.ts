@@ -6,14 +6,45 @@ import type { FmSettings, FmState } from './fm-bpr.ts';
 
 const FORMAT_VERSION = 1;
 
-interface FmHeader {
-  kind: string;
-  format: number;
-  settings: FmSettings;
+/** What every FM-family model (FM, DeepFM) saves beside its weights: ids, seen items, vocabulary. */
+export interface FittedIdsHeader {
   users: string[];
   items: string[];
   seen: { indptr: number[]; indices: number[] };
   encoder: FieldEncoderState;
+}
+
+export interface FittedIds {
+  encoder: FieldEncoder;
+  userIds: string[];
+  itemIds: string[];
+  seenPtr: Int32Array;
+  seenItems: Int32Array;
+}
+
+export function fittedIdsHeader(state: FittedIds): FittedIdsHeader {
+  return {
+    users: state.userIds,
+    items: state.itemIds,
+    seen: { indptr: Array.from(state.seenPtr), indices: Array.from(state.seenItems) },
+    encoder: state.encoder.state(),
+  };
+}
+
+export function fittedIdsFrom(header: FittedIdsHeader): FittedIds {
+  return {
+    encoder: FieldEncoder.fromState(header.encoder),
+    userIds: header.users,
+    itemIds: header.items,
+    seenPtr: Int32Array.from(header.seen.indptr),
+    seenItems: Int32Array.from(header.seen.indices),
+  };
+}
+
+interface FmHeader extends FittedIdsHeader {
+  kind: string;
+  format: number;
+  settings: FmSettings;
 }
 
 /**
@@ -30,10 +61,7 @@ export async function writeFmState(dir: string, kind: string, settings: FmSettin
     kind,
     format: FORMAT_VERSION,
     settings,
-    users: state.userIds,
-    items: state.itemIds,
-    seen: { indptr: Array.from(state.seenPtr), indices: Array.from(state.seenItems) },
-    encoder: state.encoder.state(),
+    ...fittedIdsHeader(state),
   };
   await writeFile(join(dir, 'model.json'), `${JSON.stringify(header)}\n`);
 }
@@ -43,7 +71,8 @@ export async function readFmState(dir: string, kind: string): Promise<{ settings
   if (header.kind !== kind || header.format !== FORMAT_VERSION) {
     throw new Error(`${kind} store: ${dir} holds a ${header.kind} model of format ${header.format}, not ${kind} format ${FORMAT_VERSION}`);
   }
-  const encoder = FieldEncoder.fromState(header.encoder);
+  const ids = fittedIdsFrom(header);
+  const { encoder } = ids;
   const linear = await readNpy(join(dir, 'linear.npy'));
   const factors = await readNpy(join(dir, 'factors.npy'));
   const k = header.settings.factors;
@@ -53,13 +82,6 @@ export async function readFmState(dir: string, kind: string): Promise<{ settings
   if (header.seen.indptr.length !== header.users.length + 1) throw new Error(`${kind} store: ${dir}: seen rows do not match the users`);
   return {
     settings: header.settings,
-    state: {
-      encoder,
-      params: { n: encoder.size, k, w: linear.data, v: factors.data },
-      userIds: header.users,
-      itemIds: header.items,
-      seenPtr: Int32Array.from(header.seen.indptr),
-      seenItems: Int32Array.from(header.seen.indices),
-    },
+    state: { ...ids, params: { n: encoder.size, k, w: linear.data, v: factors.data } },
   };
 }
