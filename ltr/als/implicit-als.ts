@@ -174,9 +174,14 @@ export class ImplicitAls implements Recommender {
 
   async score(user: string, items: readonly string[]): Promise<Float32Array> {
     const x = this.userVector(user);
+    return x ? this.scoreVector(x, items) : new Float32Array(items.length).fill(Number.NaN);
+  }
+
+  /** Scores of `items` for user factors `x` (trained, or from `foldIn`); NaN for an item not seen at fit. */
+  scoreVector(x: Float32Array, items: readonly string[]): Float32Array {
     return Float32Array.from(items, (item) => {
       const y = this.itemVector(item);
-      return x && y ? dot(x, y) : Number.NaN;
+      return y ? dot(x, y) : Number.NaN;
     });
   }
 

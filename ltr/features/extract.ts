@@ -1,3 +1,4 @@
+import { cosine } from '../../sidecar/policy/vectors.ts';
 import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
 import type { ImplicitAls } from '../als/implicit-als.ts';
 import type { FmContext } from '../fm/fields.ts';
@@ -36,18 +37,6 @@ export interface FeatureRequest {
 
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : Number.NaN;
-}
-
 /** The user's ALS factors: trained ones, else folded in from their positives, else none. */
 function alsUser(als: ImplicitAls, user: string | undefined, state: UserState | undefined): Float32Array | undefined {
   const trained = user ? als.userVector(user) : undefined;
@@ -71,6 +60,7 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
   const fm = models.fm?.scoreContext(context, ids);
   const deepfm = models.deepfm?.scoreContext(context, ids);
   const alsVector = models.als ? alsUser(models.als, request.user, state) : undefined;
+  const als = alsVector ? models.als!.scoreVector(alsVector, ids) : undefined;
 
   const byPhotographer = new Map<string, number>();
   let positives = 0;
@@ -88,14 +78,7 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
     if (request.queryVector && c.vector) set(row, 'clip_cosine', cosine(request.queryVector, c.vector));
     set(row, 'clip_rank', c.lists.clip?.rank);
     set(row, 'fused_score', c.fused);
-    if (alsVector) {
-      const item = models.als!.itemVector(c.id);
-      if (item) {
-        let dot = 0;
-        for (let i = 0; i < item.length; i++) dot += alsVector[i]! * item[i]!;
-        set(row, 'als_score', dot);
-      }
-    }
+    set(row, 'als_score', als?.[row]);
     set(row, 'fm_score', fm?.[row]);
     set(row, 'deepfm_score', deepfm?.[row]);
     if (state?.mean && c.vector) set(row, 'mean_profile_cosine', cosine(state.mean, c.vector));

@@ -50,20 +50,16 @@ export async function evalLtr(options: EvalLtrOptions): Promise<EvalResult> {
     const runs = rowRuns(r, ranker);
     for (const name of ROW_NAMES) {
       const run = runs[name] ?? { ids: [], scores: [] };
-      const cut = { ids: run.ids.slice(0, 100), scores: run.scores.slice(0, 100) };
+      const cut = { ids: run.ids.slice(0, 100) };
       perRow.get(name)!.push(evaluateQuery(cut.ids, r.query.relevant, DEFAULT_CUTOFFS));
-      runRows.get(name)!.push({ qid: r.query.id, ranked: cut.ids, scores: strictlyDecreasing(cut.scores) });
+      // No scores: the run files get N − rank, which trec_eval sorts back into this order (ties and float noise would not).
+      runRows.get(name)!.push({ qid: r.query.id, ranked: cut.ids });
     }
   }
   if (options.runDir) {
     await writeTrecRun(options.runDir, replayed.map((r) => ({ qid: r.query.id, relevant: r.query.relevant })), Object.fromEntries(runRows));
   }
   return { queries: replayed.length, rows: ROW_NAMES.map((name) => ({ name, metrics: meanMetrics(perRow.get(name)!) })) };
-}
-
-/** trec_eval sorts by score: ties and float noise would reorder a run, so scores become N − rank. */
-function strictlyDecreasing(scores: readonly number[]): number[] {
-  return scores.map((_, i) => scores.length - i);
 }
 
 /** The table `pixrank eval` prints: one row per configuration, NDCG/P/recall/MRR/MAP/hit at 10 and more. */

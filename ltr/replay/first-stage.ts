@@ -1,7 +1,7 @@
 import type { Client } from '../../es-mappings/client.ts';
-import { reciprocalRankFusion } from '../../sidecar/fusion/rrf.ts';
 import type { RankedList } from '../../sidecar/fusion/ranked-list.ts';
 import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
+import { fuse } from '../../sidecar/search/rank-pipeline.ts';
 import { DEFAULT_RANKING } from '../../sidecar/search/ranking-options.ts';
 import { mergeCandidates, retrieveByKeywords, retrieveByVector } from '../../sidecar/search/retrieve.ts';
 import type { VectorStore } from '../../sidecar/search/vector-store.ts';
@@ -26,7 +26,7 @@ export interface FirstStageOptions {
 
 /**
  * The sidecar's retrieval for one query text, without personalization: the keyword query and the
- * kNN search as `/search` sends them, fused by the sidecar's default RRF. Training replays past
+ * kNN search as `/search` sends them, fused as the sidecar fuses by default (RRF). Training replays past
  * searches through this, so the ranker learns on the candidates it will see when serving.
  */
 export async function firstStage(text: string, options: FirstStageOptions): Promise<FirstStage> {
@@ -38,8 +38,7 @@ export async function firstStage(text: string, options: FirstStageOptions): Prom
     queryVector ? retrieveByVector(options.es, queryVector, { ...base, numCandidates: size * DEFAULT_RANKING.numCandidatesFactor }) : undefined,
   ]);
   const lists = clip ? [keyword.list, clip.list] : [keyword.list];
-  const fusion = DEFAULT_RANKING.fusion;
-  const fused = reciprocalRankFusion(lists, { rankConstant: fusion.rank_constant, weights: fusion.weights });
+  const fused = fuse(lists, DEFAULT_RANKING.fusion);
   const merged = mergeCandidates(clip ? [keyword, clip] : [keyword]);
   const vectors = await options.vectors.get(fused.map((h) => h.id));
   const candidates = fused.flatMap((hit): RerankCandidate[] => {

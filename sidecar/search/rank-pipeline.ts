@@ -91,7 +91,8 @@ export async function rankCandidates(input: RankInput, defaults: RankingDefaults
   };
 }
 
-function fuse(lists: RankedList[], fusion: RankingDefaults['fusion']): FusedHit[] {
+/** The lists fused as the request (or the defaults) say; one list passes through with its own scores. */
+export function fuse(lists: RankedList[], fusion: RankingDefaults['fusion']): FusedHit[] {
   if (lists.length === 1) {
     const list = lists[0]!;
     return list.hits.map((hit, i) => ({ id: hit.id, score: hit.score, lists: { [list.name]: { rank: i + 1, score: hit.score } } }));
