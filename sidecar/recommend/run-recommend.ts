@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
-import { retrieveByVector, retrievePopular, type Retrieved } from '../search/retrieve.ts';
+import { mergeCandidates, retrieveByVector, retrievePopular, type Retrieved } from '../search/retrieve.ts';
 import { SearchResponseSchema } from '../search/search-schema.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
 import type { SidecarServices } from '../services.ts';
@@ -43,7 +43,7 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
   const ranked = await rankCandidates(
     {
       lists: retrieved.map((r) => r.list),
-      candidates: new Map(retrieved.flatMap((r) => [...r.candidates])),
+      candidates: mergeCandidates(retrieved),
       vectors: services.vectors,
       wanted: page * k,
       exclude: new Set(profile.positives),

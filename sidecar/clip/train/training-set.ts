@@ -26,6 +26,8 @@ export interface TrainingSetSummary {
   crop: number;
 }
 
+const CHUNK = 256;
+
 function textOf(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
@@ -45,8 +47,7 @@ export async function writeTrainingSet(dataDir: string, outDir: string, log: (li
   for await (const row of sources.photos(ignore)) photos.push(row);
 
   const loadImage = createImageLoader({ dataDir, cacheDir: join(outDir, 'downloads') });
-  const limit = pLimit(4);
-  const crops = await Promise.all(photos.map((row) => limit(async () => {
+  const crop = async (row: PhotoRow): Promise<Uint8Array | undefined> => {
     const location = textOf(row.photo_image_url);
     if (!location) return undefined;
     try {
@@ -55,27 +56,33 @@ export async function writeTrainingSet(dataDir: string, outDir: string, log: (li
       log(`training set: skipping ${row.photo_id}: ${(error as Error).message}`);
       return undefined;
     }
-  })));
+  };
 
   const pixels = createWriteStream(join(outDir, 'pixels.u8'));
   const lines: string[] = [];
   let skipped = 0;
-  for (const [i, row] of photos.entries()) {
-    const extras = extrasOf(row.photo_id as string);
-    const crop = crops[i];
-    if (!crop || extras.keywords.length === 0) {
-      skipped += 1;
-      continue;
+  // A chunk of photos is decoded at a time (4 at once) and written in order: memory holds one chunk of crops.
+  const limit = pLimit(4);
+  for (let start = 0; start < photos.length; start += CHUNK) {
+    const chunk = photos.slice(start, start + CHUNK);
+    const crops = await Promise.all(chunk.map((row) => limit(() => crop(row))));
+    for (const [i, row] of chunk.entries()) {
+      const extras = extrasOf(row.photo_id as string);
+      const rgb = crops[i];
+      if (!rgb || extras.keywords.length === 0) {
+        skipped += 1;
+        continue;
+      }
+      const photo: TrainingPhoto = {
+        id: row.photo_id as string,
+        keywords: extras.keywords.map((k) => [k.keyword, k.confidence]),
+        colors: extras.colors.filter((c) => c.name).map((c) => [c.name!, c.coverage ?? 0]),
+        description: textOf(row.photo_description),
+        ai_description: textOf(row.ai_description),
+      };
+      lines.push(JSON.stringify(photo));
+      if (!pixels.write(rgb)) await once(pixels, 'drain');
     }
-    const photo: TrainingPhoto = {
-      id: row.photo_id as string,
-      keywords: extras.keywords.map((k) => [k.keyword, k.confidence]),
-      colors: extras.colors.filter((c) => c.name).map((c) => [c.name!, c.coverage ?? 0]),
-      description: textOf(row.photo_description),
-      ai_description: textOf(row.ai_description),
-    };
-    lines.push(JSON.stringify(photo));
-    if (!pixels.write(crop)) await once(pixels, 'drain');
   }
   pixels.end();
   await once(pixels, 'finish');
