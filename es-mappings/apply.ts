@@ -66,9 +66,14 @@ export async function indicesBehindAlias(client: Client, alias: string): Promise
 }
 
 export async function clipDimsOf(client: Client, index: string): Promise<number | undefined> {
+  return vectorDimsOf(client, index, 'clip');
+}
+
+/** The dims of a `dense_vector` field of `index` (an index or an alias), if it is mapped. */
+export async function vectorDimsOf(client: Client, index: string, field: string): Promise<number | undefined> {
   const mapping = await client.indices.getMapping({ index });
   const properties = Object.values(mapping)[0]?.mappings.properties as Record<string, { dims?: number }> | undefined;
-  return properties?.clip?.dims;
+  return properties?.[field]?.dims;
 }
 
 async function createIfMissing(client: Client, index: string, aliases?: Record<string, { is_write_index: boolean }>): Promise<boolean> {

@@ -4,7 +4,7 @@ import { EsSetupError } from './errors.ts';
 import { scanIndex } from './scan.ts';
 
 /** Indexed but not in `_source` (see templates/photos.json): copied from doc values. */
-const VECTOR_FIELDS = ['clip', 'als'] as const;
+export const VECTOR_FIELDS = ['clip', 'als'] as const;
 import { indexVersionOf, photosTemplate, photosTemplateName, versionedIndexName } from './templates.ts';
 
 export interface ReindexOptions {
@@ -73,7 +73,7 @@ async function copyDocuments(client: Client, from: string, to: string): Promise<
 async function scanAndBulk(client: Client, from: string, to: string): Promise<void> {
   const dropped: string[] = [];
   const result = await client.helpers.bulk({
-    datasource: copies(client, from),
+    datasource: wholeDocuments(client, from),
     onDocument: (doc) => [{ index: { _index: to, _id: doc.id } }, doc.source],
     onDrop: (item) => {
       dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`);
@@ -85,7 +85,8 @@ async function scanAndBulk(client: Client, from: string, to: string): Promise<vo
   }
 }
 
-async function* copies(client: Client, from: string): AsyncGenerator<{ id: string; source: Record<string, unknown> }> {
+/** Every document of `from` whole: its `_source` with the vectors put back from doc values. */
+export async function* wholeDocuments(client: Client, from: string): AsyncGenerator<{ id: string; source: Record<string, unknown> }> {
   for await (const hit of scanIndex<Record<string, unknown>>(client, from, { docvalueFields: [...VECTOR_FIELDS] })) {
     const source = { ...hit._source };
     for (const field of VECTOR_FIELDS) {

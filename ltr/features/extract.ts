@@ -38,7 +38,7 @@ export interface FeatureRequest {
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
 /** The user's ALS factors: trained ones, else folded in from their positives, else none. */
-function alsUser(als: ImplicitAls, user: string | undefined, state: UserState | undefined): Float32Array | undefined {
+export function alsUser(als: ImplicitAls, user: string | undefined, state: UserState | undefined): Float32Array | undefined {
   const trained = user ? als.userVector(user) : undefined;
   if (trained) return trained;
   const known = (state?.positives ?? []).filter((p) => als.itemVector(p.photo));

@@ -24,6 +24,8 @@ export interface ModelsManifest {
   conversions: number;
   /** Ranker training: queries replayed, groups with a positive candidate, validation NDCG@10. */
   ranker: Record<string, number>;
+  /** Where the serving ALS's photo factors were written (zero-padded to `dims`), for /recommend's kNN. */
+  alsField?: { index: string; dims: number; photos: number };
 }
 
 export interface LoadedModels {

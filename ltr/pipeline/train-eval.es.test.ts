@@ -44,6 +44,11 @@ describe('pixrank train, then eval, on a generated world (real Elasticsearch)', 
     for (const part of ['als', 'fm', 'deepfm', 'ranker.json', 'manifest.json', 'photographers.json']) expect(existsSync(join(out, part)), part).toBe(true);
     const models = await loadModelsDir(out);
     expect(models.ranker.featureset.features.map((f) => f.name)).toContain('session_cosine');
+    // The serving ALS's photo factors went into the index, and rewriting the documents kept their CLIP vectors.
+    const count = async (field: string) => (await client.count({ index: alias, query: { exists: { field } } })).count;
+    expect(manifest.alsField?.photos).toBeGreaterThan(100);
+    expect(await count('als')).toBe(manifest.alsField!.photos);
+    expect(await count('clip')).toBe(world.photos.length);
   }, 300_000);
 
   it('evaluates every row on the test period, with metrics at 10/20/50/100 and TREC files that agree', async () => {
@@ -82,6 +87,15 @@ describe('pixrank train, then eval, on a generated world (real Elasticsearch)', 
       const contributions = ra.hits[0]!.contributions ?? {};
       expect(Object.keys(contributions)).toContain('bias');
       expect(Object.keys(contributions).length).toBeGreaterThan(2);
+
+      // /recommend for a user with downloads in the training data but no feedback here: from their ALS factors (kNN on the als field).
+      const recommended = await app.request(`/recommend/${encodeURIComponent(a.user_id)}?k=10&explain=true`);
+      expect(recommended.status).toBe(200);
+      const body = (await recommended.json()) as { strategy: string; reason: string; hits: Array<{ scores: Record<string, unknown> }> };
+      expect(body.strategy).toBe('profile');
+      expect(body.reason).toContain('ALS factors');
+      expect(body.hits.length).toBe(10);
+      expect(body.hits.every((h) => h.scores.als !== undefined)).toBe(true);
     } finally {
       await services.close();
     }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { writeVectorField } from '../../es-mappings/vector-field.ts';
 import { resolve } from 'node:path';
 import { defaultSplit, eventsBefore, eventsBetween, queriesOf, readWorldEvents } from '../data/events.ts';
 import { PIXRANK_FEATURESET } from '../features/pixrank-featureset.ts';
@@ -61,6 +62,10 @@ export async function trainLtr(options: TrainLtrOptions): Promise<ModelsManifest
   await mkdir(options.out, { recursive: true });
   await saveBaseModels(final, options.out);
   await ranker.save(options.out);
+  // The serving ALS's photo factors go into the index's `als` field, so /recommend can find a user's
+  // photos by kNN on their factors (max_inner_product) without scoring every photo in the sidecar.
+  const als = await writeVectorField(options.es, options.index, 'als', (photo) => final.als.itemVector(photo));
+  progress.log(`train: ALS factors of ${als.withVector} of ${als.documents} photos written to ${als.index}'s als field (${final.als.factors} factors, padded to ${als.dims}) in ${als.seconds.toFixed(1)} s`);
   const manifest: ModelsManifest = {
     format: MODELS_FORMAT,
     version: MODELS_VERSION,
@@ -70,6 +75,7 @@ export async function trainLtr(options: TrainLtrOptions): Promise<ModelsManifest
     split,
     conversions: world.events.length,
     ranker: { queries: queries.length, groups: groups.length, trees: ranker.trees.length, ...ranker.metrics },
+    alsField: { index: als.index, dims: als.dims, photos: als.withVector },
   };
   await writeManifest(options.out, manifest);
   return manifest;

@@ -14,30 +14,34 @@ export const RecommendQuerySchema = z.object({
 
 export const RecommendResponseSchema = SearchResponseSchema.extend({
   user: z.string(),
-  strategy: z.enum(['profile', 'popular']).openapi({ description: 'profile: from the user’s recent positive photos; popular: the user is unknown (or has no positives) so the most downloaded photos' }),
+  strategy: z.enum(['profile', 'popular']).openapi({ description: 'profile: from the user’s recent positive photos, live session and (with a trained model) ALS factors; popular: the user is unknown (or has no positives) so the most downloaded photos' }),
   reason: z.string(),
 }).openapi('RecommendResponse');
 
 export type RecommendResponse = z.infer<typeof RecommendResponseSchema>;
 
 /**
- * Recommendations without a query: kNN from the user's mean-embedding profile and, within a live
- * session, from the session vector (seed 003), fused by RRF; photos the user already engaged with
- * are left out. An unknown user (no positives) gets the most downloaded photos, and is told so.
+ * Recommendations without a query: kNN from the user's mean-embedding profile, within a live session
+ * from the session vector (seed 003), and — with a `pixrank train` model whose ALS factors are in the
+ * index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the user
+ * already engaged with are left out. A user none of these know gets the most downloaded photos, and
+ * is told so.
  */
 export async function runRecommend(services: SidecarServices, user: string, k: number, page: number, explain: boolean, requestId: string): Promise<RecommendResponse> {
   const watch = new Stopwatch();
   const profile = await watch.timeAsync('profile', () => services.profiles.get(user));
   const size = candidateWindow(page, k, services.ranking.candidates);
   const options = { index: services.index, size, excludeIds: profile.positives };
+  const als = services.secondPass?.alsQuery?.(user, profile.positives);
   const queries = [
-    ...(profile.mean ? [{ name: 'profile', vector: profile.mean }] : []),
-    ...(profile.session ? [{ name: 'session', vector: profile.session }] : []),
+    ...(profile.mean ? [{ name: 'profile', vector: profile.mean, field: 'clip' }] : []),
+    ...(profile.session ? [{ name: 'session', vector: profile.session, field: 'clip' }] : []),
+    ...(als ? [{ name: 'als', vector: als, field: 'als' }] : []),
   ];
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>
     queries.length === 0
       ? Promise.all([retrievePopular(services.es, options)])
-      : Promise.all(queries.map(({ name, vector }) => retrieveByVector(services.es, vector, { ...options, numCandidates: size * services.ranking.numCandidatesFactor }, name))),
+      : Promise.all(queries.map(({ name, vector, field }) => retrieveByVector(services.es, vector, { ...options, field, numCandidates: size * services.ranking.numCandidatesFactor }, name))),
   );
   const secondPass = queries.length > 0 ? services.secondPass : undefined;
   const ranked = await rankCandidates(
@@ -66,6 +70,6 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
     personalized: true,
     model_version: ranked.personalized ? (secondPass?.version ?? null) : null,
     strategy: 'profile',
-    reason: `from ${profile.positives.length} positive photos of ${user}${profile.session ? ' and the current session' : ''}`,
+    reason: `from ${[profile.positives.length > 0 ? `${profile.positives.length} positive photos of ${user}` : '', profile.session ? 'the current session' : '', als ? `${user}'s ALS factors` : ''].filter(Boolean).join(', ')}`,
   };
 }

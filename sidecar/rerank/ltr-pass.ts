@@ -1,4 +1,4 @@
-import { extractFeatures, type UserState } from '../../ltr/features/extract.ts';
+import { alsUser, extractFeatures, type UserState } from '../../ltr/features/extract.ts';
 import { FEATURES } from '../../ltr/features/pixrank-featureset.ts';
 import { loadModelsDir, type LoadedModels } from '../../ltr/pipeline/models-dir.ts';
 import { FEEDBACK_WEIGHTS, type ProfileStore } from '../profiles/profile-store.ts';
@@ -38,6 +38,16 @@ export class LtrSecondPass implements SecondPass {
   async reload(): Promise<string> {
     this.models = await loadModelsDir(this.models.dir);
     return this.version;
+  }
+
+  alsQuery(user: string, positives: readonly string[]): Float32Array | undefined {
+    const { base, manifest } = this.models;
+    if (!manifest.alsField) return undefined;
+    const factors = alsUser(base.als, user, { mean: null, session: null, positives: positives.map((photo) => ({ photo, weight: FEEDBACK_WEIGHTS.download })) });
+    if (!factors) return undefined;
+    const query = new Float32Array(manifest.alsField.dims);
+    query.set(factors);
+    return query;
   }
 
   async rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult> {

@@ -34,4 +34,10 @@ export interface RerankResult {
 export interface SecondPass {
   readonly version: string;
   rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult>;
+  /**
+   * The user's collaborative factors as a query for the index's `als` field (its dims), when the
+   * pass has an ALS whose photo factors are in the index: trained for a known user, else folded in
+   * from `positives`. Undefined when there is none.
+   */
+  alsQuery?(user: string, positives: readonly string[]): Float32Array | undefined;
 }
