@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { MOTIFS } from './motifs.ts';
 import type { Random } from './random.ts';
+import { texturePatterns } from './textures.ts';
 
 /** The ink for a one-color photo: a shade of the background, so the background stays the dominant color. */
 export function shadeOf(hex: string): string {
@@ -20,22 +21,28 @@ export interface RenderSpec {
   format: 'jpeg' | 'png';
 }
 
-/** A photo's SVG: its dominant color as the ground and its topics' motifs drawn on it. Synchronous, so
- * that random draws happen in photo order whatever the rasterizer does in parallel. */
+/** A photo's SVG: its dominant color as the ground, its first topic's texture over the whole ground and
+ * its motif on top; a second topic in the top-right corner, its texture and motif at 45% size, so both
+ * stay legible. Synchronous, so that random draws happen in photo order whatever the rasterizer does in
+ * parallel. */
 export function photoSvg(r: Random, spec: RenderSpec): string {
   const { width: w, height: h } = spec;
-  const ground = spec.colors[0]!;
+  const ground = `#${spec.colors[0]!}`;
   const ink = `#${inkOf(spec.colors)}`;
+  const patterns = spec.topics.map((topic, i) => texturePatterns(topic, `texture${i}`, ink, ground)).join('');
   const shapes = spec.topics.map((topic, i) => {
     const motif = MOTIFS[topic];
     if (!motif) throw new Error(`generate: no motif for topic ${topic}`);
-    // A second topic is drawn smaller, in a corner, so both stay legible.
     const body = motif(r, w, h, ink);
-    return i === 0 ? body : `<g transform="translate(${w * 0.55} 0) scale(0.45)">${body}</g>`;
+    if (i === 0) return `<rect width="${w}" height="${h}" fill="url(#texture0)"/>${body}<rect width="${w}" height="${h}" fill="url(#texture0-inverse)"/>`;
+    const corner = `x="${f(w * 0.55)}" y="0" width="${f(w * 0.45)}" height="${f(h * 0.45)}"`;
+    return `<rect ${corner} fill="${ground}"/><rect ${corner} fill="url(#texture${i})"/><g transform="translate(${f(w * 0.55)} 0) scale(0.45)">${body}</g><rect ${corner} fill="url(#texture${i}-inverse)"/>`;
   });
   const grain = Array.from({ length: 30 }, () => `<rect x="${(r.float() * w).toFixed(0)}" y="${(r.float() * h).toFixed(0)}" width="2" height="2" fill="${ink}" opacity="0.35"/>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#${ground}"/>${shapes.join('')}${grain}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs>${patterns}</defs><rect width="${w}" height="${h}" fill="${ground}"/>${shapes.join('')}${grain}</svg>`;
 }
+
+const f = (n: number): string => n.toFixed(1);
 
 export function inkOf(colors: string[]): string {
   return colors[1] ?? shadeOf(colors[0]!);

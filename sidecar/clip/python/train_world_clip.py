@@ -1,6 +1,6 @@
 """Train a small CLIP on a generated world, for offline demos, tests and pipeline benchmarks.
 
-    python train_world_clip.py --data SET --tokenizer DIR --out CKPT [--seed 0] [--epochs 30] [--batch 256]
+    python train_world_clip.py --data SET --tokenizer DIR --out CKPT [--seed 0] [--epochs 30] [--batch 128]
 
 SET is what `pixrank model train-world` writes from a dataset in the Unsplash Lite layout
 (sidecar/clip/train/training-set.ts): `pixels.u8` (N x 224 x 224 x 3 RGB bytes, the crop the
@@ -13,6 +13,12 @@ vocabulary, 224x224 input, patch 32) in small widths, trained with CLIP's symmet
 learned temperature. A caption's positives in a batch are its own photo and every photo that carries
 what the caption states (its keywords at confidence >= 0.4, its color as the dominant one, by the
 tables): two beach photos are not each other's negatives for the caption "beach".
+
+Beside InfoNCE, an auxiliary head (dropped from the saved model) predicts each photo's confident
+keywords from its image embedding (`--keyword-loss`, cross-entropy, tables only). With
+in-batch captions as the only target the vision tower learned topics slowly — a few thousand photos,
+a text tower that starts random — while the same tower learns them in a few hundred steps against
+fixed keyword targets; the head gives it that stable target and InfoNCE aligns the towers.
 
 Prints the loss curve and held-out retrieval (10% of the photos, by seed) as it goes; writes a
 save_pretrained checkpoint with tokenizer.json, and training.json (settings, curve, final numbers)
@@ -43,7 +49,7 @@ CONTEXT = 77
 # A keyword at this confidence or more is a fact about the photo for the contrastive targets.
 MATCH_CONFIDENCE = 0.4
 # Share of color-free captions whose photo is shown without its colors.
-DECOLOR_SHARE = 0.8
+DECOLOR_SHARE = 0.5
 
 
 def log(message: str) -> None:
@@ -62,8 +68,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--out", required=True, help="checkpoint folder to write (save_pretrained)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch", type=int, default=256)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1.5e-3)
     p.add_argument("--held-out", type=float, default=0.1, help="share of photos kept out of training for the retrieval check")
     p.add_argument("--text-width", type=int, default=64)
     p.add_argument("--text-layers", type=int, default=4)
@@ -72,6 +78,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--projection", type=int, default=256)
     p.add_argument("--threads", type=int, default=0, help="torch threads (default: all cores)")
     p.add_argument("--check-every", type=int, default=5, help="epochs between held-out retrieval checks")
+    p.add_argument("--keyword-loss", type=float, default=1.0, help="weight of the auxiliary keyword prediction loss (0: InfoNCE only)")
+    p.add_argument("--random-patch-init", action="store_true", help="start the patch embedding from CLIP's random init instead of a bank of gratings")
     return p.parse_args(argv)
 
 
@@ -83,6 +91,36 @@ def build_model(args: argparse.Namespace) -> CLIPModel:
                   num_attention_heads=max(1, args.vision_width // 32), image_size=224, patch_size=32)
     config = CLIPConfig(text_config=text, vision_config=vision, projection_dim=args.projection)
     return CLIPModel(config)
+
+
+def grating_patch_init(model: CLIPModel) -> None:
+    """Starts the vision tower's patch embedding (a 32x32 stride-32 convolution) as a bank of
+    oriented gratings in a Gaussian window - 8 orientations x 6 wavelengths x 2 phases on luminance -
+    plus color-opponent and flat channels, scaled to the norm of CLIP's own init. A ViT's first layer
+    learns filters like these from millions of photos; from a few thousand it learns them slowly,
+    and the generator's topics are textures (bench/world/textures.ts) that such filters see."""
+    conv = model.vision_model.embeddings.patch_embedding
+    out, _, k, _ = conv.weight.shape
+    coords = torch.arange(k, dtype=torch.float32) - (k - 1) / 2
+    y, x = torch.meshgrid(coords, coords, indexing="ij")
+    window = torch.exp(-(x**2 + y**2) / (2 * 10.0**2))
+    filters = []
+    for wavelength in (6.0, 8.0, 11.0, 14.0, 18.0, 24.0):
+        for o in range(8):
+            theta = math.pi * o / 8
+            u = x * math.cos(theta) + y * math.sin(theta)
+            for phase in (0.0, math.pi / 2):
+                g = torch.cos(2 * math.pi * u / wavelength + phase) * window
+                filters.append(torch.stack([g, g, g]))
+    flat = torch.ones(k, k)
+    for rgb in ((1, 1, 1), (1, -1, 0), (1, 1, -2), (1, 0, -1), (0, 1, -1), (-1, 2, -1)):
+        filters.append(torch.stack([c * flat for c in rgb]).float())
+    with torch.no_grad():
+        weight = conv.weight.clone()
+        target = weight.flatten(1).norm(dim=1).mean()
+        for i, f in enumerate(filters[:out]):
+            weight[i] = f * (target / f.norm())
+        conv.weight.copy_(weight)
 
 
 class Captions:
@@ -128,13 +166,13 @@ class Captions:
         return k, frozenset([k])
 
 
-def caption_targets(drawn: list[tuple[str, frozenset[str] | None]], photos: list[Captions], decolor: list[bool]) -> torch.Tensor:
+def caption_targets(drawn: list[tuple[str, frozenset[str] | None]], photos: list[Captions], decolor: list[bool], color_words: set[str]) -> torch.Tensor:
     """matches[i, j] = 1 when caption i describes photo j: its own photo, an identical caption, or a
     photo carrying every keyword and color the caption states (all from the tables; a photo whose
     colors were hidden carries no color)."""
     n = len(drawn)
     matches = torch.eye(n)
-    facts_of = [p.facts if not d else {f for f in p.facts if not f.startswith("color:")} for p, d in zip(photos, decolor)]
+    facts_of = [p.facts if not d else {f for f in p.facts if not f.startswith("color:") and f not in color_words} for p, d in zip(photos, decolor)]
     for i, (text, facts) in enumerate(drawn):
         for j in range(n):
             if i != j and (drawn[j][0] == text or (facts is not None and facts <= facts_of[j])):
@@ -142,8 +180,45 @@ def caption_targets(drawn: list[tuple[str, frozenset[str] | None]], photos: list
     return matches
 
 
-def hides_color(facts: frozenset[str] | None, rng: random.Random) -> bool:
-    return facts is not None and not any(f.startswith("color:") for f in facts) and rng.random() < DECOLOR_SHARE
+class KeywordTargets:
+    """The auxiliary head's targets: every photo's confident keywords (>= MATCH_CONFIDENCE) over the
+    keywords at least `min_count` photos carry confidently, from the tables."""
+
+    def __init__(self, photos: list[dict], color_words: set[str], min_count: int = 5) -> None:
+        counts: dict[str, int] = {}
+        for p in photos:
+            for k, c in p["keywords"]:
+                if c >= MATCH_CONFIDENCE:
+                    counts[k] = counts.get(k, 0) + 1
+        self.vocabulary = sorted(k for k, n in counts.items() if n >= min_count)
+        position = {k: i for i, k in enumerate(self.vocabulary)}
+        self.targets = torch.zeros(len(photos), len(self.vocabulary))
+        for i, p in enumerate(photos):
+            for k, c in p["keywords"]:
+                if c >= MATCH_CONFIDENCE and k in position:
+                    self.targets[i, position[k]] = 1
+        self.is_color = torch.tensor([k in color_words for k in self.vocabulary])
+
+    def loss(self, logits: torch.Tensor, index: list[int], decolor: list[bool]) -> torch.Tensor:
+        """Cross-entropy against the photo's keywords as one distribution (softmax over the
+        vocabulary, as a classifier learns: strong gradients where a mean binary loss over mostly
+        absent keywords gives faint ones); a photo shown without its colors is not asked for its
+        color keywords."""
+        targets = self.targets[index].clone()
+        for row, hidden in enumerate(decolor):
+            if hidden:
+                targets[row, self.is_color] = 0
+        keep = targets.sum(dim=1) > 0
+        if not keep.any():
+            return logits.sum() * 0
+        targets = targets[keep] / targets[keep].sum(dim=1, keepdim=True)
+        return -(targets * F.log_softmax(logits[keep], dim=1)).sum(dim=1).mean()
+
+
+def hides_color(facts: frozenset[str] | None, color_words: set[str], rng: random.Random) -> bool:
+    """A caption that names no color (neither as a color nor as a keyword that is a color word,
+    like the tables' "red") may be matched without its photo's colors."""
+    return facts is not None and not any(f.startswith("color:") or f in color_words for f in facts) and rng.random() < DECOLOR_SHARE
 
 
 def encode_texts(tokenizer: Tokenizer, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -169,14 +244,14 @@ def pixel_batch(pixels: np.ndarray, index: list[int], augment: bool, rng: random
             else:
                 x[i] = x[i][rng.choice([[1, 2, 0], [2, 0, 1], [0, 2, 1], [2, 1, 0], [1, 0, 2]])]
     if augment:
-        # Small shifts (reflect-padded) and horizontal flips: the motifs move across photos anyway.
+        # Small shifts (reflect-padded); no flips: a mirrored texture is another topic's angle.
         pad = 12
         padded = F.pad(x, (pad, pad, pad, pad), mode="reflect")
         out = torch.empty_like(x)
         for i in range(x.shape[0]):
             dx, dy = rng.randint(0, 2 * pad), rng.randint(0, 2 * pad)
             crop = padded[i, :, dy : dy + 224, dx : dx + 224]
-            out[i] = crop.flip(-1) if rng.random() < 0.5 else crop
+            out[i] = crop
         x = out
     return (x - CLIP_MEAN) / CLIP_STD
 
@@ -262,10 +337,15 @@ def main(argv: list[str]) -> None:
     log(f"{len(photos)} photos: {len(train)} to train, {len(held)} held out; torch {torch.__version__}, {torch.get_num_threads()} threads")
 
     model = build_model(args)
+    if not args.random_patch_init:
+        grating_patch_init(model)
     params = sum(p.numel() for p in model.parameters())
     log(f"CLIPModel: text {args.text_width}x{args.text_layers}, vision {args.vision_width}x{args.vision_layers}, projection {args.projection}: {params / 1e6:.2f}M parameters")
-    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n]
-    no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "embedding" not in n)]
+    color_words = {name for p in photos for name, _ in p["colors"]}
+    keyword_targets = KeywordTargets(photos, color_words)
+    keyword_head = torch.nn.Linear(args.projection, len(keyword_targets.vocabulary))
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n] + [keyword_head.weight]
+    no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "embedding" not in n)] + [keyword_head.bias]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     steps_per_epoch = max(1, len(train) // args.batch)
     total = steps_per_epoch * args.epochs
@@ -283,14 +363,16 @@ def main(argv: list[str]) -> None:
         for b in range(steps_per_epoch):
             index = train[b * args.batch : (b + 1) * args.batch]
             drawn = [captions[i].draw() for i in index]
-            decolor = [hides_color(facts, rng) for _, facts in drawn]
-            matches = caption_targets(drawn, [captions[i] for i in index], decolor)
+            decolor = [hides_color(facts, color_words, rng) for _, facts in drawn]
+            matches = caption_targets(drawn, [captions[i] for i in index], decolor, color_words)
             ids, mask = encode_texts(tokenizer, [text for text, _ in drawn])
             images = image_embeds(model, pixel_batch(pixels, index, True, rng, decolor))
             loss = contrastive_loss(images, text_embeds(model, ids, mask), model.logit_scale, matches)
+            if args.keyword_loss > 0:
+                loss = loss + args.keyword_loss * keyword_targets.loss(keyword_head(images), index, decolor)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_([*model.parameters(), *keyword_head.parameters()], 1.0)
             optimizer.step()
             schedule.step()
             step += 1
@@ -313,7 +395,8 @@ def main(argv: list[str]) -> None:
     summary = {
         "out": str(out.resolve()),
         "photos": len(photos), "trained_on": len(train), "held_out": len(held),
-        "parameters": params, "steps": step, "epochs": args.epochs, "batch": args.batch, "seed": args.seed,
+        "parameters": params, "steps": step, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
+        "keyword_loss": args.keyword_loss, "patch_init": "random" if args.random_patch_init else "gratings", "keyword_vocabulary": len(keyword_targets.vocabulary),
         "seconds": round(time.time() - started, 1), "threads": torch.get_num_threads(),
         "sizes": {"text_width": args.text_width, "text_layers": args.text_layers, "vision_width": args.vision_width,
                   "vision_layers": args.vision_layers, "projection": args.projection, "patch": 32, "image": 224},

@@ -9,7 +9,11 @@ export interface TrainingReport {
   steps: number;
   epochs: number;
   batch: number;
+  lr: number;
   seed: number;
+  keyword_loss: number;
+  patch_init: string;
+  keyword_vocabulary: number;
   seconds: number;
   threads: number;
   sizes: Record<string, number>;
@@ -59,7 +63,9 @@ ${command}
 - Sizes: text ${s.text_width} wide × ${s.text_layers} layers, vision ${s.vision_width} wide × ${s.vision_layers} layers,
   projection ${s.projection}; ${(t.parameters / 1e6).toFixed(2)}M parameters.
 - Symmetric InfoNCE with a learned temperature (a caption's positives: every photo in the batch carrying the keywords and color it states),
-  AdamW, cosine schedule, batch ${t.batch}, ${t.epochs} epochs = ${t.steps} steps, seed ${t.seed},
+  plus an auxiliary head (not saved) predicting each photo's confident keywords from its image
+  embedding, weight ${t.keyword_loss}, over ${t.keyword_vocabulary} keywords of the tables; patch embedding started as ${t.patch_init};
+  AdamW, lr ${t.lr}, cosine schedule, batch ${t.batch}, ${t.epochs} epochs = ${t.steps} steps, seed ${t.seed},
   ${t.threads} CPU threads, ${(t.seconds / 60).toFixed(1)} minutes.
 
 | epoch | loss | logit scale |
