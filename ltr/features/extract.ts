@@ -1,8 +1,8 @@
-import { cosine } from '../../sidecar/policy/vectors.ts';
+import { cosinesWith, norm } from '../../sidecar/policy/vectors.ts';
 import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
 import type { ImplicitAls } from '../als/implicit-als.ts';
 import type { FmContext } from '../fm/fields.ts';
-import { FEATURE_INDEX, FEATURES, type FeatureName } from './pixrank-featureset.ts';
+import { FEATURE_INDEX, FEATURES } from './pixrank-featureset.ts';
 
 /** A model that scores a request's candidates from its context (FM, DeepFM); NaN where it knows nothing. */
 export interface ContextScorer {
@@ -52,8 +52,10 @@ export function alsUser(als: ImplicitAls, user: string | undefined, state: UserS
 export function extractFeatures(request: FeatureRequest, state: UserState | undefined, candidates: readonly RerankCandidate[], models: FeatureModels): Float32Array {
   const width = FEATURES.length;
   const out = new Float32Array(candidates.length * width).fill(Number.NaN);
-  const set = (row: number, name: FeatureName, value: number | null | undefined): void => {
-    if (value !== null && value !== undefined && Number.isFinite(value)) out[row * width + FEATURE_INDEX[name]] = value;
+  // Columns by named property, not by a name passed in: a keyed lookup per value cost more than the values.
+  const col = FEATURE_INDEX;
+  const set = (row: number, column: number, value: number | null | undefined): void => {
+    if (value !== null && value !== undefined && Number.isFinite(value)) out[row * width + column] = value;
   };
   const ids = candidates.map((c) => c.id);
   const context: FmContext = { ...(request.user ? { user: request.user } : {}), ...(request.query ? { query: request.query } : {}), ...(request.country ? { country: request.country } : {}) };
@@ -70,23 +72,30 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
     if (who) byPhotographer.set(who, (byPhotographer.get(who) ?? 0) + p.weight);
   }
 
+  const vectors = candidates.map((c) => c.vector);
+  const norms = Float64Array.from(vectors, norm);
+  const none = new Float64Array(0);
+  const clip = request.queryVector ? cosinesWith(request.queryVector, vectors, norms) : none;
+  const mean = state?.mean ? cosinesWith(state.mean, vectors, norms) : none;
+  const session = state?.session ? cosinesWith(state.session, vectors, norms) : none;
+
   candidates.forEach((c, row) => {
     const clauses = c.candidate.clauses;
-    set(row, 'bm25_text', clauses ? (clauses.texts ?? 0) : undefined);
-    set(row, 'keyword_match', clauses ? (clauses.keywords ?? 0) : undefined);
-    set(row, 'keyword_rank', c.lists.keyword?.rank);
-    if (request.queryVector && c.vector) set(row, 'clip_cosine', cosine(request.queryVector, c.vector));
-    set(row, 'clip_rank', c.lists.clip?.rank);
-    set(row, 'fused_score', c.fused);
-    set(row, 'als_score', als?.[row]);
-    set(row, 'fm_score', fm?.[row]);
-    set(row, 'deepfm_score', deepfm?.[row]);
-    if (state?.mean && c.vector) set(row, 'mean_profile_cosine', cosine(state.mean, c.vector));
-    if (state?.session && c.vector) set(row, 'session_cosine', cosine(state.session, c.vector));
-    if (request.country && c.candidate.country) set(row, 'country_match', c.candidate.country === request.country ? 1 : 0);
-    if (positives > 0) set(row, 'photographer_affinity', c.candidate.photographer ? (byPhotographer.get(c.candidate.photographer) ?? 0) / positives : 0);
-    if (c.candidate.downloads !== null) set(row, 'popularity', Math.log1p(c.candidate.downloads));
-    if (c.candidate.submitted_at) set(row, 'freshness', (request.time - Date.parse(c.candidate.submitted_at)) / YEAR_MS);
+    set(row, col.bm25_text, clauses ? (clauses.texts ?? 0) : undefined);
+    set(row, col.keyword_match, clauses ? (clauses.keywords ?? 0) : undefined);
+    set(row, col.keyword_rank, c.lists.keyword?.rank);
+    set(row, col.clip_cosine, clip[row]);
+    set(row, col.clip_rank, c.lists.clip?.rank);
+    set(row, col.fused_score, c.fused);
+    set(row, col.als_score, als?.[row]);
+    set(row, col.fm_score, fm?.[row]);
+    set(row, col.deepfm_score, deepfm?.[row]);
+    set(row, col.mean_profile_cosine, mean[row]);
+    set(row, col.session_cosine, session[row]);
+    if (request.country && c.candidate.country) set(row, col.country_match, c.candidate.country === request.country ? 1 : 0);
+    if (positives > 0) set(row, col.photographer_affinity, c.candidate.photographer ? (byPhotographer.get(c.candidate.photographer) ?? 0) / positives : 0);
+    if (c.candidate.downloads !== null) set(row, col.popularity, Math.log1p(c.candidate.downloads));
+    if (c.candidate.submitted_at) set(row, col.freshness, (request.time - Date.parse(c.candidate.submitted_at)) / YEAR_MS);
   });
   return out;
 }

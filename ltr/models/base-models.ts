@@ -5,7 +5,7 @@ import { ImplicitAls } from '../als/implicit-als.ts';
 import type { ConversionEvent, PhotoFacts } from '../data/events.ts';
 import { DeepFm, loadDeepFm } from '../deepfm/deepfm.ts';
 import type { FeatureModels } from '../features/extract.ts';
-import type { FmEvent } from '../fm/fields.ts';
+import type { FmEvent, ItemSide } from '../fm/fields.ts';
 import { FactorizationMachine, loadFactorizationMachine } from '../fm/fm-bpr.ts';
 import { interactionMatrix } from '../interactions.ts';
 import type { FitProgress } from '../recommender.ts';
@@ -25,14 +25,20 @@ export interface FitBaseOptions {
   onProgress?: (model: string, progress: FitProgress) => void;
 }
 
-function fmEvents(events: readonly ConversionEvent[]): FmEvent[] {
+/** The FM-family models' events: (user, query keyword, downloaded photo, user country). */
+export function fmEvents(events: readonly ConversionEvent[]): FmEvent[] {
   return events.map((e) => ({ user: e.user, item: e.photo, query: e.keyword, ...(e.country ? { country: e.country } : {}) }));
+}
+
+/** The FM-family models' photo fields: country, photographer, views, downloads. */
+export function itemSides(photos: ReadonlyMap<string, PhotoFacts>): Map<string, ItemSide> {
+  return new Map([...photos].map(([id, f]) => [id, { ...(f.country ? { country: f.country } : {}), ...(f.photographer ? { photographer: f.photographer } : {}), ...(f.views !== undefined ? { views: f.views } : {}), ...(f.downloads !== undefined ? { downloads: f.downloads } : {}) }]));
 }
 
 /** ALS on download counts, FM and DeepFM with BPR on (user, keyword, photo, country) events. */
 export async function fitBaseModels(events: readonly ConversionEvent[], photos: ReadonlyMap<string, PhotoFacts>, options: FitBaseOptions = {}): Promise<BaseModels> {
   const seed = options.seed ?? 1;
-  const sides = new Map([...photos].map(([id, f]) => [id, { ...(f.country ? { country: f.country } : {}), ...(f.photographer ? { photographer: f.photographer } : {}), ...(f.views !== undefined ? { views: f.views } : {}), ...(f.downloads !== undefined ? { downloads: f.downloads } : {}) }]));
+  const sides = itemSides(photos);
   const als = new ImplicitAls({ factors: options.factors ?? 32, iterations: 15, regularization: 0.05 });
   await als.fit(interactionMatrix(events.map((e) => ({ user: e.user, item: e.photo, weight: 1 }))), { seed, onProgress: (p) => options.onProgress?.('als', p) });
   const fm = new FactorizationMachine({ epochs: 20 }, sides);
