@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import getPort from 'get-port';
 import { generateWorld } from '../bench/world/generate.ts';
@@ -11,6 +11,12 @@ import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr } from '../es-mappings/with-cluster.ts';
 import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
+import { MANIFEST_FILE, type ModelsManifest } from '../ltr/pipeline/models-dir.ts';
+import { stderrProgress } from '../ltr/pipeline/progress.ts';
+import { trainLtr } from '../ltr/pipeline/train-ltr.ts';
+import type { Client } from '../es-mappings/client.ts';
+import { loadClipEncoder } from '../sidecar/clip/encoder.ts';
+import { VectorStore } from '../sidecar/search/vector-store.ts';
 import { defaultClipModel } from '../sidecar/clip-model-choice.ts';
 import { openServices } from '../sidecar/open-services.ts';
 import { listen } from '../sidecar/serve.ts';
@@ -23,7 +29,8 @@ const DEMO_WORLD = { photos: 2000, users: 300, seed: 7 };
  * 1. Elasticsearch (ES_URL, the node `es start` left, Docker, else the persistent local node);
  * 2. a dataset: `UNSPLASH_DIR` when set, else a generated world made once in the cache and reused;
  * 3. ingest (incremental: a second start indexes nothing new);
- * 4. the sidecar on a printed URL, until Ctrl-C.
+ * 4. the personalization models (`pixrank train`), trained once per dataset, index and CLIP model;
+ * 5. the sidecar on a printed URL, with the learned second pass, until Ctrl-C.
  */
 export function registerStartCommand(program: Command): void {
   program
@@ -33,22 +40,22 @@ export function registerStartCommand(program: Command): void {
     .option('--port <n>', 'the sidecar port (default 8080, or a free one)', positiveInt)
     .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout)')
     .action(async (options: { index: string; port?: number; model?: string }) => {
-      logToStderr('start: 1/4 Elasticsearch');
+      logToStderr('start: 1/5 Elasticsearch');
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       const model = defaultClipModel(options.model, logToStderr);
 
       const dataDir = process.env.UNSPLASH_DIR ?? join(cacheDir(), 'worlds', `demo-${DEMO_WORLD.photos}-seed${DEMO_WORLD.seed}`);
       if (process.env.UNSPLASH_DIR) {
-        logToStderr(`start: 2/4 dataset from UNSPLASH_DIR=${dataDir}`);
+        logToStderr(`start: 2/5 dataset from UNSPLASH_DIR=${dataDir}`);
       } else if (existsSync(join(dataDir, '.complete'))) {
-        logToStderr(`start: 2/4 dataset: the generated world in ${dataDir} (made earlier; reused)`);
+        logToStderr(`start: 2/5 dataset: the generated world in ${dataDir} (made earlier; reused)`);
       } else {
-        logToStderr(`start: 2/4 dataset: generating a world of ${DEMO_WORLD.photos} photos and ${DEMO_WORLD.users} users into ${dataDir} (set UNSPLASH_DIR to use the real Unsplash Lite files)`);
+        logToStderr(`start: 2/5 dataset: generating a world of ${DEMO_WORLD.photos} photos and ${DEMO_WORLD.users} users into ${dataDir} (set UNSPLASH_DIR to use the real Unsplash Lite files)`);
         await generateWorld({ out: dataDir, ...DEMO_WORLD });
         await writeFile(join(dataDir, '.complete'), `${new Date().toISOString()}\n`);
       }
 
-      logToStderr(`start: 3/4 ingest into ${options.index}${model ? ` with CLIP ${model.dir}` : ' (no CLIP model: keyword search only)'}`);
+      logToStderr(`start: 3/5 ingest into ${options.index}${model ? ` with CLIP ${model.dir}` : ' (no CLIP model: keyword search only)'}`);
       const embedder = model ? await loadImageEmbedder(model.dir) : undefined;
       try {
         const summary = await runIngest({ client: cluster.client, dataDir, alias: options.index, ...(embedder ? { embedder } : {}), log: logToStderr });
@@ -57,9 +64,11 @@ export function registerStartCommand(program: Command): void {
         await embedder?.close();
       }
 
-      logToStderr('start: 4/4 the sidecar');
+      const modelsDir = await personalizationModels(cluster.client, options.index, dataDir, model?.dir);
+
+      logToStderr('start: 5/5 the sidecar');
       const es = createClient(cluster.url, {}, { requestTimeout: 5_000, maxRetries: 1 });
-      const services = await openServices({ es, index: options.index, modelDir: model?.dir, processMetrics: true });
+      const services = await openServices({ es, index: options.index, modelDir: model?.dir, ...(modelsDir ? { modelsDir } : {}), processMetrics: true });
       const port = options.port ?? (await getPort({ port: [8080, 8081, 8082, 8088] }));
       const sidecar = await listen(services, port);
       process.stdout.write(
@@ -80,4 +89,39 @@ export function registerStartCommand(program: Command): void {
       await es.close();
       await cluster.release();
     });
+}
+
+/**
+ * Step 4: the models folder of `pixrank train` for this dataset, index and CLIP model, in the cache:
+ * reused when it was made for them and the index still holds its ALS factors, else trained (a few
+ * minutes, with progress bars). A dataset whose conversions cannot train a ranker leaves the demo
+ * unpersonalized, and says so.
+ */
+async function personalizationModels(client: Client, index: string, dataDir: string, clipDir: string | undefined): Promise<string | undefined> {
+  const out = join(cacheDir(), 'models', `${index}-${basename(dataDir)}-${clipDir ? basename(clipDir) : 'no-clip'}`);
+  const manifestFile = join(out, MANIFEST_FILE);
+  if (existsSync(manifestFile)) {
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as ModelsManifest;
+    const als = await client.count({ index, query: { exists: { field: 'als' } } }).catch(() => ({ count: 0 }));
+    if (manifest.data === resolve(dataDir) && manifest.index === index && als.count > 0) {
+      logToStderr(`start: 4/5 personalization models in ${out} (trained ${manifest.createdAt}; reused)`);
+      return out;
+    }
+  }
+  logToStderr(`start: 4/5 training the personalization models (ALS, FM, DeepFM, LambdaMART) on the dataset's conversions into ${out}`);
+  const encoder = clipDir ? await loadClipEncoder(clipDir) : undefined;
+  const progress = stderrProgress();
+  try {
+    const stage = { es: client, index, vectors: new VectorStore(client, { index }), ...(encoder ? { embedQuery: (text: string) => encoder.embedQuery(text) } : {}) };
+    const manifest = await trainLtr({ ...stage, dataDir, out, progress });
+    progress.stop();
+    logToStderr(`start: models trained (ranker validation NDCG@10 ${manifest.ranker['valid_ndcg@10']?.toFixed(3) ?? 'n/a'})`);
+    return out;
+  } catch (error) {
+    progress.stop();
+    logToStderr(`start: no personalization models (${(error as Error).message}); the sidecar serves unpersonalized results`);
+    return undefined;
+  } finally {
+    await encoder?.close();
+  }
 }
