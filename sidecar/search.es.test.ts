@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import type { SearchResponse } from './search/search-schema.ts';
 import { vectorsById } from './search/vectors-by-id.ts';
-import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from './test-world.ts';
+import { WORLD_MODEL_DIR } from './clip-model-choice.ts';
+import { ingestTestWorld, postJson, testSidecar, type TestWorld } from './test-world.ts';
 
 const client = testClient();
 const alias = uniqueAlias('sidecar-search');
@@ -10,8 +11,9 @@ let world: TestWorld;
 let sidecar: Awaited<ReturnType<typeof testSidecar>>;
 
 beforeAll(async () => {
-  world = await ingestTestWorld(client, alias, { photos: 240, users: 30, seed: 21, modelDir: TINY_CLIP });
-  sidecar = await testSidecar(client, alias);
+  // The shipped world CLIP (issue F), so that clip and hybrid modes find topics as keyword mode does.
+  world = await ingestTestWorld(client, alias, { photos: 240, users: 30, seed: 21, modelDir: WORLD_MODEL_DIR });
+  sidecar = await testSidecar(client, alias, { modelDir: WORLD_MODEL_DIR });
 }, 120_000);
 
 afterAll(async () => {
@@ -32,19 +34,22 @@ function topicOf(id: string): string[] {
 }
 
 describe('POST /search', () => {
-  it('keyword mode finds a topic’s photos for the topic’s word (precision@10 over six topics)', async () => {
+  it.each(['keyword', 'clip', 'hybrid'] as const)('%s mode finds a topic’s photos for the topic’s word (precision@10 over six topics)', async (mode) => {
     const topics = ['beach', 'mountain', 'cat', 'coffee', 'snow', 'bicycle'];
     let relevant = 0;
     let shown = 0;
     for (const topic of topics) {
-      // The policy off: this checks retrieval (the tiny random-weight CLIP makes many images look alike).
-      const { hits } = await search({ q: topic, mode: 'keyword', k: 10, policy: { max_per_photographer: 0, duplicate_cosine: 1 } });
+      // The policy off: this checks retrieval.
+      const { hits } = await search({ q: topic, mode, k: 10, policy: { max_per_photographer: 0, duplicate_cosine: 1 } });
       shown += hits.length;
       relevant += hits.filter((h) => topicOf(h.photo_id).includes(topic)).length;
-      expect(hits.every((h) => h.scores.keyword !== undefined && h.scores.clip === undefined)).toBe(true);
+      if (mode !== 'hybrid') expect(hits.every((h) => h.scores[mode] !== undefined && h.scores[mode === 'keyword' ? 'clip' : 'keyword'] === undefined)).toBe(true);
     }
     expect(shown).toBeGreaterThanOrEqual(50);
-    expect(relevant / shown, `${relevant}/${shown}`).toBeGreaterThanOrEqual(0.9);
+    // 240 photos leave a topic about 15 photos, a third of them showing it only in a corner: the
+    // embedding alone ranks a few of those below other topics' photos (on 1,500 photos it reaches
+    // 1.0; see clip/world-model.es.test.ts).
+    expect(relevant / shown, `${relevant}/${shown}`).toBeGreaterThanOrEqual(mode === 'clip' ? 0.8 : 0.9);
   });
 
   it('hybrid mode fuses both lists and says where each hit stood in each', async () => {
