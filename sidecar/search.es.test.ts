@@ -52,6 +52,11 @@ describe('POST /search', () => {
     expect(relevant / shown, `${relevant}/${shown}`).toBeGreaterThanOrEqual(mode === 'clip' ? 0.8 : 0.9);
   });
 
+  it('keyword mode searches free texts without English stop words ("in" is in nearly every description)', async () => {
+    const ranked = async (q: string) => (await search({ q, mode: 'keyword', k: 20, explain: true })).hits.map((h) => [h.photo_id, h.scores.keyword?.score]);
+    expect(await ranked('the beach in the')).toEqual(await ranked('beach'));
+  });
+
   it('hybrid mode fuses both lists and says where each hit stood in each', async () => {
     const result = await search({ q: 'dog', mode: 'hybrid', k: 20, explain: true });
     expect(result.hits).toHaveLength(20);
