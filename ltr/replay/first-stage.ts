@@ -3,7 +3,7 @@ import type { RankedList } from '../../sidecar/fusion/ranked-list.ts';
 import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
 import { fuse } from '../../sidecar/search/rank-pipeline.ts';
 import { DEFAULT_RANKING } from '../../sidecar/search/ranking-options.ts';
-import { mergeCandidates, retrieveByKeywords, retrieveByVector } from '../../sidecar/search/retrieve.ts';
+import { mergeCandidates, retrieveText, type Retrieved } from '../../sidecar/search/retrieve.ts';
 import type { VectorStore } from '../../sidecar/search/vector-store.ts';
 
 /** What the first stage of a search gives the second: both lists and the fused candidates with vectors. */
@@ -33,13 +33,10 @@ export async function firstStage(text: string, options: FirstStageOptions): Prom
   const size = options.size ?? DEFAULT_RANKING.candidates;
   const base = { index: options.index, size };
   const queryVector = options.embedQuery ? await options.embedQuery(text) : undefined;
-  const [keyword, clip] = await Promise.all([
-    retrieveByKeywords(options.es, text, base),
-    queryVector ? retrieveByVector(options.es, queryVector, { ...base, numCandidates: size * DEFAULT_RANKING.numCandidatesFactor }) : undefined,
-  ]);
-  const lists = clip ? [keyword.list, clip.list] : [keyword.list];
-  const fused = fuse(lists, DEFAULT_RANKING.fusion);
-  const merged = mergeCandidates(clip ? [keyword, clip] : [keyword]);
+  const retrieved = await retrieveText(options.es, text, queryVector, { ...base, mode: 'hybrid', numCandidates: size * DEFAULT_RANKING.numCandidatesFactor });
+  const [keyword, clip] = retrieved as [Retrieved, Retrieved | undefined];
+  const fused = fuse(retrieved.map((r) => r.list), DEFAULT_RANKING.fusion);
+  const merged = mergeCandidates(retrieved);
   const vectors = await options.vectors.get(fused.map((h) => h.id));
   const candidates = fused.flatMap((hit): RerankCandidate[] => {
     const candidate = merged.get(hit.id);

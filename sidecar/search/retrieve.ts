@@ -63,6 +63,15 @@ export async function retrieveByVector(es: Client, vector: ArrayLike<number>, op
   return run(es, name, options, body);
 }
 
+/**
+ * The lists for one query text, in parallel: BM25 (unless `mode` is clip) and kNN with the query's
+ * CLIP vector (when there is one). /search and the training replay both retrieve through this.
+ */
+export function retrieveText(es: Client, text: string, queryVector: Float32Array | undefined, options: KnnOptions & { mode: 'keyword' | 'clip' | 'hybrid' }): Promise<Retrieved[]> {
+  const { mode, ...rest } = options;
+  return Promise.all([...(mode !== 'clip' ? [retrieveByKeywords(es, text, rest)] : []), ...(queryVector && mode !== 'keyword' ? [retrieveByVector(es, queryVector, rest)] : [])]);
+}
+
 /** The most downloaded photos (for users without a profile). */
 export async function retrievePopular(es: Client, options: RetrieveOptions): Promise<Retrieved> {
   const body: estypes.SearchRequest = {

@@ -2,7 +2,7 @@ import type { SidecarServices } from '../services.ts';
 import { RequestProblem } from '../http/problems.ts';
 import { candidateWindow, presentPage } from './present.ts';
 import { rankCandidates } from './rank-pipeline.ts';
-import { mergeCandidates, retrieveByKeywords, retrieveByVector, type Retrieved } from './retrieve.ts';
+import { mergeCandidates, retrieveText, type Retrieved } from './retrieve.ts';
 import type { SearchRequest, SearchResponse } from './search-schema.ts';
 import { Stopwatch } from './stopwatch.ts';
 
@@ -24,10 +24,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     queryVector = (await watch.timeAsync('embed', () => queries.embed(request.q))).vector;
   }
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>
-    Promise.all([
-      ...(request.mode !== 'clip' ? [retrieveByKeywords(services.es, request.q, options)] : []),
-      ...(queryVector ? [retrieveByVector(services.es, queryVector, { ...options, numCandidates: size * services.ranking.numCandidatesFactor })] : []),
-    ]),
+    retrieveText(services.es, request.q, queryVector, { ...options, mode: request.mode, numCandidates: size * services.ranking.numCandidatesFactor }),
   );
   const ranked = await rankCandidates(
     {
