@@ -44,6 +44,13 @@ export function sessionStep(session: ArrayLike<number> | null, vector: ArrayLike
   return normalizeInPlace(next);
 }
 
+/**
+ * How many of a user's most recent positive photos the session vector runs over. Serving (the
+ * profile store, from feedback) and training (the replay, from past downloads) both take the
+ * session this way, so the ranker's `session_cosine` means the same thing in both.
+ */
+export const SESSION_LENGTH = 10;
+
 /** The session vector after a sequence of photos, oldest first. */
 export function sessionVector(vectors: ReadonlyArray<ArrayLike<number>>): Float32Array | null {
   let session: Float32Array | null = null;

@@ -1,10 +1,7 @@
 import type { VectorStore } from '../../sidecar/search/vector-store.ts';
 import type { ConversionEvent } from '../data/events.ts';
 import type { UserState } from '../features/extract.ts';
-import { meanProfile, sessionVector } from '../profiles/user-vectors.ts';
-
-/** Downloads kept for the session vector: the user's most recent ones, in time order. */
-const SESSION_LENGTH = 10;
+import { meanProfile, SESSION_LENGTH, sessionVector } from '../profiles/user-vectors.ts';
 
 /**
  * Each user's downloads before an instant, and the profile features built from them the way the

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Client } from '../../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
 import type { VectorStore } from '../search/vector-store.ts';
-import { meanProfile, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
+import { meanProfile, SESSION_LENGTH, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
 
 export type FeedbackType = 'click' | 'download' | 'like' | 'skip';
 
@@ -21,7 +21,7 @@ export interface UserProfile {
   interactions: Interaction[];
   /** Seed 003's mean embedding (positives minus negatives), or null with no positives. */
   mean: Float32Array | null;
-  /** The session vector over this session's positives, or null outside a session. */
+  /** Seed 003's session vector over the user's most recent positives (SESSION_LENGTH), or null without any. */
   session: Float32Array | null;
   /** Positive photos, newest first (deduplicated). */
   positives: string[];
@@ -31,11 +31,8 @@ export interface ProfileStoreOptions {
   index: string;
   /** Interactions read per user (newest). */
   history?: number;
-  /** A session ends after this long without feedback. */
-  sessionGapMs?: number;
   cacheSize?: number;
   cacheTtlMs?: number;
-  now?: () => number;
 }
 
 /**
@@ -102,23 +99,17 @@ export class ProfileStore {
       user,
       interactions,
       mean: meanProfile(positives, negatives),
-      session: sessionVector(this.currentSession(interactions).flatMap((i) => vectors.get(i.photo_id) ?? [])),
+      session: sessionVector(recentPositives(interactions).flatMap((i) => vectors.get(i.photo_id) ?? [])),
       positives: [...new Set(interactions.filter((i) => i.type !== 'skip').map((i) => i.photo_id))],
     };
   }
+}
 
-  /** Positive interactions of the latest session (no gap longer than sessionGapMs), oldest first. */
-  private currentSession(interactions: Interaction[]): Interaction[] {
-    const gap = this.options.sessionGapMs ?? 30 * 60_000;
-    const now = (this.options.now ?? Date.now)();
-    const session: Interaction[] = [];
-    let previous = now;
-    for (const interaction of interactions) {
-      if (previous - interaction.at > gap) break;
-      previous = interaction.at;
-      if (interaction.type !== 'skip') session.push(interaction);
-    }
-    return session.reverse();
-  }
-
+/**
+ * The session: the user's SESSION_LENGTH most recent positive interactions, oldest first, as the
+ * training replay takes them from past downloads. (A gap-based session — feedback of the last half
+ * hour — left the feature empty for most requests while training always had it.)
+ */
+function recentPositives(interactions: readonly Interaction[]): Interaction[] {
+  return interactions.filter((i) => i.type !== 'skip').slice(0, SESSION_LENGTH).reverse();
 }

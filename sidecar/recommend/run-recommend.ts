@@ -14,15 +14,15 @@ export const RecommendQuerySchema = z.object({
 
 export const RecommendResponseSchema = SearchResponseSchema.extend({
   user: z.string(),
-  strategy: z.enum(['profile', 'popular']).openapi({ description: 'profile: from the user’s recent positive photos, live session and (with a trained model) ALS factors; popular: the user is unknown (or has no positives) so the most downloaded photos' }),
+  strategy: z.enum(['profile', 'popular']).openapi({ description: 'profile: from the user’s positive photos, their session vector over the most recent ones and (with a trained model) ALS factors; popular: the user is unknown (or has no positives) so the most downloaded photos' }),
   reason: z.string(),
 }).openapi('RecommendResponse');
 
 export type RecommendResponse = z.infer<typeof RecommendResponseSchema>;
 
 /**
- * Recommendations without a query: kNN from the user's mean-embedding profile, within a live session
- * from the session vector (seed 003), and — with a `pixrank train` model whose ALS factors are in the
+ * Recommendations without a query: kNN from the user's mean-embedding profile, from the session
+ * vector over their most recent positives (seed 003), and — with a `pixrank train` model whose ALS factors are in the
  * index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the user
  * already engaged with are left out. A user none of these know gets the most downloaded photos, and
  * is told so.
@@ -70,6 +70,6 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
     personalized: true,
     model_version: ranked.personalized ? (secondPass?.version ?? null) : null,
     strategy: 'profile',
-    reason: `from ${[profile.positives.length > 0 ? `${profile.positives.length} positive photos of ${user}` : '', profile.session ? 'the current session' : '', als ? `${user}'s ALS factors` : ''].filter(Boolean).join(', ')}`,
+    reason: `from ${[profile.positives.length > 0 ? `${profile.positives.length} positive photos of ${user}` : '', profile.session ? 'their session vector' : '', als ? `${user}'s ALS factors` : ''].filter(Boolean).join(', ')}`,
   };
 }
