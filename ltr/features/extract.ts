@@ -79,6 +79,9 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
   const mean = state?.mean ? cosinesWith(state.mean, vectors, norms) : none;
   const session = state?.session ? cosinesWith(state.session, vectors, norms) : none;
 
+  const n = candidates.length;
+  const ranks = { als: ranksWithin(als, n), fm: ranksWithin(fm, n), deepfm: ranksWithin(deepfm, n), mean: ranksWithin(mean, n), session: ranksWithin(session, n) };
+
   candidates.forEach((c, row) => {
     const clauses = c.candidate.clauses;
     set(row, col.bm25_text, clauses ? (clauses.texts ?? 0) : undefined);
@@ -92,10 +95,26 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
     set(row, col.deepfm_score, deepfm?.[row]);
     set(row, col.mean_profile_cosine, mean[row]);
     set(row, col.session_cosine, session[row]);
+    set(row, col.als_rank, ranks.als[row]);
+    set(row, col.fm_rank, ranks.fm[row]);
+    set(row, col.deepfm_rank, ranks.deepfm[row]);
+    set(row, col.mean_profile_rank, ranks.mean[row]);
+    set(row, col.session_rank, ranks.session[row]);
     if (request.country && c.candidate.country) set(row, col.country_match, c.candidate.country === request.country ? 1 : 0);
     if (positives > 0) set(row, col.photographer_affinity, c.candidate.photographer ? (byPhotographer.get(c.candidate.photographer) ?? 0) / positives : 0);
     if (c.candidate.downloads !== null) set(row, col.popularity, Math.log1p(c.candidate.downloads));
     if (c.candidate.submitted_at) set(row, col.freshness, (request.time - Date.parse(c.candidate.submitted_at)) / YEAR_MS);
   });
   return out;
+}
+
+/** Each value's rank among the request's candidates (1 = highest); NaN (or no values) stays missing. */
+export function ranksWithin(values: ArrayLike<number> | undefined, n: number): Float64Array {
+  const ranks = new Float64Array(n).fill(Number.NaN);
+  if (!values || values.length === 0) return ranks;
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) order.push(i);
+  order.sort((a, b) => values[b]! - values[a]! || a - b);
+  order.forEach((row, r) => (ranks[row] = r + 1));
+  return ranks;
 }

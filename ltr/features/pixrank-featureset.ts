@@ -3,7 +3,9 @@ import type { Featureset } from '../ranker/featureset.ts';
 /**
  * The featureset of the second pass, in order. Missing = NaN everywhere: a candidate the keyword
  * retriever did not return has no BM25 score (not a score of 0), an unknown user has no ALS score;
- * the ranker learns per split where missing values go.
+ * the ranker learns per split where missing values go. The `_rank` features restate the user-model
+ * scores as ranks within the request: a score's scale differs from user to user (a user with
+ * diffuse tastes has low cosines to everything), its order within the request does not.
  */
 export const FEATURES = [
   ['bm25_text', 'BM25 of the query over descriptions, AI description, location and collections (named clause of the keyword query)'],
@@ -17,6 +19,11 @@ export const FEATURES = [
   ['deepfm_score', 'DeepFM (BPR) score on the same fields'],
   ['mean_profile_cosine', "cosine of the photo to the user's mean profile (positives minus negatives, seed 003)"],
   ['session_cosine', "cosine of the photo to the user's session vector (s_t = a1·s_{t-1} + a2·v)"],
+  ['als_rank', 'rank of the ALS score among the request’s candidates (1 = best)'],
+  ['fm_rank', 'rank of the FM score among the request’s candidates'],
+  ['deepfm_rank', 'rank of the DeepFM score among the request’s candidates'],
+  ['mean_profile_rank', 'rank of the mean-profile cosine among the request’s candidates'],
+  ['session_rank', 'rank of the session cosine among the request’s candidates'],
   ['country_match', "1 when the photo's country is the user's country at query time, else 0"],
   ['photographer_affinity', "share of the user's past downloads by this photo's photographer"],
   ['popularity', 'log1p of the photo’s downloads'],
@@ -27,7 +34,7 @@ export type FeatureName = (typeof FEATURES)[number][0];
 
 export const PIXRANK_FEATURESET: Featureset = {
   name: 'pixrank-second-pass',
-  version: 1,
+  version: 2,
   features: FEATURES.map(([name, description]) => ({ name, description, missing: Number.NaN })),
 };
 
