@@ -11,7 +11,7 @@ import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr } from '../es-mappings/with-cluster.ts';
 import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
-import { MANIFEST_FILE, type ModelsManifest } from '../ltr/pipeline/models-dir.ts';
+import { loadModelsDir, MANIFEST_FILE, type ModelsManifest } from '../ltr/pipeline/models-dir.ts';
 import { stderrProgress } from '../ltr/pipeline/progress.ts';
 import { trainLtr } from '../ltr/pipeline/train-ltr.ts';
 import type { Client } from '../es-mappings/client.ts';
@@ -103,7 +103,11 @@ async function personalizationModels(client: Client, index: string, dataDir: str
   if (existsSync(manifestFile)) {
     const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as ModelsManifest;
     const als = await client.count({ index, query: { exists: { field: 'als' } } }).catch(() => ({ count: 0 }));
-    if (manifest.data === resolve(dataDir) && manifest.index === index && als.count > 0) {
+    const loads = await loadModelsDir(out).then(
+      () => true,
+      (error: Error) => void logToStderr(`start: the models in ${out} do not load (${error.message}); training again`),
+    );
+    if (loads && manifest.data === resolve(dataDir) && manifest.index === index && als.count > 0) {
       logToStderr(`start: 4/5 personalization models in ${out} (trained ${manifest.createdAt}; reused)`);
       return out;
     }
