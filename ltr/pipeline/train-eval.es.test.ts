@@ -88,14 +88,15 @@ describe('pixrank train, then eval, on a generated world (real Elasticsearch)', 
       expect(Object.keys(contributions)).toContain('bias');
       expect(Object.keys(contributions).length).toBeGreaterThan(2);
 
-      // /recommend for a user with downloads in the training data but no feedback here: from their ALS factors (kNN on the als field).
+      // /recommend for a user with downloads in the training data: their ALS factors (kNN on the als field) are one of its lists.
       const recommended = await app.request(`/recommend/${encodeURIComponent(a.user_id)}?k=10&explain=true`);
       expect(recommended.status).toBe(200);
       const body = (await recommended.json()) as { strategy: string; reason: string; hits: Array<{ scores: Record<string, unknown> }> };
       expect(body.strategy).toBe('profile');
       expect(body.reason).toContain('ALS factors');
       expect(body.hits.length).toBe(10);
-      expect(body.hits.every((h) => h.scores.als !== undefined)).toBe(true);
+      // The als list is fused with the profile's lists (mean, session): it placed some of the hits.
+      expect(body.hits.some((h) => h.scores.als !== undefined)).toBe(true);
     } finally {
       await services.close();
     }
