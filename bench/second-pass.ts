@@ -14,6 +14,7 @@ import { ImplicitAls } from '../ltr/als/implicit-als.ts';
 import { defaultSplit, eventsBefore, readWorldEvents } from '../ltr/data/events.ts';
 import { DeepFm } from '../ltr/deepfm/deepfm.ts';
 import { extractFeatures, type FeatureModels, type UserState } from '../ltr/features/extract.ts';
+import { FEATURES } from '../ltr/features/pixrank-featureset.ts';
 import { FactorizationMachine } from '../ltr/fm/fm-bpr.ts';
 import { interactionMatrix } from '../ltr/interactions.ts';
 import { fmEvents, itemSides } from '../ltr/models/base-models.ts';
@@ -145,7 +146,7 @@ for (const n of CANDIDATE_COUNTS) {
     ['ALS score', (r) => models.als?.scoreVector(models.als.userVector(r.user) ?? models.als.foldIn(r.state.positives.map((p) => ({ item: p.photo, weight: p.weight }))), r.candidates.map((c) => c.id))],
     ['FM score', (r) => models.fm?.scoreContext({ user: r.user, query: r.query, ...(r.country ? { country: r.country } : {}) }, r.candidates.map((c) => c.id))],
     ['DeepFM score', (r) => models.deepfm?.scoreContext({ user: r.user, query: r.query, ...(r.country ? { country: r.country } : {}) }, r.candidates.map((c) => c.id))],
-    ['featureset (all 15)', (r) => extractFeatures(featureRequest(r), r.state, r.candidates, models)],
+    [`featureset (all ${FEATURES.length})`, (r) => extractFeatures(featureRequest(r), r.state, r.candidates, models)],
   ];
   if (loaded) {
     const features = requests.map((r) => extractFeatures(featureRequest(r), r.state, r.candidates, models));

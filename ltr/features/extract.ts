@@ -108,13 +108,28 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
   return out;
 }
 
-/** Each value's rank among the request's candidates (1 = highest); NaN (or no values) stays missing. */
+/**
+ * Each value's rank among the request's candidates: 1 + how many values are higher (ties share a
+ * rank); NaN (or no values) stays missing. A native numeric sort and a binary search per row: a
+ * comparator sort per feature cost a tenth of a millisecond at 500 candidates.
+ */
 export function ranksWithin(values: ArrayLike<number> | undefined, n: number): Float64Array {
   const ranks = new Float64Array(n).fill(Number.NaN);
   if (!values || values.length === 0) return ranks;
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) order.push(i);
-  order.sort((a, b) => values[b]! - values[a]! || a - b);
-  order.forEach((row, r) => (ranks[row] = r + 1));
+  const finite: number[] = [];
+  for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) finite.push(values[i]!);
+  const sorted = Float64Array.from(finite).sort();
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    ranks[i] = 1 + sorted.length - lo;
+  }
   return ranks;
 }
