@@ -1,22 +1,21 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import getPort from 'get-port';
 import { generateWorld } from '../bench/world/generate.ts';
-import { createClient } from '../es-mappings/client.ts';
+import { createClient, type Client } from '../es-mappings/client.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr } from '../es-mappings/with-cluster.ts';
 import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
-import { loadModelsDir, MANIFEST_FILE, type ModelsManifest } from '../ltr/pipeline/models-dir.ts';
+import { MANIFEST_FILE, readModelsDir } from '../ltr/pipeline/models-dir.ts';
 import { stderrProgress } from '../ltr/pipeline/progress.ts';
 import { trainLtr } from '../ltr/pipeline/train-ltr.ts';
-import type { Client } from '../es-mappings/client.ts';
+import { firstStageOptions } from '../ltr/replay/first-stage.ts';
 import { loadClipEncoder } from '../sidecar/clip/encoder.ts';
-import { VectorStore } from '../sidecar/search/vector-store.ts';
 import { defaultClipModel } from '../sidecar/clip-model-choice.ts';
 import { openServices } from '../sidecar/open-services.ts';
 import { listen } from '../sidecar/serve.ts';
@@ -99,15 +98,13 @@ export function registerStartCommand(program: Command): void {
  */
 async function personalizationModels(client: Client, index: string, dataDir: string, clipDir: string | undefined): Promise<string | undefined> {
   const out = join(cacheDir(), 'models', `${index}-${basename(dataDir)}-${clipDir ? basename(clipDir) : 'no-clip'}`);
-  const manifestFile = join(out, MANIFEST_FILE);
-  if (existsSync(manifestFile)) {
-    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as ModelsManifest;
-    const als = await client.count({ index, query: { exists: { field: 'als' } } }).catch(() => ({ count: 0 }));
-    const loads = await loadModelsDir(out).then(
-      () => true,
+  if (existsSync(join(out, MANIFEST_FILE))) {
+    const manifest = await readModelsDir(out).then(
+      (read) => read.manifest,
       (error: Error) => void logToStderr(`start: the models in ${out} do not load (${error.message}); training again`),
     );
-    if (loads && manifest.data === resolve(dataDir) && manifest.index === index && als.count > 0) {
+    const als = await client.count({ index, query: { exists: { field: 'als' } } }).catch(() => ({ count: 0 }));
+    if (manifest && manifest.data === resolve(dataDir) && manifest.index === index && als.count > 0) {
       logToStderr(`start: 4/5 personalization models in ${out} (trained ${manifest.createdAt}; reused)`);
       return out;
     }
@@ -116,8 +113,7 @@ async function personalizationModels(client: Client, index: string, dataDir: str
   const encoder = clipDir ? await loadClipEncoder(clipDir) : undefined;
   const progress = stderrProgress();
   try {
-    const stage = { es: client, index, vectors: new VectorStore(client, { index }), ...(encoder ? { embedQuery: (text: string) => encoder.embedQuery(text) } : {}) };
-    const manifest = await trainLtr({ ...stage, dataDir, out, progress });
+    const manifest = await trainLtr({ ...firstStageOptions(client, index, encoder), dataDir, out, progress });
     progress.stop();
     logToStderr(`start: models trained (ranker validation NDCG@10 ${manifest.ranker['valid_ndcg@10']?.toFixed(3) ?? 'n/a'})`);
     return out;

@@ -4,8 +4,7 @@ import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { loadClipEncoder, type ClipEncoder } from '../sidecar/clip/encoder.ts';
 import { defaultClipModel } from '../sidecar/clip-model-choice.ts';
-import { VectorStore } from '../sidecar/search/vector-store.ts';
-import type { FirstStageOptions } from './replay/first-stage.ts';
+import { firstStageOptions, type FirstStageOptions } from './replay/first-stage.ts';
 import { evalLtr, formatEvalTable } from './pipeline/eval-ltr.ts';
 import { loadModelsDir } from './pipeline/models-dir.ts';
 import { stderrProgress } from './pipeline/progress.ts';
@@ -20,7 +19,7 @@ async function withFirstStage<T>(index: string, modelOption: string | undefined,
     return await withCluster(async ({ client }: { client: Client }) => {
       const count = await client.count({ index }).catch(() => undefined);
       if (!count?.count) throw new Error(`ltr: the index ${index} is missing or empty; ingest the same data first (\`pixrank ingest --data DIR --index ${index}\`)`);
-      return work({ es: client, index, vectors: new VectorStore(client, { index }), ...(encoder ? { embedQuery: (text: string) => encoder.embedQuery(text) } : {}) });
+      return work(firstStageOptions(client, index, encoder));
     });
   } finally {
     await encoder?.close();

@@ -40,10 +40,10 @@ export async function writeManifest(dir: string, manifest: ModelsManifest): Prom
 }
 
 /**
- * Loads a models folder: the manifest (format and version checked), ALS, FM, DeepFM, the ranker
- * (its featureset must be the one this code extracts), warmed up so the first request is not slow.
+ * The manifest of a models folder and its ranker, checked: the manifest's format and version, and
+ * the ranker's featureset (it must be the one this code extracts). Throws saying what to do.
  */
-export async function loadModelsDir(dir: string): Promise<LoadedModels> {
+export async function readModelsDir(dir: string): Promise<{ manifest: ModelsManifest; ranker: RankerModel }> {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) throw new Error(`ltr models: ${dir} has no ${MANIFEST_FILE}; make one with \`pixrank train --data DIR --out ${dir}\``);
   const manifest = JSON.parse(await readFile(file, 'utf8')) as ModelsManifest;
@@ -52,6 +52,15 @@ export async function loadModelsDir(dir: string): Promise<LoadedModels> {
   }
   const ranker = await loadRanker(dir);
   assertSameFeatureset(ranker.featureset, PIXRANK_FEATURESET, 'ltr models');
+  return { manifest, ranker };
+}
+
+/**
+ * Loads a models folder: `readModelsDir`, then ALS, FM and DeepFM, the ranker warmed up so the
+ * first request is not slow.
+ */
+export async function loadModelsDir(dir: string): Promise<LoadedModels> {
+  const { manifest, ranker } = await readModelsDir(dir);
   warmUpRanker(ranker);
   return { dir, manifest, base: await loadBaseModels(dir), ranker };
 }

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../../test/es.ts';
 import { loadClipEncoder, type ClipEncoder } from '../../sidecar/clip/encoder.ts';
-import { VectorStore } from '../../sidecar/search/vector-store.ts';
 import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from '../../sidecar/test-world.ts';
 import { metricKeys } from '../eval/metrics.ts';
 import { ROW_NAMES } from '../eval/rows.ts';
+import { firstStageOptions } from '../replay/first-stage.ts';
 import { evalLtr } from './eval-ltr.ts';
 import { loadModelsDir } from './models-dir.ts';
 import type { PipelineProgress } from './progress.ts';
@@ -34,7 +34,7 @@ afterAll(async () => {
   await client.close();
 });
 
-const stage = () => ({ es: client, index: alias, vectors: new VectorStore(client, { index: alias }), embedQuery: (t: string) => encoder.embedQuery(t) });
+const stage = () => firstStageOptions(client, alias, encoder);
 
 describe('pixrank train, then eval, on a generated world (real Elasticsearch)', () => {
   it('trains every model and the ranker, and the folder loads', async () => {

@@ -4,7 +4,7 @@ import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
 import { fuse } from '../../sidecar/search/rank-pipeline.ts';
 import { DEFAULT_RANKING } from '../../sidecar/search/ranking-options.ts';
 import { mergeCandidates, retrieveText, type Retrieved } from '../../sidecar/search/retrieve.ts';
-import type { VectorStore } from '../../sidecar/search/vector-store.ts';
+import { VectorStore } from '../../sidecar/search/vector-store.ts';
 
 /** What the first stage of a search gives the second: both lists and the fused candidates with vectors. */
 export interface FirstStage {
@@ -22,6 +22,11 @@ export interface FirstStageOptions {
   embedQuery?: (text: string) => Promise<Float32Array>;
   /** Candidates per list (default: the sidecar's, 100). */
   size?: number;
+}
+
+/** The first stage over an index: its vectors, and query embedding when there is a CLIP text encoder. */
+export function firstStageOptions(es: Client, index: string, encoder?: { embedQuery(text: string): Promise<Float32Array> }): FirstStageOptions {
+  return { es, index, vectors: new VectorStore(es, { index }), ...(encoder ? { embedQuery: (text: string) => encoder.embedQuery(text) } : {}) };
 }
 
 /**
