@@ -6,28 +6,16 @@ import { Client as EsClient, errors } from '@elastic/elasticsearch';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../es-mappings/client.ts';
-import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { testClient, uniqueAlias } from '../test/es.ts';
 import { createApp } from './app.ts';
 import { openServices } from './open-services.ts';
 import type { SearchResponse } from './search/search-schema.ts';
 import { listen, type RunningSidecar } from './serve.ts';
-import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from './test-world.ts';
+import { postJson, testSidecar, TINY_CLIP, useWorldSidecar } from './test-world.ts';
 
 const client = testClient();
 const alias = uniqueAlias('sidecar-routes');
-let world: TestWorld;
-let sidecar: Awaited<ReturnType<typeof testSidecar>>;
-
-beforeAll(async () => {
-  world = await ingestTestWorld(client, alias, { photos: 120, users: 20, seed: 33, modelDir: TINY_CLIP });
-  sidecar = await testSidecar(client, alias);
-}, 120_000);
-
-afterAll(async () => {
-  await sidecar?.services.close();
-  await dropAlias(client, alias);
-  await client.close();
-});
+const fixture = useWorldSidecar(client, alias, { photos: 120, users: 20, seed: 33, modelDir: TINY_CLIP });
 
 async function json<T>(response: Response | Promise<Response>): Promise<{ status: number; body: T; headers: Headers }> {
   const r = await response;
@@ -38,8 +26,8 @@ type Problem = { error: { status: number; message: string; issues?: Array<{ path
 
 describe('POST /similar', () => {
   it('by photo id: neighbours, never the photo itself', async () => {
-    const query = world.photos[7]!.photo_id;
-    const { status, body } = await json<SearchResponse>(postJson(sidecar.app, '/similar', { photo_id: query, k: 15, policy: { duplicate_cosine: 1, max_per_photographer: 0 } }));
+    const query = fixture.world.photos[7]!.photo_id;
+    const { status, body } = await json<SearchResponse>(postJson(fixture.sidecar.app, '/similar', { photo_id: query, k: 15, policy: { duplicate_cosine: 1, max_per_photographer: 0 } }));
     expect(status).toBe(200);
     expect(body.hits).toHaveLength(15);
     expect(body.hits.map((h) => h.photo_id)).not.toContain(query);
@@ -47,34 +35,34 @@ describe('POST /similar', () => {
   });
 
   it('by uploaded image (multipart), with the same image’s photo first', async () => {
-    const photo = world.photos[3]!.photo_id;
-    const bytes = await readFile(join(world.dir, 'images', `${photo}.jpg`));
+    const photo = fixture.world.photos[3]!.photo_id;
+    const bytes = await readFile(join(fixture.world.dir, 'images', `${photo}.jpg`));
     const form = new FormData();
     form.set('image', new File([bytes], `${photo}.jpg`, { type: 'image/jpeg' }));
     form.set('k', '5');
-    const { status, body } = await json<SearchResponse & { query: { upload: string } }>(sidecar.app.request('/similar', { method: 'POST', body: form }));
+    const { status, body } = await json<SearchResponse & { query: { upload: string } }>(fixture.sidecar.app.request('/similar', { method: 'POST', body: form }));
     expect(status).toBe(200);
     expect(body.query.upload).toBe(`${photo}.jpg`);
     expect(body.hits[0]!.photo_id).toBe(photo);
 
     const broken = new FormData();
     broken.set('image', new File([Buffer.from('not an image')], 'x.jpg'));
-    const bad = await json<Problem>(sidecar.app.request('/similar', { method: 'POST', body: broken }));
+    const bad = await json<Problem>(fixture.sidecar.app.request('/similar', { method: 'POST', body: broken }));
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^image: /);
   });
 
   it('refuses URLs of loopback and private addresses and non-http schemes', async () => {
     for (const url of ['http://127.0.0.1:9200/x.jpg', 'http://localhost/x.jpg', 'http://10.1.2.3/a.png', 'http://[::1]/a.png', 'file:///etc/passwd', 'http://169.254.169.254/latest/meta-data']) {
-      const { status, body } = await json<Problem>(postJson(sidecar.app, '/similar', { url }));
+      const { status, body } = await json<Problem>(postJson(fixture.sidecar.app, '/similar', { url }));
       expect(status, url).toBe(400);
       expect(body.error.message).toMatch(/^url: /);
     }
   });
 
   it('by URL when private addresses are allowed: fetched, size-limited, redirects bounded', async () => {
-    const photo = world.photos[4]!.photo_id;
-    const bytes = await readFile(join(world.dir, 'images', `${photo}.jpg`));
+    const photo = fixture.world.photos[4]!.photo_id;
+    const bytes = await readFile(join(fixture.world.dir, 'images', `${photo}.jpg`));
     const server = createHttpServer((req, res) => {
       if (req.url === '/photo.jpg') return void res.writeHead(200, { 'content-type': 'image/jpeg' }).end(bytes);
       if (req.url === '/moved') return void res.writeHead(302, { location: '/photo.jpg' }).end();
@@ -99,8 +87,8 @@ describe('POST /similar', () => {
   });
 
   it('an unknown photo id is a 404; photo_id and url together a 400', async () => {
-    expect((await postJson(sidecar.app, '/similar', { photo_id: 'no-such-photo' })).status).toBe(404);
-    const both = await json<Problem>(postJson(sidecar.app, '/similar', { photo_id: 'a', url: 'http://example.com/a.jpg' }));
+    expect((await postJson(fixture.sidecar.app, '/similar', { photo_id: 'no-such-photo' })).status).toBe(404);
+    const both = await json<Problem>(postJson(fixture.sidecar.app, '/similar', { photo_id: 'a', url: 'http://example.com/a.jpg' }));
     expect(both.status).toBe(400);
     expect(both.body.error.message).toMatch(/exactly one of photo_id or url/);
   });
@@ -108,7 +96,7 @@ describe('POST /similar', () => {
 
 describe('POST /feedback and GET /recommend/:user', () => {
   it('an unknown user gets popular photos and is told so', async () => {
-    const { status, body } = await json<SearchResponse & { strategy: string; reason: string }>(sidecar.app.request('/recommend/nobody-at-all?k=5'));
+    const { status, body } = await json<SearchResponse & { strategy: string; reason: string }>(fixture.sidecar.app.request('/recommend/nobody-at-all?k=5'));
     expect(status).toBe(200);
     expect(body.strategy).toBe('popular');
     expect(body.reason).toMatch(/no positive feedback/);
@@ -118,13 +106,13 @@ describe('POST /feedback and GET /recommend/:user', () => {
 
   it('feedback makes a profile at once; recommendations leave out what the user already took', async () => {
     const user = `fresh-${Date.now()}`;
-    const liked = world.photos.slice(0, 3).map((p) => p.photo_id);
+    const liked = fixture.world.photos.slice(0, 3).map((p) => p.photo_id);
     for (const photo of liked) {
-      const { status, body } = await json<{ accepted: boolean }>(postJson(sidecar.app, '/feedback', { user, photo, type: 'download', query: 'beach' }));
+      const { status, body } = await json<{ accepted: boolean }>(postJson(fixture.sidecar.app, '/feedback', { user, photo, type: 'download', query: 'beach' }));
       expect(status).toBe(202);
       expect(body.accepted).toBe(true);
     }
-    const { status, body } = await json<SearchResponse & { strategy: string }>(sidecar.app.request(`/recommend/${user}?k=10`));
+    const { status, body } = await json<SearchResponse & { strategy: string }>(fixture.sidecar.app.request(`/recommend/${user}?k=10`));
     expect(status).toBe(200);
     expect(body.strategy).toBe('profile');
     expect(body.hits).toHaveLength(10);
@@ -132,12 +120,12 @@ describe('POST /feedback and GET /recommend/:user', () => {
     expect(body.hits[0]!.scores).toHaveProperty('profile');
     expect(body.hits[0]!.scores).toHaveProperty('session');
 
-    const unknownPhoto = await json<Problem>(postJson(sidecar.app, '/feedback', { user, photo: 'no-such-photo', type: 'like' }));
+    const unknownPhoto = await json<Problem>(postJson(fixture.sidecar.app, '/feedback', { user, photo: 'no-such-photo', type: 'like' }));
     expect(unknownPhoto.status).toBe(404);
   });
 
   it('a dataset user (conversions ingested) has a profile from their downloads', async () => {
-    const { body } = await json<{ strategy: string; reason: string }>(sidecar.app.request(`/recommend/${world.users[0]}?k=5`));
+    const { body } = await json<{ strategy: string; reason: string }>(fixture.sidecar.app.request(`/recommend/${fixture.world.users[0]}?k=5`));
     expect(body.strategy).toBe('profile');
     expect(body.reason).toMatch(/from \d+ positive photos/);
   });
@@ -161,16 +149,16 @@ describe('validation: malformed requests are 4xx with a message, never 5xx', () 
   ];
   for (const [name, body, message] of cases) {
     it(`/search: ${name}`, async () => {
-      const { status, body: problem } = await json<Problem>(postJson(sidecar.app, '/search', body));
+      const { status, body: problem } = await json<Problem>(postJson(fixture.sidecar.app, '/search', body));
       expect(status).toBe(400);
       expect(problem.error.message).toMatch(message);
     });
   }
 
   it('feedback with a bad type, recommend with a bad k, an unknown route', async () => {
-    expect((await json<Problem>(postJson(sidecar.app, '/feedback', { user: 'u', photo: 'p', type: 'love' }))).body.error.message).toMatch(/body\.type/);
-    expect((await json<Problem>(sidecar.app.request('/recommend/u?k=1000'))).body.error.message).toMatch(/query\.k/);
-    const missing = await json<Problem>(sidecar.app.request('/nothing-here'));
+    expect((await json<Problem>(postJson(fixture.sidecar.app, '/feedback', { user: 'u', photo: 'p', type: 'love' }))).body.error.message).toMatch(/body\.type/);
+    expect((await json<Problem>(fixture.sidecar.app.request('/recommend/u?k=1000'))).body.error.message).toMatch(/query\.k/);
+    const missing = await json<Problem>(fixture.sidecar.app.request('/nothing-here'));
     expect(missing.status).toBe(404);
   });
 
@@ -182,10 +170,10 @@ describe('validation: malformed requests are 4xx with a message, never 5xx', () 
     } finally {
       await small.services.close();
     }
-    const bare = await json<Problem>(sidecar.app.request('/search', { method: 'POST', body: '{"q":"dog"}' }));
+    const bare = await json<Problem>(fixture.sidecar.app.request('/search', { method: 'POST', body: '{"q":"dog"}' }));
     expect(bare.status).toBe(415);
     expect(bare.body.error.message).toMatch(/content-type/i);
-    const similar = await json<Problem>(sidecar.app.request('/similar', { method: 'POST', body: '{"photo_id":"x"}', headers: { 'content-type': 'text/plain' } }));
+    const similar = await json<Problem>(fixture.sidecar.app.request('/similar', { method: 'POST', body: '{"photo_id":"x"}', headers: { 'content-type': 'text/plain' } }));
     expect(similar.status).toBe(415);
   });
 });
@@ -219,18 +207,18 @@ describe('Elasticsearch down', () => {
 
 describe('ops routes', () => {
   it('healthz, readyz, metrics and the OpenAPI document listing every route', async () => {
-    expect((await sidecar.app.request('/healthz')).status).toBe(200);
-    const ready = await json<{ ready: boolean; clip_model: string }>(sidecar.app.request('/readyz'));
+    expect((await fixture.sidecar.app.request('/healthz')).status).toBe(200);
+    const ready = await json<{ ready: boolean; clip_model: string }>(fixture.sidecar.app.request('/readyz'));
     expect(ready.body.ready).toBe(true);
-    await postJson(sidecar.app, '/search', { q: 'cat', mode: 'hybrid' });
-    await postJson(sidecar.app, '/search', { q: 'cat', mode: 'hybrid' });
-    const metrics = await (await sidecar.app.request('/metrics')).text();
+    await postJson(fixture.sidecar.app, '/search', { q: 'cat', mode: 'hybrid' });
+    await postJson(fixture.sidecar.app, '/search', { q: 'cat', mode: 'hybrid' });
+    const metrics = await (await fixture.sidecar.app.request('/metrics')).text();
     expect(metrics).toMatch(/pixrank_http_request_duration_seconds_count\{route="\/search",method="POST",status="200"\} \d+/);
     expect(metrics).toMatch(/pixrank_stage_duration_seconds_count\{route="search",stage="embed"\}/);
     expect(metrics).toMatch(/pixrank_query_embedding_cache_total\{result="hit"\} [1-9]/);
-    const doc = await json<{ paths: Record<string, unknown> }>(sidecar.app.request('/openapi.json'));
+    const doc = await json<{ paths: Record<string, unknown> }>(fixture.sidecar.app.request('/openapi.json'));
     expect(Object.keys(doc.body.paths).sort()).toEqual(['/feedback', '/healthz', '/readyz', '/recommend/{user}', '/search', '/similar', '/{index}/_search'].sort());
-    expect((await sidecar.app.request('/docs')).status).toBe(200);
+    expect((await fixture.sidecar.app.request('/docs')).status).toBe(200);
   });
 
   it('API keys: required when configured, probes stay open', async () => {
@@ -269,7 +257,7 @@ describe('ES-compatible _search through an unmodified @elastic/elasticsearch cli
   });
 
   it('ext.personalize re-ranks the hits for a user with a profile', async () => {
-    const user = world.users[1]!;
+    const user = fixture.world.users[1]!;
     const body = { query: { match_all: {} }, size: 30, ext: { personalize: { user } } };
     const response = await es.transport.request<{ hits: { hits: Array<{ _id: string; _score: number }> } }>({ method: 'POST', path: `/${alias}/_search`, body }, { meta: true });
     expect(response.headers['x-pixrank-personalized']).toBe('true');

@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { describe, expect, it } from 'vitest';
+import { testClient, uniqueAlias } from '../test/es.ts';
 import type { SearchResponse } from './search/search-schema.ts';
 import { vectorsById } from './search/vectors-by-id.ts';
 import { WORLD_MODEL_DIR } from './clip-model-choice.ts';
-import { ingestTestWorld, postJson, testSidecar, type TestWorld } from './test-world.ts';
+import { postJson, testSidecar, useWorldSidecar } from './test-world.ts';
 
 const client = testClient();
 const alias = uniqueAlias('sidecar-search');
-let world: TestWorld;
-let sidecar: Awaited<ReturnType<typeof testSidecar>>;
-
-beforeAll(async () => {
-  // The shipped world CLIP (issue F), so that clip and hybrid modes find topics as keyword mode does.
-  world = await ingestTestWorld(client, alias, { photos: 240, users: 30, seed: 21, modelDir: WORLD_MODEL_DIR });
-  sidecar = await testSidecar(client, alias, { modelDir: WORLD_MODEL_DIR });
-}, 120_000);
-
-afterAll(async () => {
-  await sidecar?.services.close();
-  await dropAlias(client, alias);
-  await client.close();
-});
+// The shipped world CLIP (issue F), so that clip and hybrid modes find topics as keyword mode does.
+const fixture = useWorldSidecar(client, alias, { photos: 240, users: 30, seed: 21, modelDir: WORLD_MODEL_DIR }, { modelDir: WORLD_MODEL_DIR });
 
 async function search(body: Record<string, unknown>): Promise<SearchResponse> {
-  const response = await postJson(sidecar.app, '/search', body);
+  const response = await postJson(fixture.sidecar.app, '/search', body);
   const json = (await response.json()) as SearchResponse;
   expect(response.status, JSON.stringify(json)).toBe(200);
   return json;
 }
 
 function topicOf(id: string): string[] {
-  return world.photos.find((p) => p.photo_id === id)?.topics ?? [];
+  return fixture.world.photos.find((p) => p.photo_id === id)?.topics ?? [];
 }
 
 describe('POST /search', () => {
@@ -122,7 +110,7 @@ describe('POST /search', () => {
 
   it('logs every served search to search-events', async () => {
     const result = await search({ q: 'night sky', mode: 'hybrid', k: 5, user: 'logger-test' });
-    await sidecar.services.searchEvents.close(); // flushes, as shutdown does
+    await fixture.sidecar.services.searchEvents.close(); // flushes, as shutdown does
     await client.indices.refresh({ index: 'search-events' });
     const logged = await client.search<{ served_ids: string[]; mode: string; user: string; took_ms: { total: number } }>({
       index: 'search-events',
@@ -132,8 +120,8 @@ describe('POST /search', () => {
     const event = logged.hits.hits[0]!._source!;
     expect(event).toMatchObject({ mode: 'hybrid', user: 'logger-test', served_ids: result.hits.map((h) => h.photo_id) });
     expect(event.took_ms.total).toBeGreaterThan(0);
-    // The writer was closed to flush it; the remaining tests get a fresh sidecar.
-    await sidecar.services.close();
-    sidecar = await testSidecar(client, alias);
+    // The writer was closed to flush it; the remaining tests get a fresh fixture.sidecar.
+    await fixture.sidecar.services.close();
+    fixture.sidecar = await testSidecar(client, alias);
   });
 });

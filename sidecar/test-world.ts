@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { generateWorld } from '../bench/world/generate.ts';
 import type { Client } from '../es-mappings/client.ts';
 import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
 import { createApp } from './app.ts';
 import { openServices, type OpenedServices, type OpenServicesOptions } from './open-services.ts';
+import { dropAlias } from '../test/es.ts';
 
 export const TINY_CLIP = fileURLToPath(new URL('../../shared/fixtures/hf-clip-tiny', import.meta.url));
 
@@ -47,6 +49,27 @@ export async function ingestTestWorld(client: Client, alias: string, options: { 
 export async function testSidecar(client: Client, alias: string, options: Partial<OpenServicesOptions> = {}): Promise<{ services: OpenedServices; app: ReturnType<typeof createApp> }> {
   const services = await openServices({ es: client, index: alias, modelDir: TINY_CLIP, logger: pino({ level: 'silent' }), flushIntervalMs: 100, ...options });
   return { services, app: createApp(services) };
+}
+
+export type TestSidecar = Awaited<ReturnType<typeof testSidecar>>;
+
+/**
+ * For one test file: a world ingested into `alias` and a sidecar over it, made before its tests
+ * (`world` and `sidecar` are set then; a test may swap in another sidecar), and the sidecar, the
+ * index and the client closed after them.
+ */
+export function useWorldSidecar(client: Client, alias: string, world: Parameters<typeof ingestTestWorld>[2], sidecar: Partial<OpenServicesOptions> = {}, timeoutMs = 120_000): { world: TestWorld; sidecar: TestSidecar } {
+  const fixture = {} as { world: TestWorld; sidecar: TestSidecar };
+  beforeAll(async () => {
+    fixture.world = await ingestTestWorld(client, alias, world);
+    fixture.sidecar = await testSidecar(client, alias, sidecar);
+  }, timeoutMs);
+  afterAll(async () => {
+    await fixture.sidecar?.services.close();
+    await dropAlias(client, alias);
+    await client.close();
+  });
+  return fixture;
 }
 
 /** POST a JSON body to the app (no network). */

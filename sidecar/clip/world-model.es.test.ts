@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOPICS, PALETTE } from '../../bench/world/vocabulary.ts';
-import { dropAlias, testClient, uniqueAlias } from '../../test/es.ts';
+import { testClient, uniqueAlias } from '../../test/es.ts';
 import { WORLD_MODEL_DIR } from '../clip-model-choice.ts';
-import { ingestTestWorld, postJson, testSidecar, type TestWorld } from '../test-world.ts';
+import { postJson, useWorldSidecar, type TestWorld } from '../test-world.ts';
 
 /**
  * Issue F: the shipped world CLIP on a world of a seed and size it was not trained on (it was
@@ -11,15 +11,14 @@ import { ingestTestWorld, postJson, testSidecar, type TestWorld } from '../test-
  */
 const client = testClient();
 const alias = uniqueAlias('world-model');
-let world: TestWorld;
-let sidecar: Awaited<ReturnType<typeof testSidecar>>;
+const fixture = useWorldSidecar(client, alias, { photos: 1500, users: 30, seed: 4242, modelDir: WORLD_MODEL_DIR }, { modelDir: WORLD_MODEL_DIR }, 300_000);
 
 interface Hit {
   photo_id: string;
 }
 
 async function clipSearch(q: string, k = 10): Promise<string[]> {
-  const response = await postJson(sidecar.app, '/search', { q, k, mode: 'clip' });
+  const response = await postJson(fixture.sidecar.app, '/search', { q, k, mode: 'clip' });
   expect(response.status).toBe(200);
   return ((await response.json()) as { hits: Hit[] }).hits.map((h) => h.photo_id);
 }
@@ -29,17 +28,7 @@ function mean(values: number[]): number {
 }
 
 describe('the shipped world CLIP on an unseen world', () => {
-  beforeAll(async () => {
-    world = await ingestTestWorld(client, alias, { photos: 1500, users: 30, seed: 4242, modelDir: WORLD_MODEL_DIR });
-    sidecar = await testSidecar(client, alias, { modelDir: WORLD_MODEL_DIR });
-  }, 300_000);
-  afterAll(async () => {
-    await sidecar?.services.close();
-    await dropAlias(client, alias);
-    await client.close();
-  });
-
-  const byId = (): Map<string, TestWorld['photos'][number]> => new Map(world.photos.map((p) => [p.photo_id, p]));
+  const byId = (): Map<string, TestWorld['photos'][number]> => new Map(fixture.world.photos.map((p) => [p.photo_id, p]));
 
   it('clip search for a topic keyword returns that topic’s photos (precision@10 ≥ 0.9 averaged over the 20 topics)', async () => {
     const truth = byId();
@@ -74,11 +63,11 @@ describe('the shipped world CLIP on an unseen world', () => {
   });
 
   it('/similar by photo id returns photos of the same topic (precision@10 ≥ 0.9 over 60 single-topic photos)', async () => {
-    const queries = world.photos.filter((p) => p.topics.length === 1).slice(0, 60);
+    const queries = fixture.world.photos.filter((p) => p.topics.length === 1).slice(0, 60);
     const truth = byId();
     const scores = [];
     for (const photo of queries) {
-      const response = await postJson(sidecar.app, '/similar', { photo_id: photo.photo_id, k: 10 });
+      const response = await postJson(fixture.sidecar.app, '/similar', { photo_id: photo.photo_id, k: 10 });
       expect(response.status).toBe(200);
       const ids = ((await response.json()) as { hits: Hit[] }).hits.map((h) => h.photo_id);
       expect(ids).not.toContain(photo.photo_id);
