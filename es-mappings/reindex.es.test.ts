@@ -1,13 +1,20 @@
+import type { estypes } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { retrieveByKeywords } from '../sidecar/search/retrieve.ts';
+import { keywordLayoutOf } from '../sidecar/retrieval/keyword-layout.ts';
 import { applyMappings, indicesBehindAlias } from './apply.ts';
+import { KEYWORD_TIERS_FIELD } from './keyword-tiers.ts';
 import { reindexAlias } from './reindex.ts';
+import { photosTemplate } from './templates.ts';
 
 const client = testClient();
 const alias = uniqueAlias();
+const older = uniqueAlias('older');
 
 afterAll(async () => {
   await dropAlias(client, alias);
+  await dropAlias(client, older);
   await client.close();
 });
 
@@ -47,5 +54,29 @@ describe('es reindex', () => {
     expect(knn.hits.hits.length).toBe(3);
     expect(knn.hits.hits[0]!._score).toBeCloseTo(1, 3);
     process.stdout.write(`[es] reindex by ${result.method}: ${outcomes.length} searches during the swap, none lost\n`);
+  });
+
+  it('brings an index made before the keyword tiers up to date: searchable meanwhile, tiered after', async () => {
+    // What an older pixrank made: the template of then (no keyword_tiers), documents without them.
+    const { template } = photosTemplate({ alias: older, clipDims: 4 }) as { template: { settings: estypes.IndicesIndexSettings; mappings: { properties: Record<string, estypes.MappingProperty> } } };
+    const { [KEYWORD_TIERS_FIELD]: _tiers, ...properties } = template.mappings.properties;
+    await client.indices.create({ index: `${older}-v1`, settings: template.settings, mappings: { ...template.mappings, properties }, aliases: { [older]: { is_write_index: true } } });
+    const docs = [
+      { photo_id: 'dogAAAAAAAA', keywords: [{ keyword: 'dog', confidence: 0.9 }] },
+      { photo_id: 'beachBBBBBB', keywords: [{ keyword: 'beach', confidence: 0.95 }, { keyword: 'dog', confidence: 0.3 }] },
+      { photo_id: 'cityCCCCCCC', keywords: [{ keyword: 'city', confidence: 0.8 }] },
+    ];
+    await client.helpers.bulk({ datasource: docs, onDocument: (d) => ({ index: { _index: older, _id: d.photo_id } }), refreshOnCompletion: older });
+
+    expect(await keywordLayoutOf(client, older)).toBe('nested');
+    const before = await retrieveByKeywords(client, 'dog', { index: older, size: 10 });
+    expect(before.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
+
+    await reindexAlias(client, { alias: older });
+    const copied = await client.get<Record<string, unknown>>({ index: older, id: 'beachBBBBBB' });
+    expect(copied._source![KEYWORD_TIERS_FIELD]).toEqual({ very_high: ['beach'], high: [], medium: [], low: ['dog'] });
+    expect(await keywordLayoutOf(client, older, Date.now() + 60_000)).toBe('tiers');
+    const after = await retrieveByKeywords(client, 'dog', { index: older, size: 10 });
+    expect(after.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
   });
 });

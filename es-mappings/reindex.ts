@@ -1,6 +1,7 @@
 import type { Client } from './client.ts';
 import { clipDimsOf, indicesBehindAlias } from './apply.ts';
 import { EsSetupError } from './errors.ts';
+import { KEYWORD_TIERS_FIELD, keywordTiers } from './keyword-tiers.ts';
 import { scanIndex } from './scan.ts';
 
 /** Indexed but not in `_source` (see templates/photos.json): copied from doc values. */
@@ -74,7 +75,7 @@ async function scanAndBulk(client: Client, from: string, to: string): Promise<vo
   const dropped: string[] = [];
   const result = await client.helpers.bulk({
     datasource: wholeDocuments(client, from),
-    onDocument: (doc) => [{ index: { _index: to, _id: doc.id } }, doc.source],
+    onDocument: (doc) => [{ index: { _index: to, _id: doc.id } }, upToDate(doc.source)],
     onDrop: (item) => {
       dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`);
     },
@@ -83,6 +84,15 @@ async function scanAndBulk(client: Client, from: string, to: string): Promise<vo
   if (result.failed > 0) {
     throw new EsSetupError('REINDEX_FAILED', `es reindex: ${result.failed} documents could not be copied into ${to}, e.g. ${dropped.slice(0, 3).join('; ')}`);
   }
+}
+
+/**
+ * A document as the current template wants it: one made before the keyword tiers gets them from its
+ * nested keywords (the only field added since that is derived from others).
+ */
+export function upToDate(source: Record<string, unknown>): Record<string, unknown> {
+  if (source[KEYWORD_TIERS_FIELD] !== undefined || !Array.isArray(source.keywords)) return source;
+  return { ...source, [KEYWORD_TIERS_FIELD]: keywordTiers(source.keywords as Array<{ keyword: string; confidence?: number | null }>) };
 }
 
 /** Every document of `from` whole: its `_source` with the vectors put back from doc values. */

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keywordLayoutOf } from '../sidecar/retrieval/keyword-layout.ts';
 import { keywordQuery } from '../sidecar/retrieval/keyword-query.ts';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { applyMappings } from './apply.ts';
+import { keywordTiers } from './keyword-tiers.ts';
 
 const client = testClient();
 const alias = uniqueAlias();
@@ -22,7 +24,7 @@ const photos = [
 beforeAll(async () => {
   await applyMappings(client, { alias, clipDims: 8 });
   await client.helpers.bulk({
-    datasource: photos,
+    datasource: photos.map((p) => ({ ...p, keyword_tiers: keywordTiers(p.keywords) })),
     onDocument: (doc) => ({ index: { _index: alias, _id: doc.photo_id } }),
     refreshOnCompletion: alias,
   });
@@ -51,11 +53,17 @@ describe('searching the photos index', () => {
     expect(result.hits.hits.map((h) => h._id)).toEqual(['cityCCCCCCC']);
   });
 
-  it('a keyword query ranks the photo with the higher keyword confidence first', async () => {
-    const result = await client.search({ index: alias, query: keywordQuery('dog'), _source: false });
-    expect(result.hits.hits.map((h) => h._id)).toEqual(['dogBBBBBBBB', 'beachAAAAAA']);
-    expect(result.hits.hits[0]!._score!).toBeGreaterThan(result.hits.hits[1]!._score! * 2);
+  it('the index has the keyword tier fields, so the sidecar queries them', async () => {
+    expect(await keywordLayoutOf(client, alias)).toBe('tiers');
   });
+
+  for (const layout of ['tiers', 'nested'] as const) {
+    it(`a keyword query (${layout}) ranks the photo with the higher keyword confidence first`, async () => {
+      const result = await client.search({ index: alias, query: keywordQuery('dog', { layout }), _source: false });
+      expect(result.hits.hits.map((h) => h._id)).toEqual(['dogBBBBBBBB', 'beachAAAAAA']);
+      expect(result.hits.hits[0]!._score!).toBeGreaterThan(result.hits.hits[1]!._score! * 2);
+    });
+  }
 
   it('user text with query_string syntax is matched as plain words, never parsed', async () => {
     const result = await client.search({ index: alias, query: keywordQuery('dog AND (city OR "x" ~ *:*'), _source: false });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { keywordTiers, type KeywordTiers } from '../../es-mappings/keyword-tiers.ts';
 
 /** A row of the `photos` table by header name, as the readers type it (empty → null). */
 export interface PhotoRow {
@@ -83,6 +84,8 @@ export interface PhotoDocument {
   stats: { views: number | null; downloads: number | null };
   blur_hash: string | null;
   keywords: DocumentKeyword[];
+  /** The keywords again, as flat text per confidence tier: what the keyword query matches. */
+  keyword_tiers: KeywordTiers;
   colors: DocumentColor[];
   collections: DocumentCollection[];
   clip?: number[];
@@ -158,6 +161,7 @@ export function photoDocument(row: PhotoRow, extras: PhotoExtras): PhotoDocument
     stats: { views: row.stats_views ?? null, downloads: row.stats_downloads ?? null },
     blur_hash: row.blur_hash ?? null,
     keywords: extras.keywords,
+    keyword_tiers: keywordTiers(extras.keywords),
     colors: extras.colors,
     collections: extras.collections,
   };

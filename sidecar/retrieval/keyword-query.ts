@@ -1,39 +1,37 @@
 import type { estypes } from '@elastic/elasticsearch';
+import { KEYWORD_TIERS, KEYWORD_TIERS_FIELD } from '../../es-mappings/keyword-tiers.ts';
+
+/**
+ * How the index holds keyword confidences: `tiers`, flat text fields per confidence tier (the
+ * current template), or only the `nested` keywords (an index made before the tiers, until it is
+ * reindexed).
+ */
+export type KeywordLayout = 'tiers' | 'nested';
 
 export interface KeywordQueryOptions {
   /** Weight of the keyword part (keywords scored by confidence) against the free-text part. */
   keywordBoost?: number;
-  /** Confidence assumed for a keyword without one (user-suggested keywords often have none). */
-  missingConfidence?: number;
+  layout?: KeywordLayout;
 }
 
 /**
- * BM25 over the photo's keywords, each match multiplied by that keyword's confidence (a `nested`
- * query with `function_score` + `field_value_factor`: it scores on the integ-test distribution, which
- * has no `rank_features`), plus BM25 over descriptions, AI description, location and collections.
+ * BM25 over the photo's keywords, each match weighted by that keyword's confidence, plus BM25 over
+ * descriptions, AI description, location and collections.
+ * With `tiers`, the confidence is its tier's weight (es-mappings/keyword-tiers.ts): a `bool` of
+ * boosted `match`es that Elasticsearch can answer with block-max WAND. With `nested`, the exact
+ * confidence via `function_score` + `field_value_factor` on each nested keyword — several times
+ * slower, since every matching keyword of every photo is scored (`rank_features` would do it
+ * exactly and fast, but the integ-test distribution has no mapper-extras).
  * User text only ever goes into `match`-family queries: never `query_string`, never a script.
  * The two clauses are named (`keywords`, `texts`) so that, with `include_named_queries_score`, each
  * hit says what each part scored: the second pass reads them as separate features.
  */
 export function keywordQuery(text: string, options: KeywordQueryOptions = {}): estypes.QueryDslQueryContainer {
+  const boost = options.keywordBoost ?? 2;
   return {
     bool: {
       should: [
-        {
-          nested: {
-            _name: 'keywords',
-            path: 'keywords',
-            score_mode: 'sum',
-            boost: options.keywordBoost ?? 2,
-            query: {
-              function_score: {
-                query: { match: { 'keywords.keyword.text': { query: text } } },
-                functions: [{ field_value_factor: { field: 'keywords.confidence', missing: options.missingConfidence ?? 0.5 } }],
-                boost_mode: 'multiply',
-              },
-            },
-          },
-        },
+        options.layout === 'nested' ? nestedKeywords(text, boost) : tieredKeywords(text, boost),
         {
           multi_match: {
             _name: 'texts',
@@ -44,6 +42,33 @@ export function keywordQuery(text: string, options: KeywordQueryOptions = {}): e
         },
       ],
       minimum_should_match: 1,
+    },
+  };
+}
+
+function tieredKeywords(text: string, boost: number): estypes.QueryDslQueryContainer {
+  return {
+    bool: {
+      _name: 'keywords',
+      should: KEYWORD_TIERS.map((tier) => ({ match: { [`${KEYWORD_TIERS_FIELD}.${tier.field}`]: { query: text, boost: boost * tier.weight } } })),
+    },
+  };
+}
+
+function nestedKeywords(text: string, boost: number): estypes.QueryDslQueryContainer {
+  return {
+    nested: {
+      _name: 'keywords',
+      path: 'keywords',
+      score_mode: 'sum',
+      boost,
+      query: {
+        function_score: {
+          query: { match: { 'keywords.keyword.text': { query: text } } },
+          functions: [{ field_value_factor: { field: 'keywords.confidence', missing: 0.5 } }],
+          boost_mode: 'multiply',
+        },
+      },
     },
   };
 }

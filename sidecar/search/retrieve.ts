@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Client } from '../../es-mappings/client.ts';
 import type { RankedList } from '../fusion/ranked-list.ts';
+import { keywordLayoutOf } from '../retrieval/keyword-layout.ts';
 import { keywordQuery } from '../retrieval/keyword-query.ts';
 import { filterClauses, type SearchFilters } from './filters.ts';
 import { CANDIDATE_FIELDS, candidateOf, DISPLAY_FIELDS, type Candidate, type PhotoSource } from './photo-fields.ts';
@@ -30,11 +31,12 @@ export interface RetrieveOptions {
  */
 const CANDIDATE_HITS = { stored_fields: ['_none_'], docvalue_fields: CANDIDATE_FIELDS, track_total_hits: false } satisfies Partial<estypes.SearchRequest>;
 
-/** BM25 over keywords (by confidence) and texts; see keyword-query.ts. */
+/** BM25 over keywords (by confidence) and texts, in the index's keyword layout; see keyword-query.ts. */
 export async function retrieveByKeywords(es: Client, text: string, options: RetrieveOptions): Promise<Retrieved> {
+  const layout = await keywordLayoutOf(es, options.index);
   const body: estypes.SearchRequest = {
     size: options.size,
-    query: { bool: { must: [keywordQuery(text)], filter: filterClauses(options.filters, options.excludeIds) } },
+    query: { bool: { must: [keywordQuery(text, { layout })], filter: filterClauses(options.filters, options.excludeIds) } },
     include_named_queries_score: true,
     ...CANDIDATE_HITS,
   };

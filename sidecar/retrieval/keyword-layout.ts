@@ -1,0 +1,25 @@
+import type { Client } from '../../es-mappings/client.ts';
+import { KEYWORD_TIERS_FIELD } from '../../es-mappings/keyword-tiers.ts';
+import type { KeywordLayout } from './keyword-query.ts';
+
+/** How long a layout is trusted: a reindex swapping the alias to a tiered index is seen this soon. */
+const TTL_MS = 30_000;
+
+const known = new WeakMap<Client, Map<string, { layout: KeywordLayout; at: number }>>();
+
+/**
+ * `tiers` when every index behind `index` (an alias) maps the keyword tier fields, else `nested`:
+ * an index made before them keeps working, with the slower nested query, until it is reindexed.
+ * Read from the mapping once per TTL per client and index.
+ */
+export async function keywordLayoutOf(es: Client, index: string, now = Date.now()): Promise<KeywordLayout> {
+  let byIndex = known.get(es);
+  if (!byIndex) known.set(es, (byIndex = new Map()));
+  const cached = byIndex.get(index);
+  if (cached && now - cached.at < TTL_MS) return cached.layout;
+  const mapping = await es.indices.getMapping({ index });
+  const indices = Object.values(mapping);
+  const layout: KeywordLayout = indices.length > 0 && indices.every((m) => m.mappings.properties?.[KEYWORD_TIERS_FIELD] !== undefined) ? 'tiers' : 'nested';
+  byIndex.set(index, { layout, at: now });
+  return layout;
+}
