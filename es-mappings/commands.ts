@@ -3,7 +3,7 @@ import { positiveInt } from '../bin/cli-options.ts';
 import { applyMappings } from './apply.ts';
 import { createClient, serverVersion } from './client.ts';
 import { defaultInstanceDir } from './paths.ts';
-import { reindexAlias } from './reindex.ts';
+import { reindexAlias, upgradeIfBehind } from './reindex.ts';
 import { startLocalNode } from './server/local-node.ts';
 import { isAlive, terminateGroup } from './server/process-group.ts';
 import { clearInstanceState, readInstanceState, writeInstanceState } from './server/state.ts';
@@ -92,9 +92,11 @@ export function registerEsCommands(program: Command): void {
     .option('--als-dims <n>', 'dims of the als vector field for a new index', positiveInt)
     .option('--json', 'print the result as JSON on the last line')
     .action(async (options: { index: string; clipDims?: number; alsDims?: number; json?: boolean }) => {
-      const result = await withCluster(({ client }) =>
-        applyMappings(client, { alias: options.index, ...(options.clipDims ? { clipDims: options.clipDims } : {}), ...(options.alsDims ? { alsDims: options.alsDims } : {}) }),
-      );
+      const result = await withCluster(async ({ client }) => {
+        const applied = await applyMappings(client, { alias: options.index, ...(options.clipDims ? { clipDims: options.clipDims } : {}), ...(options.alsDims ? { alsDims: options.alsDims } : {}) });
+        const upgraded = await upgradeIfBehind(client, options.index, logToStderr);
+        return upgraded ? { ...applied, index: upgraded.to } : applied;
+      });
       const what = result.createdIndex ? 'created' : 'already there';
       printResult(!!options.json, `es: template ${result.template}; ${result.alias} → ${result.index} (${what}, clip ${result.clipDims} dims)`, result);
     });

@@ -5,7 +5,7 @@ import { retrieveByKeywords } from '../sidecar/search/retrieve.ts';
 import { keywordLayoutOf } from '../sidecar/retrieval/keyword-layout.ts';
 import { applyMappings, indicesBehindAlias } from './apply.ts';
 import { KEYWORD_TIERS_FIELD } from './keyword-tiers.ts';
-import { reindexAlias } from './reindex.ts';
+import { reindexAlias, upgradeIfBehind } from './reindex.ts';
 import { photosTemplate } from './templates.ts';
 
 const client = testClient();
@@ -72,7 +72,8 @@ describe('es reindex', () => {
     const before = await retrieveByKeywords(client, 'dog', { index: older, size: 10 });
     expect(before.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
 
-    await reindexAlias(client, { alias: older });
+    expect(await upgradeIfBehind(client, older)).toMatchObject({ from: `${older}-v1`, to: `${older}-v2`, documents: 3 });
+    expect(await upgradeIfBehind(client, older)).toBeUndefined();
     const copied = await client.get<Record<string, unknown>>({ index: older, id: 'beachBBBBBB' });
     expect(copied._source![KEYWORD_TIERS_FIELD]).toEqual({ very_high: ['beach'], high: [], medium: [], low: ['dog'] });
     expect(await keywordLayoutOf(client, older, Date.now() + 60_000)).toBe('tiers');

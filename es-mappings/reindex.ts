@@ -1,5 +1,5 @@
 import type { Client } from './client.ts';
-import { clipDimsOf, indicesBehindAlias } from './apply.ts';
+import { clipDimsOf, indicesBehindAlias, vectorDimsOf } from './apply.ts';
 import { EsSetupError } from './errors.ts';
 import { KEYWORD_TIERS_FIELD, keywordTiers } from './keyword-tiers.ts';
 import { scanIndex } from './scan.ts';
@@ -43,9 +43,10 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
   const version = indexVersionOf(alias, from) ?? 0;
   const to = versionedIndexName(alias, version + 1);
   const clipDims = await clipDimsOf(client, from);
+  const alsDims = options.alsDims ?? (await vectorDimsOf(client, from, 'als'));
   await client.indices.putIndexTemplate({
     name: photosTemplateName(alias),
-    ...photosTemplate({ alias, ...(clipDims ? { clipDims } : {}), ...(options.alsDims ? { alsDims: options.alsDims } : {}) }),
+    ...photosTemplate({ alias, ...(clipDims ? { clipDims } : {}), ...(alsDims ? { alsDims } : {}) }),
   });
   // A leftover of an interrupted reindex holds nobody's reads: start it afresh.
   await client.indices.delete({ index: to, ignore_unavailable: true });
@@ -64,6 +65,20 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
   log(`es reindex: ${alias} → ${to} (${target.count} documents, ${method})`);
   if (!options.keepOld) await client.indices.delete({ index: from });
   return { from, to, documents: target.count, method, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Reindexes `alias` when its index predates a field of the current template that documents derive
+ * from their own content (`keyword_tiers`): the copy fills it in (upToDate), content hashes stay
+ * valid, and an ingest after it skips the unchanged photos. Nothing to do → undefined.
+ */
+export async function upgradeIfBehind(client: Client, alias: string, log: (line: string) => void = () => {}): Promise<ReindexResult | undefined> {
+  const current = await indicesBehindAlias(client, alias);
+  if (current.length !== 1) return undefined;
+  const mapping = await client.indices.getMapping({ index: current[0]! });
+  if (Object.values(mapping)[0]?.mappings.properties?.[KEYWORD_TIERS_FIELD] !== undefined) return undefined;
+  log(`es: ${current[0]} was made before ${KEYWORD_TIERS_FIELD}; reindexing to bring it up to date`);
+  return reindexAlias(client, { alias, log });
 }
 
 async function copyDocuments(client: Client, from: string, to: string): Promise<ReindexResult['method']> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { applyMappings, clipDimsOf, indicesBehindAlias } from '../es-mappings/apply.ts';
 import type { Client } from '../es-mappings/client.ts';
 import { EsSetupError } from '../es-mappings/errors.ts';
+import { upgradeIfBehind } from '../es-mappings/reindex.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { DEFAULT_CLIP_DIMS } from '../es-mappings/templates.ts';
 import { ingestConversionEvents, type ConversionEventsSummary } from './conversion-events.ts';
@@ -81,6 +82,8 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   if (current.length === 0) {
     const applied = await applyMappings(client, { alias, clipDims: dims ?? DEFAULT_CLIP_DIMS });
     log(`ingest: created ${alias} → ${applied.index} (clip ${applied.clipDims} dims)`);
+  } else {
+    await upgradeIfBehind(client, alias, log);
   }
 
   const rejects = new RejectWriter(dataDir);

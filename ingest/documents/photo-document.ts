@@ -169,10 +169,13 @@ export function photoDocument(row: PhotoRow, extras: PhotoExtras): PhotoDocument
 
 /**
  * A digest of everything a document is made from: the document's fields and where its vector comes
- * from (model and version). Equal digests mean re-indexing would change nothing, so a re-run — or a
- * run resumed after a kill — skips the photo before fetching or embedding its image.
+ * from (model and version), not what is derived from those. Equal digests mean re-indexing would
+ * change nothing, so a re-run — or a run resumed after a kill — skips the photo before fetching or
+ * embedding its image.
  */
 export function contentHash(document: PhotoDocument, vectorSource: string): string {
-  const { clip: _clip, content_hash: _hash, indexed_at: _at, ...content } = document;
+  // keyword_tiers is derived from keywords: it adds nothing to the digest, and leaving it out keeps
+  // the digests of documents indexed before it valid (es reindex adds it to them).
+  const { clip: _clip, content_hash: _hash, indexed_at: _at, keyword_tiers: _tiers, ...content } = document;
   return createHash('sha256').update(vectorSource).update('\n').update(JSON.stringify(content)).digest('hex').slice(0, 32);
 }
