@@ -1,5 +1,6 @@
 import { eventsBefore, eventsBetween, queriesOf, readWorldEvents } from '../data/events.ts';
 import { DEFAULT_CUTOFFS, evaluateQuery, meanMetrics, type Metrics } from '../eval/metrics.ts';
+import { pairedDifference, type PairedDifference } from '../eval/paired.ts';
 import { ROW_NAMES, rowRuns, type RowName } from '../eval/rows.ts';
 import { writeTrecRun, type RunRow } from '../eval/trec.ts';
 import type { FirstStageOptions } from '../replay/first-stage.ts';
@@ -16,9 +17,14 @@ export interface EvalLtrOptions extends FirstStageOptions {
   progress: PipelineProgress;
 }
 
+/** The metric rows are compared on, query by query, against the baseline row. */
+export const COMPARED_METRIC = 'ndcg@10';
+export const BASELINE_ROW: RowName = 'keyword';
+
 export interface EvalResult {
   queries: number;
-  rows: Array<{ name: RowName; metrics: Metrics }>;
+  /** Each row's mean metrics and, on COMPARED_METRIC, its paired difference from BASELINE_ROW. */
+  rows: Array<{ name: RowName; metrics: Metrics; vsBaseline?: PairedDifference }>;
 }
 
 /**
@@ -59,14 +65,27 @@ export async function evalLtr(options: EvalLtrOptions): Promise<EvalResult> {
   if (options.runDir) {
     await writeTrecRun(options.runDir, replayed.map((r) => ({ qid: r.query.id, relevant: r.query.relevant })), Object.fromEntries(runRows));
   }
-  return { queries: replayed.length, rows: ROW_NAMES.map((name) => ({ name, metrics: meanMetrics(perRow.get(name)!) })) };
+  const compared = (name: RowName) => perRow.get(name)!.map((m) => m[COMPARED_METRIC]!);
+  return {
+    queries: replayed.length,
+    rows: ROW_NAMES.map((name) => {
+      const vsBaseline = name === BASELINE_ROW ? undefined : pairedDifference(compared(name), compared(BASELINE_ROW));
+      return { name, metrics: meanMetrics(perRow.get(name)!), ...(vsBaseline ? { vsBaseline } : {}) };
+    }),
+  };
 }
 
-/** The table `pixrank eval` prints: one row per configuration, NDCG/P/recall/MRR/MAP/hit at 10 and more. */
+/**
+ * The table `pixrank eval` prints: one row per configuration, NDCG/P/recall/MRR/MAP/hit at 10 and
+ * more, and each row's NDCG@10 difference from keyword with its 95% interval and paired-test p.
+ */
 export function formatEvalTable(result: EvalResult): string {
   const keys = ['ndcg@10', 'ndcg@20', 'ndcg@100', 'p@10', 'recall@10', 'recall@100', 'mrr@10', 'map@10', 'hit@10'];
-  const header = `| row | ${keys.join(' | ')} |`;
-  const rule = `|---|${keys.map(() => '---:').join('|')}|`;
-  const lines = result.rows.map((row) => `| ${row.name} | ${keys.map((k) => (row.metrics[k] ?? Number.NaN).toFixed(4)).join(' | ')} |`);
+  const compared = [`Δ${COMPARED_METRIC} vs ${BASELINE_ROW} [95% CI]`, 'p'];
+  const header = `| row | ${[...keys, ...compared].join(' | ')} |`;
+  const rule = `|---|${[...keys, ...compared].map(() => '---:').join('|')}|`;
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
+  const difference = (d: PairedDifference | undefined) => (d ? [`${signed(d.delta)} [${signed(d.low)}, ${signed(d.high)}]`, d.p < 0.001 ? '<0.001' : d.p.toFixed(3)] : ['', '']);
+  const lines = result.rows.map((row) => `| ${row.name} | ${[...keys.map((k) => (row.metrics[k] ?? Number.NaN).toFixed(4)), ...difference(row.vsBaseline)].join(' | ')} |`);
   return [`${result.queries} test queries`, header, rule, ...lines].join('\n');
 }
