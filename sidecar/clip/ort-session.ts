@@ -59,8 +59,18 @@ export interface OnnxSession {
   close(): Promise<void>;
 }
 
+/** Intra-op threads of every session: PIXRANK_ORT_THREADS when set, else the core count. */
 export function defaultThreads(): number {
-  return availableParallelism();
+  return threadsFromEnv() ?? availableParallelism();
+}
+
+/** PIXRANK_ORT_THREADS, validated; undefined when not set. */
+export function threadsFromEnv(): number | undefined {
+  const env = process.env.PIXRANK_ORT_THREADS;
+  if (env === undefined || env === '') return undefined;
+  const threads = Number(env);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`onnx session: PIXRANK_ORT_THREADS must be a positive integer, got ${JSON.stringify(env)}`);
+  return threads;
 }
 
 function valueInfo(meta: readonly ort.InferenceSession.ValueMetadata[]): OnnxValueInfo[] {
