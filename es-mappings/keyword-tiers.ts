@@ -1,8 +1,9 @@
 /**
  * Keywords by confidence tier: flat text fields beside the nested `keywords`, so the keyword query is
  * a plain `bool` of `match`es with boosts — which Elasticsearch scores with block-max WAND — instead
- * of a `nested` `function_score` that must score every matching keyword of every photo. At 100k
- * photos the nested query took 15–17 ms and the flat one 3–6 ms (.scratch measurement, see the README).
+ * of a `nested` `function_score` that must score every matching keyword of every photo. On the
+ * 100k-photo bench index, the sidecar's keyword search took 8 ms (p50) instead of 13 ms, with the
+ * same top 10 for each of 200 queries compared.
  *
  * A keyword goes to the first tier whose `min` its confidence (0–1) reaches; a tier's `weight` is the
  * middle of its range, the confidence the nested query would have multiplied by.
