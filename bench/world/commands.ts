@@ -14,7 +14,8 @@ export function registerWorldCommands(program: Command): void {
     .option('--image-size <px>', 'long side of the images', nonNegativeInt, 256)
     .option('--image-base <url>', 'photo_image_url = <url>/<photo_id>.jpg (default: images/<photo_id>.jpg, relative to --out)')
     .option('--no-images', 'tables only (fast, for ALS benchmarks)')
-    .action(async (options: { out: string; photos: number; users: number; seed: number; imageFormat: string; imageSize: number; imageBase?: string; images: boolean }) => {
+    .option('--tag-noise <share>', 'share of photos whose keywords miss their topic, and (independently) that get another topic\'s keywords, as an image tagger errs; the rest of the world is unchanged', parseFloat, 0)
+    .action(async (options: { out: string; photos: number; users: number; seed: number; imageFormat: string; imageSize: number; imageBase?: string; images: boolean; tagNoise: number }) => {
       if (options.imageFormat !== 'jpeg' && options.imageFormat !== 'png') throw new Error(`generate: --image-format must be jpeg or png, got ${options.imageFormat}`);
       const summary = await generateWorld({
         out: options.out,
@@ -24,6 +25,7 @@ export function registerWorldCommands(program: Command): void {
         imageFormat: options.imageFormat,
         imageSize: options.imageSize,
         images: options.images,
+        tagNoise: options.tagNoise,
         ...(options.imageBase ? { imageBase: options.imageBase } : {}),
       });
       process.stderr.write(`generate: ${summary.photos} photos, ${summary.users} users, ${summary.conversions} conversions in ${summary.seconds.toFixed(1)} s → ${options.out}\n`);

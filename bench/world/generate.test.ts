@@ -83,4 +83,27 @@ describe('generateWorld', () => {
     }
     expect(conversions).toBeGreaterThan(25 * 3);
   });
+
+  it('tag noise changes only the keywords: some photos lose their topic words, some get another topic\'s', async () => {
+    const noisy = await mkdtemp(join(tmpdir(), 'world-'));
+    const summary = await generateWorld({ out: noisy, photos: 80, users: 25, seed: 11, tagNoise: 0.25 });
+    for (const table of ['photos', 'colors', 'collections', 'conversions']) {
+      expect(await readFile(join(noisy, `${table}.tsv000`), 'utf8')).toBe(await readFile(join(world, `${table}.tsv000`), 'utf8'));
+    }
+    expect(await readFile(join(noisy, 'truth', 'photos.jsonl'), 'utf8')).toBe(await readFile(join(world, 'truth', 'photos.jsonl'), 'utf8'));
+    expect(await readFile(join(noisy, 'keywords.tsv000'), 'utf8')).not.toBe(await readFile(join(world, 'keywords.tsv000'), 'utf8'));
+    expect(summary.taggingErrors.missed).toBeGreaterThan(5);
+    expect(summary.taggingErrors.confused).toBeGreaterThan(5);
+
+    const topics = JSON.parse(await readFile(join(noisy, 'truth', 'topics.json'), 'utf8')) as Record<string, string[]>;
+    const truth = (await readFile(join(noisy, 'truth', 'photos.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { photo_id: string; topics: string[] });
+    const keywords = new Map<string, string[]>();
+    for await (const row of readTable(noisy, 'keywords')) keywords.set(row.photo_id as string, [...(keywords.get(row.photo_id as string) ?? []), String(row.keyword).trim().toLowerCase()]);
+    const foreign = truth.filter((p) => (keywords.get(p.photo_id) ?? []).some((k) => Object.entries(topics).some(([t, words]) => !p.topics.includes(t) && words.includes(k))));
+    const untagged = truth.filter((p) => !(keywords.get(p.photo_id) ?? []).some((k) => topics[p.topics[0]!]!.includes(k)));
+    expect(foreign.length).toBeGreaterThan(0);
+    // A missed topic can come back through a user's suggestion or the duplicated first keyword.
+    expect(untagged.length).toBeGreaterThan(0);
+    expect(untagged.length).toBeLessThanOrEqual(summary.taggingErrors.missed);
+  });
 });

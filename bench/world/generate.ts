@@ -19,6 +19,13 @@ export interface WorldOptions {
   imageBase?: string;
   rowsPerPart?: number;
   images?: boolean;
+  /**
+   * Share of photos (0–1) whose AI keywords miss their primary topic, and, independently, share
+   * that get a few keywords of another topic with a real-looking confidence: the errors an image
+   * tagger makes. Drawn from a stream of their own, so everything else (images, users, downloads,
+   * truth) is the same as the seed's error-free world. Default 0.
+   */
+  tagNoise?: number;
 }
 
 export interface WorldSummary {
@@ -28,6 +35,8 @@ export interface WorldSummary {
   colors: number;
   collections: number;
   conversions: number;
+  /** Photos whose primary topic the keywords miss, and photos given another topic's keywords (tagNoise). */
+  taggingErrors: { missed: number; confused: number };
   seconds: number;
 }
 
@@ -59,6 +68,9 @@ function rgb(hex: string): [number, number, number] {
 export async function generateWorld(options: WorldOptions): Promise<WorldSummary> {
   const started = Date.now();
   const r = new Random(options.seed);
+  const tagNoise = options.tagNoise ?? 0;
+  if (!(tagNoise >= 0 && tagNoise <= 1)) throw new Error(`generate: tagNoise must be within 0–1, got ${tagNoise}`);
+  const tagger: Tagger | undefined = tagNoise > 0 ? { r: new Random(options.seed * 7919 + 13), rate: tagNoise, missed: 0, confused: 0 } : undefined;
   const out = options.out;
   const rowsPerPart = options.rowsPerPart ?? 25_000;
   const withImages = options.images !== false;
@@ -95,7 +107,7 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
     for (const [k, { photo, w, h }] of specs.entries()) {
       const image = rendered[k];
       if (image) await writeFile(join(out, 'images', `${photo.id}.${extension}`), image.bytes);
-      writePhotoRows(r, tables, photo, w, h, image?.coverage ?? [photo.colors.length > 1 ? 0.7 : 1, 0.3], options, extension, collections);
+      writePhotoRows(r, tables, photo, w, h, image?.coverage ?? [photo.colors.length > 1 ? 0.7 : 1, 0.3], options, extension, collections, tagger);
       photos.push(photo);
       truthPhotos.push(JSON.stringify({ photo_id: photo.id, topics: photo.topics.map((t) => TOPICS[t]!.name), colors: photo.colors.map((c) => PALETTE[c]!.name) }));
     }
@@ -127,8 +139,17 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
     colors: tables.colors.rows,
     collections: tables.collections.rows,
     conversions: tables.conversions.rows,
+    taggingErrors: { missed: tagger?.missed ?? 0, confused: tagger?.confused ?? 0 },
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** The tagger's own random stream and what it got wrong. */
+interface Tagger {
+  r: Random;
+  rate: number;
+  missed: number;
+  confused: number;
 }
 
 function writePhotoRows(
@@ -141,6 +162,7 @@ function writePhotoRows(
   options: WorldOptions,
   extension: string,
   collections: Array<{ id: number; title: string; topic: number }>,
+  tagger?: Tagger,
 ): void {
   const topic = TOPICS[photo.topics[0]!]!;
   const color = PALETTE[photo.colors[0]!]!;
@@ -163,14 +185,24 @@ function writePhotoRows(
 
   const keyword = (text: string, one: number | null, two: number | null, user: boolean) =>
     tables.keywords.write([photo.id, text, one === null ? null : Number(one.toFixed(3)), two === null ? null : Number(two.toFixed(3)), user]);
+  const missesPrimary = tagger ? tagger.r.chance(tagger.rate) : false;
+  if (missesPrimary) tagger!.missed += 1;
   for (const [i, t] of photo.topics.entries()) {
     const strength = i === 0 ? 1 : 0.8;
     for (const kw of r.sample(TOPICS[t]!.keywords, r.int(3, 5))) {
-      keyword(kw, (60 + 39 * r.float()) * strength, r.chance(0.6) ? (50 + 45 * r.float()) * strength : null, false);
+      // Drawn whether or not written, so a missed topic leaves the world's random stream unchanged.
+      const one = (60 + 39 * r.float()) * strength;
+      const two = r.chance(0.6) ? (50 + 45 * r.float()) * strength : null;
+      if (!(i === 0 && missesPrimary)) keyword(kw, one, two, false);
     }
   }
   for (const c of photo.colors) keyword(PALETTE[c]!.name, 50 + 40 * r.float(), null, false);
   for (const noise of r.sample(NOISE_KEYWORDS, r.int(1, 3))) keyword(noise, 5 + 25 * r.float(), null, false);
+  if (tagger && tagger.r.chance(tagger.rate)) {
+    tagger.confused += 1;
+    const wrong = TOPICS[(photo.topics[0]! + tagger.r.int(1, TOPICS.length - 1)) % TOPICS.length]!;
+    for (const kw of tagger.r.sample(wrong.keywords, tagger.r.int(2, 3))) keyword(kw, 50 + 45 * tagger.r.float(), null, false);
+  }
   if (r.chance(0.3)) keyword(r.pick(topic.keywords), null, null, true);
   if (r.chance(0.15)) keyword(`  ${topic.keywords[0]!.toUpperCase()} `, 40 * r.float(), null, false); // a duplicate the cleanup merges
 
