@@ -9,7 +9,7 @@ import type { Featureset } from '../ranker/featureset.ts';
  */
 export const FEATURES = [
   ['bm25_text', 'BM25 of the query over descriptions, AI description, location and collections (named clause of the keyword query)'],
-  ['keyword_match', "BM25 over the photo's keywords, each match times the keyword's confidence (named nested clause)"],
+  ['keyword_match', "BM25 over the photo's keywords, each match times its confidence tier's weight (the keyword query's named `keywords` clause)"],
   ['keyword_rank', 'rank in the keyword list (1 = first)'],
   ['clip_cosine', "cosine of the query's CLIP text vector to the photo's CLIP vector"],
   ['clip_rank', 'rank in the kNN list (1 = first)'],
@@ -34,7 +34,8 @@ export type FeatureName = (typeof FEATURES)[number][0];
 
 export const PIXRANK_FEATURESET: Featureset = {
   name: 'pixrank-second-pass',
-  version: 2,
+  // 3: keyword_match over the keyword tiers (was: the nested keywords' exact confidences).
+  version: 3,
   features: FEATURES.map(([name, description]) => ({ name, description, missing: Number.NaN })),
 };
 

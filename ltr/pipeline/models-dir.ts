@@ -41,7 +41,8 @@ export async function writeManifest(dir: string, manifest: ModelsManifest): Prom
 
 /**
  * The manifest of a models folder and its ranker, checked: the manifest's format and version, and
- * the ranker's featureset (it must be the one this code extracts). Throws saying what to do.
+ * the ranker's featureset (it must be the one this code extracts: same features, same version).
+ * Throws saying what to do.
  */
 export async function readModelsDir(dir: string): Promise<{ manifest: ModelsManifest; ranker: RankerModel }> {
   const file = join(dir, MANIFEST_FILE);
@@ -52,6 +53,12 @@ export async function readModelsDir(dir: string): Promise<{ manifest: ModelsMani
   }
   const ranker = await loadRanker(dir);
   assertSameFeatureset(ranker.featureset, PIXRANK_FEATURESET, 'ltr models');
+  // Same names, but a feature computed differently since: the model learned other values.
+  if (ranker.featureset.name !== PIXRANK_FEATURESET.name || ranker.featureset.version !== PIXRANK_FEATURESET.version) {
+    throw new Error(
+      `ltr models: ${dir}'s ranker was trained on featureset "${ranker.featureset.name}" v${ranker.featureset.version}; this pixrank extracts "${PIXRANK_FEATURESET.name}" v${PIXRANK_FEATURESET.version} (train again)`,
+    );
+  }
   return { manifest, ranker };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { metricKeys } from '../eval/metrics.ts';
 import { ROW_NAMES } from '../eval/rows.ts';
 import { firstStageOptions } from '../replay/first-stage.ts';
 import { evalLtr } from './eval-ltr.ts';
-import { loadModelsDir } from './models-dir.ts';
+import { loadModelsDir, readModelsDir } from './models-dir.ts';
 import type { PipelineProgress } from './progress.ts';
 import { trainLtr } from './train-ltr.ts';
 
@@ -49,6 +49,16 @@ describe('pixrank train, then eval, on a generated world (real Elasticsearch)', 
     expect(manifest.alsField?.photos).toBeGreaterThan(100);
     expect(await count('als')).toBe(manifest.alsField!.photos);
     expect(await count('clip')).toBe(world.photos.length);
+
+    // A ranker trained on an older version of the featureset (same names, a feature computed
+    // differently) is refused with what to do, not served with inputs it never saw.
+    const older = await mkdtemp(join(tmpdir(), 'ltr-older-'));
+    await cp(out, older, { recursive: true });
+    const ranker = JSON.parse(await readFile(join(older, 'ranker.json'), 'utf8')) as { featureset: { version: number } };
+    ranker.featureset.version -= 1;
+    await writeFile(join(older, 'ranker.json'), JSON.stringify(ranker));
+    await expect(readModelsDir(older)).rejects.toThrow(/trained on featureset "pixrank-second-pass" v\d+; this pixrank extracts .* \(train again\)/);
+    await rm(older, { recursive: true, force: true });
   }, 300_000);
 
   it('evaluates every row on the test period, with metrics at 10/20/50/100 and TREC files that agree', async () => {
