@@ -76,6 +76,12 @@ export async function vectorDimsOf(client: Client, index: string, field: string)
   return properties?.[field]?.dims;
 }
 
+/** Whether `index` (an index or an alias) resolves to at least one index and every one maps `field`. */
+export async function mapsField(client: Client, index: string, field: string): Promise<boolean> {
+  const indices = Object.values(await client.indices.getMapping({ index }));
+  return indices.length > 0 && indices.every((m) => m.mappings.properties?.[field] !== undefined);
+}
+
 async function createIfMissing(client: Client, index: string, aliases?: Record<string, { is_write_index: boolean }>): Promise<boolean> {
   try {
     await client.indices.create({ index, ...(aliases ? { aliases } : {}) });

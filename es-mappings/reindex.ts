@@ -1,5 +1,5 @@
 import type { Client } from './client.ts';
-import { clipDimsOf, indicesBehindAlias, vectorDimsOf } from './apply.ts';
+import { clipDimsOf, indicesBehindAlias, mapsField, vectorDimsOf } from './apply.ts';
 import { EsSetupError } from './errors.ts';
 import { KEYWORD_TIERS_FIELD, keywordTiers } from './keyword-tiers.ts';
 import { scanIndex } from './scan.ts';
@@ -75,8 +75,7 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
 export async function upgradeIfBehind(client: Client, alias: string, log: (line: string) => void = () => {}): Promise<ReindexResult | undefined> {
   const current = await indicesBehindAlias(client, alias);
   if (current.length !== 1) return undefined;
-  const mapping = await client.indices.getMapping({ index: current[0]! });
-  if (Object.values(mapping)[0]?.mappings.properties?.[KEYWORD_TIERS_FIELD] !== undefined) return undefined;
+  if (await mapsField(client, current[0]!, KEYWORD_TIERS_FIELD)) return undefined;
   log(`es: ${current[0]} was made before ${KEYWORD_TIERS_FIELD}; reindexing to bring it up to date`);
   return reindexAlias(client, { alias, log });
 }

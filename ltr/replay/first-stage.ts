@@ -3,7 +3,7 @@ import type { RankedList } from '../../sidecar/fusion/ranked-list.ts';
 import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
 import { fuse } from '../../sidecar/search/rank-pipeline.ts';
 import { DEFAULT_RANKING } from '../../sidecar/search/ranking-options.ts';
-import { mergeCandidates, retrieveText, type Retrieved } from '../../sidecar/search/retrieve.ts';
+import { mergeCandidates, retrieveText } from '../../sidecar/search/retrieve.ts';
 import { VectorStore } from '../../sidecar/search/vector-store.ts';
 
 /** What the first stage of a search gives the second: both lists and the fused candidates with vectors. */
@@ -39,7 +39,7 @@ export async function firstStage(text: string, options: FirstStageOptions): Prom
   const base = { index: options.index, size };
   const queryVector = options.embedQuery ? await options.embedQuery(text) : undefined;
   const retrieved = await retrieveText(options.es, text, queryVector, { ...base, mode: 'hybrid', numCandidates: size * DEFAULT_RANKING.numCandidatesFactor });
-  const [keyword, clip] = retrieved as [Retrieved, Retrieved | undefined];
+  const listNamed = (name: string): RankedList => retrieved.find((r) => r.list.name === name)?.list ?? { name, hits: [] };
   const fused = fuse(retrieved.map((r) => r.list), DEFAULT_RANKING.fusion);
   const merged = mergeCandidates(retrieved);
   const vectors = await options.vectors.get(fused.map((h) => h.id));
@@ -47,5 +47,5 @@ export async function firstStage(text: string, options: FirstStageOptions): Prom
     const candidate = merged.get(hit.id);
     return candidate ? [{ id: hit.id, candidate, vector: vectors.get(hit.id), lists: hit.lists, fused: hit.score }] : [];
   });
-  return { keyword: keyword.list, clip: clip?.list ?? { name: 'clip', hits: [] }, candidates, queryVector };
+  return { keyword: listNamed('keyword'), clip: listNamed('clip'), candidates, queryVector };
 }

@@ -1,3 +1,4 @@
+import { mapsField } from '../../es-mappings/apply.ts';
 import type { Client } from '../../es-mappings/client.ts';
 import { KEYWORD_TIERS_FIELD } from '../../es-mappings/keyword-tiers.ts';
 import type { KeywordLayout } from './keyword-query.ts';
@@ -17,9 +18,7 @@ export async function keywordLayoutOf(es: Client, index: string, now = Date.now(
   if (!byIndex) known.set(es, (byIndex = new Map()));
   const cached = byIndex.get(index);
   if (cached && now - cached.at < TTL_MS) return cached.layout;
-  const mapping = await es.indices.getMapping({ index });
-  const indices = Object.values(mapping);
-  const layout: KeywordLayout = indices.length > 0 && indices.every((m) => m.mappings.properties?.[KEYWORD_TIERS_FIELD] !== undefined) ? 'tiers' : 'nested';
+  const layout: KeywordLayout = (await mapsField(es, index, KEYWORD_TIERS_FIELD)) ? 'tiers' : 'nested';
   byIndex.set(index, { layout, at: now });
   return layout;
 }
