@@ -18,7 +18,7 @@ import { ImplicitAls } from '../ltr/als/implicit-als.ts';
 import { pickKernel } from '../ltr/als/kernel.ts';
 import { readWorldEvents } from '../ltr/data/events.ts';
 import type { Csr } from '../ltr/interactions.ts';
-import { ensurePythonEnv, runProgram } from '../sidecar/clip/python/venv.ts';
+import { ensurePythonEnv, runProgram } from '../sidecar/clip/index.ts';
 import { leaveLastOut, ndcgAtK } from './als/holdout.ts';
 import { readNpy1d, writeNpy1d } from './als/npy1d.ts';
 import { matrixFromCsr, syntheticCsr } from './als/synthetic.ts';

@@ -8,12 +8,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { cacheDir } from '../es-mappings/paths.ts';
-import { loadClipEncoder, type ClipEncoder } from '../sidecar/clip/encoder.ts';
-import { locateClipModel } from '../sidecar/clip/model-folder.ts';
-import { openOnnxSession, type OnnxFeed, type OnnxSession, type SpinWait } from '../sidecar/clip/ort-session.ts';
-import { exportClip } from '../sidecar/clip/python/export.ts';
-import { loadClipTokenizer, type ClipTokenizer } from '../sidecar/clip/tokenizer.ts';
+import { cacheDir, pythonEnvRoot } from '../es-mappings/paths.ts';
+import { loadClipEncoder, type ClipEncoder, locateClipModel, openOnnxSession, type OnnxFeed, type OnnxSession, type SpinWait, exportClip, loadClipTokenizer, type ClipTokenizer } from '../sidecar/clip/index.ts';
 import { machine } from './machine.ts';
 import { Random } from './world/random.ts';
 
@@ -34,7 +30,7 @@ const ortVersion = (JSON.parse(readFileSync(new URL('../node_modules/onnxruntime
 const modelDir = values.model ?? join(cacheDir(), 'models', 'clip-b32-random');
 if (!values.model && !existsSync(join(modelDir, 'onnx', 'vision_model_quantized.onnx'))) {
   log(`bench clip: exporting the ViT-B/32-sized random model to ${modelDir} (first run only)`);
-  await exportClip({ out: modelDir, randomB32: true, seed: 0, log });
+  await exportClip({ out: modelDir, randomB32: true, seed: 0, log, env: { root: pythonEnvRoot() } });
 }
 
 // --- inputs -------------------------------------------------------------------------------------

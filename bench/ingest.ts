@@ -21,7 +21,7 @@ import { photosTemplate } from '../es-mappings/templates.ts';
 import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
 import { runIngest, type IngestSummary } from '../ingest/run-ingest.ts';
 import { encodeNpy } from '../ingest/vectors/npy.ts';
-import { loadClipEncoder } from '../sidecar/clip/encoder.ts';
+import { loadClipEncoder, WORLD_MODEL_DIR } from '../sidecar/clip/index.ts';
 import { machine } from './machine.ts';
 import { Random } from './world/random.ts';
 import { generateWorld } from './world/generate.ts';
@@ -225,7 +225,7 @@ async function docsBenchmark(client: Client): Promise<{ runs: DocsRun[]; generat
 
 function defaultModel(): string {
   const b32 = join(cacheDir(), 'models', 'clip-b32-random');
-  return existsSync(join(b32, 'onnx', 'vision_model.onnx')) ? b32 : new URL('../../shared/fixtures/hf-clip-tiny', import.meta.url).pathname;
+  return existsSync(join(b32, 'onnx', 'vision_model.onnx')) ? b32 : WORLD_MODEL_DIR;
 }
 
 /** The raw encoder over the same files, in the pipeline's batches of 16, after a warm-up batch. */

@@ -15,7 +15,7 @@ import { cacheDir } from '../es-mappings/paths.ts';
 import { provisionCluster, type Cluster } from '../es-mappings/provision.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
 import { encodeNpy } from '../ingest/vectors/npy.ts';
-import { loadClipEncoder } from '../sidecar/clip/encoder.ts';
+import { loadClipEncoder } from '../sidecar/clip/index.ts';
 import { keywordQuery } from '../sidecar/retrieval/keyword-query.ts';
 import { machine } from './machine.ts';
 import { COUNTRIES, PALETTE, TOPICS } from './world/vocabulary.ts';

@@ -3,10 +3,10 @@ import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
 import { registerLtrCommands } from '../ltr/commands.ts';
-import { registerClipCommands } from '../sidecar/clip/commands.ts';
-import { registerModelFetchCommand } from '../sidecar/clip/model-fetch/commands.ts';
-import { registerModelExportCommand } from '../sidecar/clip/python/commands.ts';
-import { registerModelTrainWorldCommand } from '../sidecar/clip/train/commands.ts';
+import { registerModelTrainWorldCommand } from '../bench/world/clip-train/commands.ts';
+import { registerClipCommands } from '../sidecar/clip-cli/clip-commands.ts';
+import { registerModelExportCommand } from '../sidecar/clip-cli/model-export-command.ts';
+import { registerModelFetchCommand } from '../sidecar/clip-cli/model-fetch-command.ts';
 import { registerSidecarCommands } from '../sidecar/commands.ts';
 import { registerStartCommand } from './start.ts';
 

@@ -11,6 +11,11 @@ export function cacheDir(): string {
   return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'pixrank');
 }
 
+/** Where the Python virtualenvs of the model export and training scripts are made: `<cache>/python`. */
+export function pythonEnvRoot(): string {
+  return join(cacheDir(), 'python');
+}
+
 /** Where the distribution of a version is unpacked: `<cache>/es/<version>`. */
 export function esDistributionDir(version: string): string {
   return join(cacheDir(), 'es', version);

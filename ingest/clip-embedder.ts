@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadClipEncoder } from '../sidecar/clip/encoder.ts';
+import { loadClipEncoder } from '../sidecar/clip/index.ts';
 import type { ImageEmbedder } from './embed-batches.ts';
 
 export interface LoadedEmbedder extends ImageEmbedder {

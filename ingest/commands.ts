@@ -3,7 +3,7 @@ import { positiveInt } from '../bin/cli-options.ts';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
-import { defaultClipModel } from '../sidecar/clip-model-choice.ts';
+import { defaultClipModel } from '../sidecar/clip-cli/model-choice.ts';
 import type { IngestCounts } from './pipeline.ts';
 import { loadImageEmbedder } from './clip-embedder.ts';
 import { runIngest } from './run-ingest.ts';

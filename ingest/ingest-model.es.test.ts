@@ -1,15 +1,15 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../bench/world/generate.ts';
+import { tinyClipDir } from '../test/clip-fixtures.ts';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { loadImageEmbedder } from './clip-embedder.ts';
 import { vectorsById } from '../sidecar/search/vectors-by-id.ts';
 import { runIngest } from './run-ingest.ts';
 
-const tinyClip = fileURLToPath(new URL('../../shared/fixtures/hf-clip-tiny', import.meta.url));
+const tinyClip = tinyClipDir;
 const client = testClient();
 const alias = uniqueAlias('ingest-model');
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr } from '../es-mappings/with-cluster.ts';
 import { createClient } from '../es-mappings/client.ts';
-import { defaultClipModel } from './clip-model-choice.ts';
+import { defaultClipModel } from './clip-cli/model-choice.ts';
 import { openServices } from './open-services.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { runSearch } from './search/run-search.ts';

@@ -1,8 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { Client } from '../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX, SEARCH_EVENTS_INDEX } from '../es-mappings/templates.ts';
-import { loadClipEncoder } from './clip/encoder.ts';
-import { threadsFromEnv } from './clip/ort-session.ts';
+import { loadClipEncoder, threadsFromEnv } from './clip/index.ts';
 import { createEventWriter, type EventWriter } from './events/event-writer.ts';
 import { SidecarMetrics } from './http/metrics.ts';
 import { ProfileStore } from './profiles/profile-store.ts';

@@ -11,11 +11,12 @@ import { createApp } from './app.ts';
 import { openServices } from './open-services.ts';
 import type { SearchResponse } from './search/search-schema.ts';
 import { listen, type RunningSidecar } from './serve.ts';
-import { postJson, testSidecar, TINY_CLIP, useWorldSidecar } from './test-world.ts';
+import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts';
+import { tinyClipDir } from '../test/clip-fixtures.ts';
 
 const client = testClient();
 const alias = uniqueAlias('sidecar-routes');
-const fixture = useWorldSidecar(client, alias, { photos: 120, users: 20, seed: 33, modelDir: TINY_CLIP });
+const fixture = useWorldSidecar(client, alias, { photos: 120, users: 20, seed: 33, modelDir: tinyClipDir });
 
 async function json<T>(response: Response | Promise<Response>): Promise<{ status: number; body: T; headers: Headers }> {
   const r = await response;

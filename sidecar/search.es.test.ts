@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { testClient, uniqueAlias } from '../test/es.ts';
 import type { SearchResponse } from './search/search-schema.ts';
 import { vectorsById } from './search/vectors-by-id.ts';
-import { WORLD_MODEL_DIR } from './clip-model-choice.ts';
-import { postJson, testSidecar, useWorldSidecar } from './test-world.ts';
+import { WORLD_MODEL_DIR } from './clip/index.ts';
+import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts';
 
 const client = testClient();
 const alias = uniqueAlias('sidecar-search');

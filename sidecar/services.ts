@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Client } from '../es-mappings/client.ts';
-import type { ClipEncoder } from './clip/encoder.ts';
+import { type ClipEncoder } from './clip/index.ts';
 import type { EventWriter } from './events/event-writer.ts';
 import type { SidecarMetrics } from './http/metrics.ts';
 import type { ProfileStore } from './profiles/profile-store.ts';

@@ -5,7 +5,7 @@ export type Cell = string | number | boolean | null;
 export const TABLES: readonly TableName[] = ['photos', 'keywords', 'collections', 'conversions', 'colors'];
 
 /**
- * Every column the Unsplash Lite tables have had (1.0 … 1.2.x, see shared/unsplash-lite-format.md).
+ * Every column the Unsplash Lite tables have had (1.0 … 1.2.x, see the Unsplash Lite dataset documentation).
  * A file is read by its header: a known column the header lacks (an older version) is null in every
  * row; a column the header has and this list does not (a newer version) is passed through as text.
  */

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../../test/es.ts';
-import { loadClipEncoder, type ClipEncoder } from '../../sidecar/clip/encoder.ts';
-import { ingestTestWorld, postJson, testSidecar, TINY_CLIP, type TestWorld } from '../../sidecar/test-world.ts';
+import { loadClipEncoder, type ClipEncoder } from '../../sidecar/clip/index.ts';
+import { ingestTestWorld, postJson, testSidecar, type TestWorld } from '../../test/world-sidecar.ts';
+import { tinyClipDir } from '../../test/clip-fixtures.ts';
 import { metricKeys } from '../eval/metrics.ts';
 import { ROW_NAMES } from '../eval/rows.ts';
 import { firstStageOptions } from '../replay/first-stage.ts';
@@ -22,8 +23,8 @@ let encoder: ClipEncoder;
 let out: string;
 
 beforeAll(async () => {
-  world = await ingestTestWorld(client, alias, { photos: 600, users: 200, seed: 11, modelDir: TINY_CLIP });
-  encoder = await loadClipEncoder(TINY_CLIP);
+  world = await ingestTestWorld(client, alias, { photos: 600, users: 200, seed: 11, modelDir: tinyClipDir });
+  encoder = await loadClipEncoder(tinyClipDir);
   out = await mkdtemp(join(tmpdir(), 'ltr-models-'));
 }, 180_000);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClipEncoder, type ClipEncoder } from './encoder.ts';
-import { tinyClipDir } from './test-fixtures.ts';
+import { tinyClipDir } from '../../test/clip-fixtures.ts';
 
 interface Reference {
   texts: string[];

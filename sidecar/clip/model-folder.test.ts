@@ -6,7 +6,7 @@ import { loadClipEncoder } from './encoder.ts';
 import { withoutAttentionMask } from './test-onnx-edit.ts';
 import { locateClipModel, openClipModel, readPreprocessConfig } from './model-folder.ts';
 import { clipPreprocessDefaults } from './preprocess.ts';
-import { tinyClipDir } from './test-fixtures.ts';
+import { tinyClipDir } from '../../test/clip-fixtures.ts';
 
 const made: string[] = [];
 afterEach(() => {

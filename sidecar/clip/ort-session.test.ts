@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openOnnxSession, type SpinWait } from './ort-session.ts';
-import { tinyClipDir } from './test-fixtures.ts';
+import { tinyClipDir } from '../../test/clip-fixtures.ts';
 
 const textModel = `${tinyClipDir}/onnx/text_model.onnx`;
 const ids = BigInt64Array.from([49406n, 320n, 1125n, 539n, 320n, 2368n, 49407n]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { clipPreprocessDefaults, pixelsPerImage, preprocessImage, resizedSize } from './preprocess.ts';
-import { fixtureImages, tinyClipDir } from './test-fixtures.ts';
+import { fixtureImages, tinyClipDir } from '../../test/clip-fixtures.ts';
 
 function reference(name: string): Float32Array {
   const bytes = readFileSync(`${tinyClipDir}/images/${name}.pixel_values.f32`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanClipText } from './text-clean.ts';
 import { clipContextLength, loadClipTokenizer } from './tokenizer.ts';
-import { tinyClipDir, tokenizerFixtureDir } from './test-fixtures.ts';
+import { tinyClipDir, tokenizerFixtureDir } from '../../test/clip-fixtures.ts';
 
 interface Case {
   text: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TOPICS, PALETTE } from '../../bench/world/vocabulary.ts';
 import { testClient, uniqueAlias } from '../../test/es.ts';
-import { WORLD_MODEL_DIR } from '../clip-model-choice.ts';
-import { postJson, useWorldSidecar, type TestWorld } from '../test-world.ts';
+import { WORLD_MODEL_DIR } from './index.ts';
+import { postJson, useWorldSidecar, type TestWorld } from '../../test/world-sidecar.ts';
 
 /**
  * Issue F: the shipped world CLIP on a world of a seed and size it was not trained on (it was

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ClipEncoder } from '../clip/encoder.ts';
+import { type ClipEncoder } from '../clip/index.ts';
 
 /**
  * Query text → CLIP vector with an LRU cache in front of the encoder, counting hits and misses for

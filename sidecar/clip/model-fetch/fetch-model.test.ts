@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadClipEncoder } from '../encoder.ts';
-import { tinyClipDir } from '../test-fixtures.ts';
+import { tinyClipDir } from '../../../test/clip-fixtures.ts';
 import { fileDigest } from './download-file.ts';
 import { fetchModel, type FetchModelOptions } from './fetch-model.ts';
 import type { HubOptions } from './hub-client.ts';
@@ -31,7 +31,7 @@ async function serve(options: Partial<TestHubOptions> = {}): Promise<TestHub> {
   return hub;
 }
 
-function fetchFrom(server: TestHub, options: FetchModelOptions & { token?: string } = {}) {
+function fetchFrom(server: TestHub, options: Partial<FetchModelOptions> & { token?: string } = {}) {
   const { token, ...rest } = options;
   const hubOptions: HubOptions = { endpoint: server.endpoint, timeoutMs: 5000, ...(token ? { token } : {}) };
   return fetchModel(repo, { dir, hub: hubOptions, retries: 2, minBackoffMs: 10, ...rest });

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pRetry from 'p-retry';
-import { cacheDir } from '../../../es-mappings/paths.ts';
 import { downloadFile, matchesMetadata } from './download-file.ts';
 import { checkRepoId, fileMetadata, hubOptionsFromEnv, listRepo, type FileMetadata, type HubOptions } from './hub-client.ts';
 import { lineProgress, type FetchProgress } from './progress.ts';
@@ -12,8 +11,8 @@ export interface FetchModelOptions {
   /** Branch, tag or commit; default `main`. */
   revision?: string;
   quantized?: boolean;
-  /** Default `<cacheDir()>/models/<owner>--<name>`. */
-  dir?: string;
+  /** Where the files go (the CLI's default: `<cache>/models/<owner>--<name>`). */
+  dir: string;
   /** Default: HF_ENDPOINT and HF_TOKEN from the environment. */
   hub?: HubOptions;
   /** Retries per request after the first attempt. Default 5. */
@@ -46,10 +45,6 @@ interface Manifest {
 
 export const manifestName = '.pixrank-fetch.json';
 
-export function defaultModelDir(repo: string): string {
-  return join(cacheDir(), 'models', repo.replaceAll('/', '--'));
-}
-
 async function readManifest(dir: string): Promise<Manifest | undefined> {
   try {
     const json = JSON.parse(await readFile(join(dir, manifestName), 'utf8')) as Manifest;
@@ -75,13 +70,13 @@ async function isPresent(target: string, meta: FileMetadata, manifest: Manifest 
  * checksum are not downloaded again.
  *
  * @example
- * const { dir } = await fetchModel('Xenova/clip-vit-base-patch32', { quantized: true });
+ * const { dir } = await fetchModel('Xenova/clip-vit-base-patch32', { dir: 'models/clip-b32', quantized: true });
  */
-export async function fetchModel(repo: string, options: FetchModelOptions = {}): Promise<FetchModelResult> {
+export async function fetchModel(repo: string, options: FetchModelOptions): Promise<FetchModelResult> {
   checkRepoId(repo);
   const hub = options.hub ?? hubOptionsFromEnv();
   const revision = options.revision ?? 'main';
-  const dir = resolve(options.dir ?? defaultModelDir(repo));
+  const dir = resolve(options.dir);
   const progress = options.progress ?? lineProgress(() => {});
   const retry = { retries: options.retries ?? 5, minTimeout: options.minBackoffMs ?? 1000, factor: 2, randomize: true };
   try {

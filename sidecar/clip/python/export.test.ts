@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClipEncoder } from '../encoder.ts';
-import { tinyClipDir, tokenizerFixtureDir } from '../test-fixtures.ts';
+import { pythonEnvRoot } from '../../../es-mappings/paths.ts';
+import { tinyClipDir, tokenizerFixtureDir } from '../../../test/clip-fixtures.ts';
 import { exportClip, type ExportClipSummary } from './export.ts';
 
 interface Reference {
@@ -49,6 +50,9 @@ function withoutTensor(file: Buffer, name: string): Buffer {
   return Buffer.concat([length, json, ...chunks]);
 }
 
+// The CLI's virtualenv folder, so the 3 GB environment is made once for tests and commands alike.
+const env = { root: pythonEnvRoot() };
+
 // Needs the pinned torch environment: made under the cache folder on first use (pip downloads
 // about 3 GB from PyPI, a few minutes), so it runs only on request.
 describe.skipIf(process.env.PIXRANK_PYTHON_TESTS !== '1')('model export (PIXRANK_PYTHON_TESTS=1)', () => {
@@ -62,7 +66,7 @@ describe.skipIf(process.env.PIXRANK_PYTHON_TESTS !== '1')('model export (PIXRANK
     work = await mkdtemp(join(tmpdir(), 'pixrank-export-'));
     out = join(work, 'tiny');
     // The tiny fixture's torch checkpoint has no tokenizer: the CLIP tokenizer fixture is copied in.
-    summary = await exportClip({ out, checkpoint: `${tinyClipDir}/torch`, tokenizer: tokenizerFixtureDir, log: (line) => void lines.push(line) });
+    summary = await exportClip({ out, checkpoint: `${tinyClipDir}/torch`, tokenizer: tokenizerFixtureDir, log: (line) => void lines.push(line), env });
   }, 900_000);
   afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -107,7 +111,7 @@ describe.skipIf(process.env.PIXRANK_PYTHON_TESTS !== '1')('model export (PIXRANK
     await mkdir(bad);
     await writeFile(join(bad, 'config.json'), JSON.stringify({ model_type: 'bert', architectures: ['BertModel'] }));
     const seen: string[] = [];
-    await expect(exportClip({ out: join(work, 'bad-out'), checkpoint: bad, log: (line) => void seen.push(line) })).rejects.toThrow(
+    await expect(exportClip({ out: join(work, 'bad-out'), checkpoint: bad, log: (line) => void seen.push(line), env })).rejects.toThrow(
       /^clip export: export_clip\.py exited with code 1/,
     );
     expect(seen).toContain(`export_clip: error: ${bad}/config.json has model_type 'bert'; a CLIPModel checkpoint has 'clip'`);
@@ -119,7 +123,7 @@ describe.skipIf(process.env.PIXRANK_PYTHON_TESTS !== '1')('model export (PIXRANK
     await writeFile(join(partial, 'config.json'), readFileSync(`${tinyClipDir}/torch/config.json`));
     await writeFile(join(partial, 'model.safetensors'), withoutTensor(readFileSync(`${tinyClipDir}/torch/model.safetensors`), 'visual_projection.weight'));
     const seen: string[] = [];
-    await expect(exportClip({ out: join(work, 'partial-out'), checkpoint: partial, log: (line) => void seen.push(line) })).rejects.toThrow(/exited with code 1/);
+    await expect(exportClip({ out: join(work, 'partial-out'), checkpoint: partial, log: (line) => void seen.push(line), env })).rejects.toThrow(/exited with code 1/);
     expect(seen).toContain(`export_clip: error: ${partial} lacks 1 weights of a CLIPModel, e.g. visual_projection.weight`);
   });
 });
@@ -127,10 +131,10 @@ describe.skipIf(process.env.PIXRANK_PYTHON_TESTS !== '1')('model export (PIXRANK
 describe('model export options', () => {
   it('refuses contradictory or missing options before starting Python', async () => {
     const out = join(tmpdir(), 'pixrank-export-never-written');
-    await expect(exportClip({ out, randomB32: true, checkpoint: `${tinyClipDir}/torch` })).rejects.toThrow(/^clip export: give exactly one of/);
-    await expect(exportClip({ out })).rejects.toThrow(/^clip export: give exactly one of/);
-    await expect(exportClip({ out, checkpoint: `${tinyClipDir}/torch`, seed: 3 })).rejects.toThrow(/seed applies only to randomB32/);
-    await expect(exportClip({ out, randomB32: true, seed: -1 })).rejects.toThrow(/seed must be a whole number/);
-    await expect(exportClip({ out, checkpoint: tinyClipDir })).rejects.toThrow(/is not a Hugging Face checkpoint folder \(no config\.json\)/);
+    await expect(exportClip({ out, randomB32: true, checkpoint: `${tinyClipDir}/torch`, env })).rejects.toThrow(/^clip export: give exactly one of/);
+    await expect(exportClip({ out, env })).rejects.toThrow(/^clip export: give exactly one of/);
+    await expect(exportClip({ out, checkpoint: `${tinyClipDir}/torch`, seed: 3, env })).rejects.toThrow(/seed applies only to randomB32/);
+    await expect(exportClip({ out, randomB32: true, seed: -1, env })).rejects.toThrow(/seed must be a whole number/);
+    await expect(exportClip({ out, checkpoint: tinyClipDir, env })).rejects.toThrow(/is not a Hugging Face checkpoint folder \(no config\.json\)/);
   });
 });

@@ -5,10 +5,12 @@ import { ensurePythonEnv, runProgram, type PythonEnvOptions } from './venv.ts';
 
 export const exportScript = fileURLToPath(new URL('./export_clip.py', import.meta.url));
 
-/** CLIP's real BPE vocabulary in the shared fixtures beside the checkout, when it is there. */
-export function defaultTokenizerDir(): string | undefined {
-  const dir = fileURLToPath(new URL('../../../../shared/fixtures/clip-tokenizer', import.meta.url));
-  return existsSync(`${dir}/tokenizer.json`) ? dir : undefined;
+/**
+ * CLIP's real BPE tokenizer, for checkpoints saved without one: the shipped world model carries it
+ * (its `tokenizer.json` is OpenAI CLIP's vocabulary and merges as transformers writes them).
+ */
+export function defaultTokenizerDir(): string {
+  return fileURLToPath(new URL('../world-model', import.meta.url));
 }
 
 export interface ExportClipOptions {
@@ -20,12 +22,12 @@ export interface ExportClipOptions {
   randomB32?: boolean;
   /** torch seed for `randomB32`; default 0. */
   seed?: number;
-  /** Folder with `tokenizer.json`, for checkpoints without one; default: the shared CLIP tokenizer fixture. */
+  /** Folder with `tokenizer.json`, for checkpoints without one; default: CLIP's tokenizer from the shipped world model. */
   tokenizer?: string;
   /** Progress lines; default: stderr. */
   log?: (line: string) => void;
-  /** Where and how the virtualenv is made (see venv.ts). */
-  env?: Omit<PythonEnvOptions, 'log'>;
+  /** Where and how the virtualenv is made (see venv.ts); the CLI keeps it under `<cache>/python`. */
+  env: Omit<PythonEnvOptions, 'log'>;
 }
 
 /** What the script reports on its last stdout line. */
@@ -55,8 +57,7 @@ function argsFor(options: ExportClipOptions): string[] {
   } else {
     args.push('--random-b32', '--seed', String(seed ?? 0));
   }
-  const tokenizer = options.tokenizer ?? defaultTokenizerDir();
-  if (tokenizer !== undefined) args.push('--tokenizer', resolve(tokenizer));
+  args.push('--tokenizer', resolve(options.tokenizer ?? defaultTokenizerDir()));
   return args;
 }
 
@@ -67,8 +68,9 @@ function argsFor(options: ExportClipOptions): string[] {
  * an fp32 file is below cosine 0.9999.
  *
  * @example
- * await exportClip({ out: 'models/clip-b32-random', randomB32: true, seed: 0 });
- * await exportClip({ out: 'models/my-clip', checkpoint: 'checkpoints/my-clip' });
+ * const env = { root: '.cache/python' };
+ * await exportClip({ out: 'models/clip-b32-random', randomB32: true, seed: 0, env });
+ * await exportClip({ out: 'models/my-clip', checkpoint: 'checkpoints/my-clip', env });
  */
 export async function exportClip(options: ExportClipOptions): Promise<ExportClipSummary> {
   const args = argsFor(options);

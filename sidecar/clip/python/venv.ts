@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir } from '../../../es-mappings/paths.ts';
 
 /** The pinned requirements of the export (and training) scripts. */
 export const requirementsFile = fileURLToPath(new URL('./requirements.txt', import.meta.url));
@@ -17,8 +16,8 @@ export interface PythonEnvOptions {
   requirements?: string;
   /** The interpreter that makes the venv; default `$PIXRANK_PYTHON`, else `python3`. */
   python?: string;
-  /** Folder holding the environments; default `<cacheDir()>/python`. */
-  root?: string;
+  /** Folder holding the environments (the CLI's: `<cache>/python`). */
+  root: string;
   /** Progress lines; default: stderr. */
   log?: (line: string) => void;
 }
@@ -90,16 +89,16 @@ export function requirementsHash(text: string): string {
 }
 
 /**
- * A virtualenv with the pinned requirements, under `<cacheDir()>/python/<hash>`: made with
+ * A virtualenv with the pinned requirements, under `<root>/<hash>`: made with
  * `python3 -m venv` and `pip install -r` the first time, reused afterwards. A folder left
  * half-made (no marker file, which is written last) is removed and made again. Two processes
  * making the same environment at the same moment are not coordinated.
  *
  * @example
- * const env = await ensurePythonEnv();
+ * const env = await ensurePythonEnv({ root: join(cacheDir, 'python') });
  * await runProgram(env.python, ['export_clip.py', '--help'], { log: console.error, prefix: '' });
  */
-export async function ensurePythonEnv(options: PythonEnvOptions = {}): Promise<PythonEnv> {
+export async function ensurePythonEnv(options: PythonEnvOptions): Promise<PythonEnv> {
   const log = options.log ?? stderrLog;
   const requirements = options.requirements ?? requirementsFile;
   const python = options.python ?? process.env.PIXRANK_PYTHON ?? 'python3';
@@ -109,7 +108,7 @@ export async function ensurePythonEnv(options: PythonEnvOptions = {}): Promise<P
   } catch (error) {
     throw new Error(`python env: cannot read ${requirements}: ${(error as Error).message}`);
   }
-  const dir = join(options.root ?? join(cacheDir(), 'python'), requirementsHash(text));
+  const dir = join(options.root, requirementsHash(text));
   const marker = join(dir, markerName);
   if (existsSync(marker) && existsSync(venvPython(dir))) return { dir, python: venvPython(dir), created: false };
 

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { positiveInt } from '../../../bin/cli-options.ts';
-import { loadClipEncoder } from '../encoder.ts';
-import { fetchModel } from './fetch-model.ts';
-import { defaultProgress } from './progress.ts';
+import { join } from 'node:path';
+import { positiveInt } from '../../bin/cli-options.ts';
+import { cacheDir } from '../../es-mappings/paths.ts';
+import { defaultProgress, fetchModel, loadClipEncoder } from '../clip/index.ts';
 
 interface FetchCommandOptions {
   quantized?: boolean;
@@ -31,7 +31,7 @@ export function registerModelFetchCommand(model: Command): void {
         quantized,
         revision: options.revision,
         progress: defaultProgress(),
-        ...(options.dir ? { dir: options.dir } : {}),
+        dir: options.dir ?? join(cacheDir(), 'models', repo.replaceAll('/', '--')),
         ...(options.retries ? { retries: options.retries } : {}),
       });
       const encoder = await loadClipEncoder(result.dir, { quantized });

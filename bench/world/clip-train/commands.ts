@@ -27,7 +27,7 @@ export function registerModelTrainWorldCommand(model: Command): void {
     .option('--seed <n>', 'seed of the generated world', nonNegativeInt, 101)
     .option('--epochs <n>', 'training epochs', positiveInt, 30)
     .option('--work-dir <dir>', 'where the world, training set and checkpoint are kept (default: under the cache folder)')
-    .option('--tokenizer <dir>', "folder with CLIP's tokenizer.json (default: the shared CLIP tokenizer fixture)")
+    .option('--tokenizer <dir>', "folder with CLIP's tokenizer.json (default: CLIP's tokenizer shipped with the world model)")
     .action(async (options: TrainWorldCommandOptions) => {
       const summary = await trainWorldClip({
         out: options.out,

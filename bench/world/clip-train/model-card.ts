@@ -1,4 +1,4 @@
-import type { ExportClipSummary } from '../python/export.ts';
+import type { ExportClipSummary } from '../../../sidecar/clip/index.ts';
 
 /** What `train_world_clip.py` writes to `training.json`. */
 export interface TrainingReport {

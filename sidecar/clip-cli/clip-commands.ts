@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { positiveInt } from '../../bin/cli-options.ts';
-import { loadClipEncoder, type ClipEncoderOptions } from './encoder.ts';
-import { loadClipTokenizer } from './tokenizer.ts';
-import { requireClipModel } from '../clip-model-choice.ts';
+import { loadClipEncoder, loadClipTokenizer, type ClipEncoderOptions } from '../clip/index.ts';
+import { requireClipModel } from './model-choice.ts';
 
 const logToStderr = (line: string): void => void process.stderr.write(`${line}\n`);
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-/** The CLIP trained on generated worlds, shipped in the repository (issue F). */
-export const WORLD_MODEL_DIR = fileURLToPath(new URL('./clip/world-model', import.meta.url));
+import { WORLD_MODEL_DIR } from '../clip/index.ts';
+
+export { WORLD_MODEL_DIR };
 
 let announced = false;
 

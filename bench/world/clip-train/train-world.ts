@@ -2,14 +2,13 @@ import { existsSync } from 'node:fs';
 import { copyFile, readFile, stat, writeFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateWorld } from '../../../bench/world/generate.ts';
-import { cacheDir } from '../../../es-mappings/paths.ts';
-import { defaultTokenizerDir, exportClip, type ExportClipSummary } from '../python/export.ts';
-import { ensurePythonEnv, runProgram } from '../python/venv.ts';
+import { cacheDir, pythonEnvRoot } from '../../../es-mappings/paths.ts';
+import { defaultTokenizerDir, ensurePythonEnv, exportClip, runProgram, type ExportClipSummary } from '../../../sidecar/clip/index.ts';
+import { generateWorld } from '../generate.ts';
 import { modelCard, type TrainingReport } from './model-card.ts';
 import { writeTrainingSet } from './training-set.ts';
 
-export const trainScript = fileURLToPath(new URL('../python/train_world_clip.py', import.meta.url));
+export const trainScript = fileURLToPath(new URL('./train_world_clip.py', import.meta.url));
 
 export interface TrainWorldOptions {
   /** The exported model folder (Hugging Face ONNX layout, with MODEL_CARD.md and training.json). */
@@ -77,7 +76,7 @@ export async function trainWorldClip(options: TrainWorldOptions): Promise<TrainW
   }
 
   const checkpoint = join(workDir, 'checkpoint');
-  const env = await ensurePythonEnv({ log });
+  const env = await ensurePythonEnv({ root: pythonEnvRoot(), log });
   const args = [trainScript, '--data', setDir, '--tokenizer', resolve(tokenizer), '--out', checkpoint, '--seed', '0', '--epochs', String(epochs)];
   log(`clip train: 3/4 ${env.python} ${args.join(' ')}`);
   const run = await runProgram(env.python, args, { log, prefix: '' });
@@ -85,7 +84,7 @@ export async function trainWorldClip(options: TrainWorldOptions): Promise<TrainW
   const training = JSON.parse(await readFile(join(checkpoint, 'training.json'), 'utf8')) as TrainingReport;
 
   log(`clip train: 4/4 export to ${options.out}`);
-  const exported = await exportClip({ out: options.out, checkpoint, log });
+  const exported = await exportClip({ out: options.out, checkpoint, log, env: { root: pythonEnvRoot() } });
   await copyFile(join(checkpoint, 'training.json'), join(options.out, 'training.json'));
   const command = `npx pixrank model train-world --out ${options.out} --photos ${photos} --seed ${seed} --epochs ${epochs}${options.world ? ` --world ${options.world}` : ''}`;
   await writeFile(join(options.out, 'MODEL_CARD.md'), modelCard({ command, world: options.world ? world : `generated, ${photos} photos, seed ${seed}`, training, exported }));

@@ -6,7 +6,7 @@ import pLimit from 'p-limit';
 import { createImageLoader } from '../../../ingest/images/image-loader.ts';
 import { unsplashSources } from '../../../ingest/unsplash-sources.ts';
 import type { PhotoRow } from '../../../ingest/documents/photo-document.ts';
-import { clipPreprocessDefaults, rgbCrop, type PreprocessConfig } from '../preprocess.ts';
+import { clipPreprocessDefaults, rgbCrop, type PreprocessConfig } from '../../../sidecar/clip/index.ts';
 
 /** What the training script reads about one photo: only what the dataset tables say (never `truth/`). */
 export interface TrainingPhoto {

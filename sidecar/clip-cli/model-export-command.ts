@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { nonNegativeInt } from '../../../bin/cli-options.ts';
-import { exportClip } from './export.ts';
+import { nonNegativeInt } from '../../bin/cli-options.ts';
+import { pythonEnvRoot } from '../../es-mappings/paths.ts';
+import { exportClip } from '../clip/index.ts';
 
 interface ExportOptions {
   out: string;
@@ -23,7 +24,7 @@ export function registerModelExportCommand(model: Command): void {
     .option('--checkpoint <dir>', 'a local Hugging Face CLIPModel folder (save_pretrained)')
     .option('--random-b32', 'random weights in ViT-B/32 sizes (transformers CLIPConfig())')
     .option('--seed <n>', 'torch seed for --random-b32 (default 0)', nonNegativeInt)
-    .option('--tokenizer <dir>', 'folder with tokenizer.json when the checkpoint has none (default: the shared CLIP tokenizer fixture)')
+    .option('--tokenizer <dir>', "folder with tokenizer.json when the checkpoint has none (default: CLIP's tokenizer shipped with the world model)")
     .action(async (options: ExportOptions) => {
       if (Boolean(options.checkpoint) === Boolean(options.randomB32)) throw new Error('model export: give exactly one of --checkpoint DIR and --random-b32');
       if (options.seed !== undefined && !options.randomB32) throw new Error('model export: --seed applies only to --random-b32');
@@ -32,6 +33,7 @@ export function registerModelExportCommand(model: Command): void {
         ...(options.checkpoint ? { checkpoint: options.checkpoint } : { randomB32: true }),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
+        env: { root: pythonEnvRoot() },
       });
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     });

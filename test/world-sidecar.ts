@@ -1,18 +1,17 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { generateWorld } from '../bench/world/generate.ts';
 import type { Client } from '../es-mappings/client.ts';
 import { loadImageEmbedder } from '../ingest/clip-embedder.ts';
 import { runIngest } from '../ingest/run-ingest.ts';
-import { createApp } from './app.ts';
-import { openServices, type OpenedServices, type OpenServicesOptions } from './open-services.ts';
-import { dropAlias } from '../test/es.ts';
+import { createApp } from '../sidecar/app.ts';
+import { openServices, type OpenedServices, type OpenServicesOptions } from '../sidecar/open-services.ts';
+import { tinyClipDir } from './clip-fixtures.ts';
+import { dropAlias } from './es.ts';
 
-export const TINY_CLIP = fileURLToPath(new URL('../../shared/fixtures/hf-clip-tiny', import.meta.url));
 
 export interface TruthPhoto {
   photo_id: string;
@@ -47,7 +46,7 @@ export async function ingestTestWorld(client: Client, alias: string, options: { 
 
 /** Services and app over a test alias, with a silent logger and fast event flushes. */
 export async function testSidecar(client: Client, alias: string, options: Partial<OpenServicesOptions> = {}): Promise<{ services: OpenedServices; app: ReturnType<typeof createApp> }> {
-  const services = await openServices({ es: client, index: alias, modelDir: TINY_CLIP, logger: pino({ level: 'silent' }), flushIntervalMs: 100, ...options });
+  const services = await openServices({ es: client, index: alias, modelDir: tinyClipDir, logger: pino({ level: 'silent' }), flushIntervalMs: 100, ...options });
   return { services, app: createApp(services) };
 }
 

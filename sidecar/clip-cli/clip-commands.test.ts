@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tinyClipDir, tokenizerFixtureDir } from './test-fixtures.ts';
+import { tinyClipDir, tokenizerFixtureDir } from '../../test/clip-fixtures.ts';
 
 const cli = fileURLToPath(new URL('../../bin/pixrank.js', import.meta.url));
 const run = promisify(execFile);
