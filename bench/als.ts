@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { readNpy } from '../ingest/vectors/npy.ts';
 import { ImplicitAls } from '../ltr/als/implicit-als.ts';
@@ -111,11 +112,6 @@ async function fitPixrank(m: ReturnType<typeof matrixFromCsr>, its: number): Pro
   const used = process.cpuUsage(cpu);
   return { model, fitSeconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, perIteration };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 // --- the matrix ---------------------------------------------------------------------------------
 const matrixDir = join(root, `synthetic-${users}x${items}x${nnz}-s${seed}`);

@@ -8,10 +8,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { mean, quantileSorted } from 'simple-statistics';
 import { cacheDir, pythonEnvRoot } from '../es-mappings/paths.ts';
 import { loadClipEncoder, type ClipEncoder, locateClipModel, openOnnxSession, type OnnxFeed, type OnnxSession, type SpinWait, exportClip, loadClipTokenizer, type ClipTokenizer } from '../sidecar/clip/index.ts';
 import { machine } from './machine.ts';
-import { Random } from './world/random.ts';
+import { Random } from '../ltr/random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,9 +69,8 @@ interface Stats {
 
 function stats(ms: number[]): Stats {
   const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
   const round = (v: number) => Number(v.toFixed(3));
-  return { p50: round(at(0.5)), p99: round(at(0.99)), mean: round(ms.reduce((s, v) => s + v, 0) / ms.length), n: ms.length };
+  return { p50: round(quantileSorted(sorted, 0.5)), p99: round(quantileSorted(sorted, 0.99)), mean: round(mean(ms)), n: ms.length };
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

@@ -23,7 +23,7 @@ import { runIngest, type IngestSummary } from '../ingest/run-ingest.ts';
 import { encodeNpy } from '../ingest/vectors/npy.ts';
 import { loadClipEncoder, WORLD_MODEL_DIR } from '../sidecar/clip/index.ts';
 import { machine } from './machine.ts';
-import { Random } from './world/random.ts';
+import { Random } from '../ltr/random.ts';
 import { generateWorld } from './world/generate.ts';
 
 const { values } = parseArgs({

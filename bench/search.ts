@@ -20,7 +20,7 @@ import { keywordQuery } from '../sidecar/retrieval/keyword-query.ts';
 import { machine } from './machine.ts';
 import { COUNTRIES, PALETTE, TOPICS } from './world/vocabulary.ts';
 import { generateWorld } from './world/generate.ts';
-import { Random } from './world/random.ts';
+import { Random } from '../ltr/random.ts';
 
 const { values } = parseArgs({
   options: {

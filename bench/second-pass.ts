@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { quantileSorted } from 'simple-statistics';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { ImplicitAls } from '../ltr/als/implicit-als.ts';
 import { defaultSplit, eventsBefore, readWorldEvents } from '../ltr/data/events.ts';
@@ -20,9 +21,9 @@ import { interactionMatrix } from '../ltr/interactions.ts';
 import { fmEvents, itemSides } from '../ltr/models/base-models.ts';
 import { loadModelsDir, type LoadedModels } from '../ltr/pipeline/models-dir.ts';
 import type { FitProgress } from '../ltr/recommender.ts';
-import type { RerankCandidate } from '../sidecar/rerank/second-pass.ts';
+import type { RerankCandidate } from '../ltr/second-pass.ts';
 import { machine } from './machine.ts';
-import { Random } from './world/random.ts';
+import { Random } from '../ltr/random.ts';
 import { generateWorld } from './world/generate.ts';
 
 const { values } = parseArgs({
@@ -133,10 +134,6 @@ interface Latency {
   p99Ms: number;
 }
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
 const calls = num('calls');
 const latencies: Latency[] = [];
 for (const n of CANDIDATE_COUNTS) {
@@ -162,7 +159,7 @@ for (const n of CANDIDATE_COUNTS) {
       return performance.now() - start;
     });
     times.sort((a, b) => a - b);
-    latencies.push({ stage, candidates: n, p50Ms: percentile(times, 0.5), p99Ms: percentile(times, 0.99) });
+    latencies.push({ stage, candidates: n, p50Ms: quantileSorted(times, 0.5), p99Ms: quantileSorted(times, 0.99) });
   }
 }
 

@@ -14,7 +14,7 @@ import { runIngest } from '../ingest/run-ingest.ts';
 import { MANIFEST_FILE, readModelsDir } from '../ltr/pipeline/models-dir.ts';
 import { stderrProgress } from '../ltr/pipeline/progress.ts';
 import { trainLtr } from '../ltr/pipeline/train-ltr.ts';
-import { firstStageOptions } from '../ltr/replay/first-stage.ts';
+import { replayFirstStage } from '../sidecar/retrieval/first-stage.ts';
 import { loadClipEncoder } from '../sidecar/clip/index.ts';
 import { defaultClipModel } from '../sidecar/clip-cli/model-choice.ts';
 import { openServices } from '../sidecar/open-services.ts';
@@ -113,7 +113,7 @@ async function personalizationModels(client: Client, index: string, dataDir: str
   const encoder = clipDir ? await loadClipEncoder(clipDir) : undefined;
   const progress = stderrProgress();
   try {
-    const manifest = await trainLtr({ ...firstStageOptions(client, index, encoder), dataDir, out, progress });
+    const manifest = await trainLtr({ ...replayFirstStage(client, index, encoder), dataDir, out, progress });
     progress.stop();
     logToStderr(`start: models trained (ranker validation NDCG@10 ${manifest.ranker['valid_ndcg@10']?.toFixed(3) ?? 'n/a'})`);
     return out;

@@ -4,7 +4,8 @@ import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { loadClipEncoder, type ClipEncoder } from '../sidecar/clip/index.ts';
 import { defaultClipModel } from '../sidecar/clip-cli/model-choice.ts';
-import { firstStageOptions, type FirstStageOptions } from './replay/first-stage.ts';
+import { replayFirstStage } from '../sidecar/retrieval/first-stage.ts';
+import type { FirstStageOptions } from './replay/first-stage.ts';
 import { evalLtr, formatEvalTable } from './pipeline/eval-ltr.ts';
 import { loadModelsDir } from './pipeline/models-dir.ts';
 import { stderrProgress } from './pipeline/progress.ts';
@@ -19,7 +20,7 @@ async function withFirstStage<T>(index: string, modelOption: string | undefined,
     return await withCluster(async ({ client }: { client: Client }) => {
       const count = await client.count({ index }).catch(() => undefined);
       if (!count?.count) throw new Error(`ltr: the index ${index} is missing or empty; ingest the same data first (\`pixrank ingest --data DIR --index ${index}\`)`);
-      return work(firstStageOptions(client, index, encoder));
+      return work(replayFirstStage(client, index, encoder));
     });
   } finally {
     await encoder?.close();

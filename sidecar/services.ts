@@ -4,7 +4,7 @@ import { type ClipEncoder } from './clip/index.ts';
 import type { EventWriter } from './events/event-writer.ts';
 import type { SidecarMetrics } from './http/metrics.ts';
 import type { ProfileStore } from './profiles/profile-store.ts';
-import type { SecondPass } from './rerank/second-pass.ts';
+import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
 import type { RankingDefaults } from './search/ranking-options.ts';
 import type { VectorStore } from './search/vector-store.ts';

@@ -1,4 +1,4 @@
-import { Random } from '../world/random.ts';
+import { Random } from '../../ltr/random.ts';
 import type { Csr, InteractionMatrix } from '../../ltr/interactions.ts';
 
 export interface SyntheticOptions {

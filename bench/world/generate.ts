@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COLUMNS } from './columns.ts';
 import { makePhotographers, makeUsers, type Photographer, type User } from './people.ts';
-import { Random } from './random.ts';
+import { Random } from '../../ltr/random.ts';
 import { photoSvg, rasterize } from './render.ts';
 import { TsvTableWriter } from './tsv-writer.ts';
 import { COUNTRIES, NOISE_KEYWORDS, PALETTE, TOPICS } from './vocabulary.ts';

@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../../ltr/random.ts';
 
 /** Draws a topic's motif as SVG elements on a w×h canvas in the `ink` color. */
 type Motif = (r: Random, w: number, h: number, ink: string) => string;

@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../../ltr/random.ts';
 import { COUNTRIES, PALETTE, TOPICS, type Country } from './vocabulary.ts';
 
 const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Finn', 'Gita', 'Hugo', 'Ines', 'Jon', 'Kai', 'Lea', 'Mila', 'Noah', 'Omar', 'Pia', 'Ravi', 'Sara', 'Tom', 'Yuki'];

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { MOTIFS } from './motifs.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../ltr/random.ts';
 import { texturePatterns } from './textures.ts';
 
 /** The ink for a one-color photo: a shade of the background, so the background stays the dominant color. */

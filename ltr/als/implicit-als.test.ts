@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommenderConformance, checkerboard } from '../conformance.ts';
+import { recommenderConformance, checkerboard } from '../../test/recommender-conformance.ts';
 import { interactionMatrix } from '../interactions.ts';
 import { topK } from '../recommender.ts';
 import { gramian, leastSquaresCg } from './conjugate-gradient.ts';

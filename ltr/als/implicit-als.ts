@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeNpy, readNpy } from '../../ingest/vectors/npy.ts';
-import { Random } from '../../bench/world/random.ts';
+import { Random } from '../random.ts';
+import { dot } from '../vectors.ts';
 import type { Csr, InteractionMatrix } from '../interactions.ts';
 import { topK, type FitOptions, type Recommender, type RecommendOptions, type Scored } from '../recommender.ts';
 import { availableParallelism } from 'node:os';
@@ -245,12 +246,6 @@ export class ImplicitAls implements Recommender {
     model.adopt(meta.users, meta.items, seen);
     return model;
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /** Rows of `factors` (position p holds original row order[p]) back in original order. */

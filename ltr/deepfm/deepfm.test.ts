@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../bench/world/random.ts';
-import { recommenderConformance } from '../conformance.ts';
+import { Random } from '../random.ts';
+import { recommenderConformance } from '../../test/recommender-conformance.ts';
 import type { FmEvent, ItemSide } from '../fm/fields.ts';
 import { DeepFm, loadDeepFm } from './deepfm.ts';
 import { fillSlots, slotBatch, slotLayout } from './slots.ts';

@@ -1,4 +1,4 @@
-import { Random } from '../../bench/world/random.ts';
+import { Random } from '../random.ts';
 import { contractScore, recommendByContext, type ContextScoring } from '../fm/context-recommender.ts';
 import type { InteractionMatrix } from '../interactions.ts';
 import { topK, type FitOptions, type Recommender, type RecommendOptions, type ScoreContext, type Scored } from '../recommender.ts';

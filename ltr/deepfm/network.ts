@@ -1,4 +1,4 @@
-import type { Random } from '../../bench/world/random.ts';
+import type { Random } from '../random.ts';
 import { FIELDS } from '../fm/fields.ts';
 import type { SlotBatch, SlotLayout } from './slots.ts';
 import { tf, type Tensor, type Tensor1D, type Variable } from './tf.ts';

@@ -1,5 +1,5 @@
-import { cosinesWith, norm } from '../../sidecar/policy/vectors.ts';
-import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
+import { cosinesWith, norm } from '../vectors.ts';
+import type { RerankCandidate } from '../second-pass.ts';
 import type { ImplicitAls } from '../als/implicit-als.ts';
 import type { FmContext } from '../fm/fields.ts';
 import { FEATURE_INDEX, FEATURES } from './pixrank-featureset.ts';

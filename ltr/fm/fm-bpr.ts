@@ -1,9 +1,10 @@
-import { Random } from '../../bench/world/random.ts';
+import { Random } from '../random.ts';
 import { contractScore, recommendByContext, type ContextScoring } from './context-recommender.ts';
 import type { InteractionMatrix } from '../interactions.ts';
 import { topK, type FitOptions, type Recommender, type RecommendOptions, type ScoreContext, type Scored } from '../recommender.ts';
 import type { FieldEncoder, FmContext, FmEvent, ItemSide } from './fields.ts';
-import { bprScratch, bprStep, dot, newParams, sideTerms, type FmAdagrad, type FmParams, type Side } from './fm-kernel.ts';
+import { dot } from '../vectors.ts';
+import { bprScratch, bprStep, newParams, sideTerms, type FmAdagrad, type FmParams, type Side } from './fm-kernel.ts';
 import { readFmState, writeFmState } from './fm-store.ts';
 import { eventsFromMatrix, flatten, TrainingSet, type FlatSparse, type TrainingSetOptions } from './training-set.ts';
 

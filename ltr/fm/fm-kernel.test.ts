@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../bench/world/random.ts';
-import { bprScratch, bprStep, dot, newParams, sideTerms, type FmParams, type Side } from './fm-kernel.ts';
+import { Random } from '../random.ts';
+import { dot } from '../vectors.ts';
+import { bprScratch, bprStep, newParams, sideTerms, type FmParams, type Side } from './fm-kernel.ts';
 
 /** ŷ by the definition, O(k·n²): Σ w_j x_j + Σ_{j<l} ⟨v_j, v_l⟩ x_j x_l. */
 function naive(p: FmParams, indices: number[], values: number[]): number {

@@ -51,12 +51,6 @@ export function sideTerms(p: FmParams, indices: Int32Array, values: Float32Array
   return linear + 0.5 * (norm - squares);
 }
 
-export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
-  let s = 0;
-  for (let f = 0; f < a.length; f++) s += a[f]! * b[bOffset + f]!;
-  return s;
-}
-
 /** Work buffers of one BPR step, reused across steps. */
 export interface BprScratch {
   context: Float32Array;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../bench/world/random.ts';
+import { Random } from '../random.ts';
 import { interactionMatrix } from '../interactions.ts';
 import type { FmEvent } from './fields.ts';
 import { eventsFromMatrix, TrainingSet } from './training-set.ts';

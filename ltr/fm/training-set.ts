@@ -1,4 +1,4 @@
-import { Random } from '../../bench/world/random.ts';
+import { Random } from '../random.ts';
 import type { InteractionMatrix } from '../interactions.ts';
 import { FieldEncoder, type FmEvent, type ItemSide, type SparseFeatures } from './fields.ts';
 

@@ -9,7 +9,7 @@ import { ingestTestWorld, postJson, testSidecar, type TestWorld } from '../../te
 import { tinyClipDir } from '../../test/clip-fixtures.ts';
 import { metricKeys } from '../eval/metrics.ts';
 import { ROW_NAMES } from '../eval/rows.ts';
-import { firstStageOptions } from '../replay/first-stage.ts';
+import { replayFirstStage } from '../../sidecar/retrieval/first-stage.ts';
 import { evalLtr } from './eval-ltr.ts';
 import { loadModelsDir, readModelsDir } from './models-dir.ts';
 import type { PipelineProgress } from './progress.ts';
@@ -35,7 +35,7 @@ afterAll(async () => {
   await client.close();
 });
 
-const stage = () => firstStageOptions(client, alias, encoder);
+const stage = () => replayFirstStage(client, alias, encoder);
 
 describe('pixrank train, then eval, on a generated world (real Elasticsearch)', () => {
   it('trains every model and the ranker, and the folder loads', async () => {

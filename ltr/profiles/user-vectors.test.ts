@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cosine } from '../../sidecar/policy/vectors.ts';
+import { cosine } from '../vectors.ts';
 import { meanProfile, sessionStep, sessionVector } from './user-vectors.ts';
 
 const x = [1, 0, 0];

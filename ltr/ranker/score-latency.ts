@@ -1,3 +1,4 @@
+import { mean, quantileSorted } from 'simple-statistics';
 /**
  * How long the second pass takes: milliseconds to score N candidates with a model, as the sidecar
  * does per request (one `score` call on an N × nFeatures matrix). For `bench/ranker.ts`.
@@ -28,10 +29,6 @@ export interface ScoreLatency {
   p99Ms: number;
   meanMs: number;
   maxMs: number;
-}
-
-function percentile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 /**
@@ -77,8 +74,7 @@ export function measureScoreLatency(model: RankerModel, options: ScoreLatencyOpt
       times[i] = performance.now() - start;
     }
     if (Number.isNaN(sink)) throw new Error('score latency: the model scored NaN');
-    const mean = times.reduce((a, b) => a + b, 0) / iterations;
-    times.sort();
-    return { candidates, iterations, p50Ms: percentile(times, 0.5), p99Ms: percentile(times, 0.99), meanMs: mean, maxMs: times[iterations - 1]! };
+    const sorted = Array.from(times).sort((a, b) => a - b);
+    return { candidates, iterations, p50Ms: quantileSorted(sorted, 0.5), p99Ms: quantileSorted(sorted, 0.99), meanMs: mean(sorted), maxMs: sorted[iterations - 1]! };
   });
 }

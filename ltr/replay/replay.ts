@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { EvalQuery } from '../data/events.ts';
 import { extractFeatures, type FeatureModels } from '../features/extract.ts';
 import { FEATURES } from '../features/pixrank-featureset.ts';
-import { firstStage, type FirstStage, type FirstStageOptions } from './first-stage.ts';
+import type { FirstStage, FirstStageOptions } from './first-stage.ts';
 import type { UserHistory } from './user-history.ts';
 
 /** One past search replayed: what the first stage returned and the features of each candidate. */
@@ -31,7 +31,7 @@ export interface ReplayOptions extends FirstStageOptions {
 export async function replayQueries(queries: readonly EvalQuery[], options: ReplayOptions): Promise<Replayed[]> {
   const limit = pLimit(options.concurrency ?? 4);
   return Promise.all(queries.map((query) => limit(async () => {
-    const stage = await firstStage(query.keyword, options);
+    const stage = await options.firstStage(query.keyword);
     const state = await options.history.state(query.user, options.vectors);
     const request = { user: query.user, query: query.keyword, country: query.country, time: query.time, ...(stage.queryVector ? { queryVector: stage.queryVector } : {}) };
     const features = extractFeatures(request, state, stage.candidates, options.models);

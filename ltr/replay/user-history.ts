@@ -1,4 +1,4 @@
-import type { VectorStore } from '../../sidecar/search/vector-store.ts';
+import type { VectorLookup } from './first-stage.ts';
 import type { ConversionEvent } from '../data/events.ts';
 import type { UserState } from '../features/extract.ts';
 import { meanProfile, SESSION_LENGTH, sessionVector } from '../profiles/user-vectors.ts';
@@ -24,7 +24,7 @@ export class UserHistory {
     return this.byUser.has(user);
   }
 
-  async state(user: string, vectors: VectorStore): Promise<UserState | undefined> {
+  async state(user: string, vectors: VectorLookup): Promise<UserState | undefined> {
     const known = this.states.get(user);
     if (known) return known;
     const events = this.byUser.get(user);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tinyClipDir, tokenizerFixtureDir } from '../../test/clip-fixtures.ts';
+import { cosine } from '../../ltr/vectors.ts';
 
 const cli = fileURLToPath(new URL('../../bin/pixrank.js', import.meta.url));
 const run = promisify(execFile);
@@ -35,18 +36,6 @@ const cases = readFileSync(join(tokenizerFixtureDir, 'cases.jsonl'), 'utf8')
 
 const tmp = mkdtempSync(join(tmpdir(), 'pixrank-clip-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  a.forEach((v, i) => {
-    dot += v * b[i]!;
-    na += v * v;
-    nb += b[i]! * b[i]!;
-  });
-  return dot / Math.sqrt(na * nb);
-}
 
 describe('pixrank tokenize', () => {
   it('prints the openai ids of arguments, then of --jsonl lines, in order', async () => {

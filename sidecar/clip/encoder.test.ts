@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClipEncoder, type ClipEncoder } from './encoder.ts';
 import { tinyClipDir } from '../../test/clip-fixtures.ts';
+import { cosine } from '../../ltr/vectors.ts';
 
 interface Reference {
   texts: string[];
@@ -12,18 +13,6 @@ interface Reference {
 
 const reference = JSON.parse(readFileSync(`${tinyClipDir}/reference.json`, 'utf8')) as Reference;
 const imagePath = (name: string) => `${tinyClipDir}/images/${name}`;
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 function norm(a: Float32Array): number {
   return Math.sqrt(a.reduce((s, v) => s + v * v, 0));

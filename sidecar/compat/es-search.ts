@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { SidecarServices } from '../services.ts';
-import type { Candidate, PhotoSource } from '../search/photo-fields.ts';
+import type { Candidate } from '../../ltr/second-pass.ts';
+import type { PhotoSource } from '../search/photo-fields.ts';
 
 /** Keys of the search DSL the sidecar will not forward: scripts, and Lucene syntax from user text. */
 const DENIED_KEYS = new Set(['script', 'script_score', 'script_fields', 'runtime_mappings', 'scripted_metric', 'bucket_script', 'bucket_selector', 'query_string']);

@@ -1,8 +1,6 @@
-/** One retriever's answer: ids in rank order with that retriever's scores. */
-export interface RankedList {
-  name: string;
-  hits: Array<{ id: string; score: number }>;
-}
+import type { RankedList } from '../../ltr/second-pass.ts';
+
+export type { RankedList };
 
 /** Where a fused hit stood in each list (rank is 1-based). */
 export interface ListPosition {

@@ -1,4 +1,4 @@
-import { cosine } from './vectors.ts';
+import { cosine } from '../../ltr/vectors.ts';
 
 /** What the policy needs to know of a ranked hit. */
 export interface PolicyHit {

@@ -2,7 +2,7 @@ import { alsUser, extractFeatures, type UserState } from '../../ltr/features/ext
 import { FEATURES } from '../../ltr/features/pixrank-featureset.ts';
 import { loadModelsDir, type LoadedModels } from '../../ltr/pipeline/models-dir.ts';
 import { FEEDBACK_WEIGHTS, type ProfileStore } from '../profiles/profile-store.ts';
-import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from './second-pass.ts';
+import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '../../ltr/second-pass.ts';
 
 /**
  * The learned second pass (issue E): the featureset extracted for each candidate (the same code

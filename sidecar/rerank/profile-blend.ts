@@ -1,6 +1,6 @@
 import type { ProfileStore } from '../profiles/profile-store.ts';
-import { cosine } from '../policy/vectors.ts';
-import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from './second-pass.ts';
+import { cosine } from '../../ltr/vectors.ts';
+import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '../../ltr/second-pass.ts';
 
 /**
  * The second pass used until a learned model is loaded (issue E): the first-stage score, min-max

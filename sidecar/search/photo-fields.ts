@@ -1,16 +1,5 @@
 import { z } from '@hono/zod-openapi';
-
-/** What ranking knows of a candidate: read from doc values with the search, no `_source`. */
-export interface Candidate {
-  photo_id: string;
-  photographer: string | null;
-  country: string | null;
-  downloads: number | null;
-  views: number | null;
-  submitted_at: string | null;
-  /** Scores of the keyword query's named clauses (`keywords`, `texts`) when the keyword retriever found it. */
-  clauses?: Record<string, number>;
-}
+import type { Candidate } from '../../ltr/second-pass.ts';
 
 /** Doc-valued fields each retriever returns per hit (no stored fields are read: see retrieve.ts). */
 export const CANDIDATE_FIELDS = ['photo_id', 'photographer.username', 'location.country', 'stats.downloads', 'stats.views', 'submitted_at'];

@@ -4,7 +4,8 @@ import type { RankedList } from '../fusion/ranked-list.ts';
 import { keywordLayoutOf } from '../retrieval/keyword-layout.ts';
 import { keywordQuery } from '../retrieval/keyword-query.ts';
 import { filterClauses, type SearchFilters } from './filters.ts';
-import { CANDIDATE_FIELDS, candidateOf, DISPLAY_FIELDS, type Candidate, type PhotoSource } from './photo-fields.ts';
+import type { Candidate } from '../../ltr/second-pass.ts';
+import { CANDIDATE_FIELDS, candidateOf, DISPLAY_FIELDS, type PhotoSource } from './photo-fields.ts';
 
 /** A retriever's answer: the ranked list for fusion plus what ranking needs of each hit. */
 export interface Retrieved {

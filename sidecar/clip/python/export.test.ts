@@ -7,24 +7,13 @@ import { loadClipEncoder } from '../encoder.ts';
 import { pythonEnvRoot } from '../../../es-mappings/paths.ts';
 import { tinyClipDir, tokenizerFixtureDir } from '../../../test/clip-fixtures.ts';
 import { exportClip, type ExportClipSummary } from './export.ts';
+import { cosine } from '../../../ltr/vectors.ts';
 
 interface Reference {
   texts: string[];
   images: string[];
   text_embeds_normalized: number[][];
   image_embeds_normalized: number[][];
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
 }
 
 /** A safetensors file without one tensor (8-byte header length, JSON header, packed data). */

@@ -1,4 +1,25 @@
-import type { Candidate } from '../search/photo-fields.ts';
+/**
+ * The second pass's contract: what a first stage hands it (candidates with the facts ranking reads)
+ * and what it answers. The sidecar serves it, training replays it; both speak these types.
+ */
+
+/** One retriever's answer: ids in rank order with that retriever's scores. */
+export interface RankedList {
+  name: string;
+  hits: Array<{ id: string; score: number }>;
+}
+
+/** What ranking knows of a candidate: read with the first stage (the sidecar reads them from doc values, not `_source`). */
+export interface Candidate {
+  photo_id: string;
+  photographer: string | null;
+  country: string | null;
+  downloads: number | null;
+  views: number | null;
+  submitted_at: string | null;
+  /** Scores of the keyword query's named clauses (`keywords`, `texts`) when the keyword retriever found it. */
+  clauses?: Record<string, number>;
+}
 
 /** What the second pass knows about the request. */
 export interface RerankContext {
@@ -28,8 +49,9 @@ export interface RerankResult {
 }
 
 /**
- * The learned second pass (issue E) behind one interface. The sidecar calls it after the policy
- * when a model is loaded and the request asks for personalization; otherwise the order stands.
+ * The second pass behind one interface: the learned LambdaMART pass, or the profile blend when no
+ * models are loaded. The sidecar calls it after the policy when the request asks for
+ * personalization; otherwise the order stands.
  */
 export interface SecondPass {
   readonly version: string;

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../bench/world/random.ts';
-import { interactionMatrix, type Interaction } from './interactions.ts';
-import type { Recommender } from './recommender.ts';
+import { Random } from '../ltr/random.ts';
+import { interactionMatrix, type Interaction } from '../ltr/interactions.ts';
+import type { Recommender } from '../ltr/recommender.ts';
 
 /**
  * A checkerboard world: two groups of users, each interacting only with its own group's items (a
