@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../bench/world/random.ts';
+import { Random } from '../../ltr/random.ts';
 import { serializeDocument, vectorJson } from './serialize-document.ts';
 
 describe('serializeDocument', () => {
