@@ -1,4 +1,4 @@
-// bench/second-pass.ts — the learned second pass's costs (issue E): how fast the BPR factorization
+// bench/second-pass.ts — the learned second pass's costs: how fast the BPR factorization
 // machine and DeepFM train (epochs/s and events/s on a generated world's history), and how long
 // rescoring 100 and 500 candidates takes per model (ALS, FM, DeepFM), for the featureset extraction,
 // and — with `--models DIR` from `pixrank train` — for the whole pass (featureset + LambdaMART), as

@@ -8,7 +8,7 @@ export interface LoadedEmbedder extends ImageEmbedder {
   close(): Promise<void>;
 }
 
-/** B's CLIP image encoder as ingest uses it. */
+/** The CLIP image encoder as ingest uses it. */
 export async function loadImageEmbedder(modelDir: string, options: { quantized?: boolean } = {}): Promise<LoadedEmbedder> {
   const encoder = await loadClipEncoder(modelDir, { quantized: !!options.quantized });
   return {

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { ImageLoader } from './images/image-loader.ts';
 
-/** The part of B's CLIP encoder that ingest uses. */
+/** The part of the CLIP encoder that ingest uses. */
 export interface ImageEmbedder {
   readonly dims: number;
   embedImages(inputs: Array<string | Buffer>): Promise<Array<Float32Array | Error>>;

@@ -19,7 +19,7 @@ export interface RunIngestOptions {
   client: Client;
   dataDir: string;
   alias: string;
-  /** An image embedder (B's CLIP encoder) and an id naming the model, or … */
+  /** An image embedder (the CLIP encoder) and an id naming the model, or … */
   embedder?: ImageEmbedder & { id: string };
   /** … a precomputed vectors file; with neither, photos are indexed without vectors. */
   vectorsFile?: string;

@@ -7,7 +7,7 @@ import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts
 
 const client = testClient();
 const alias = uniqueAlias('sidecar-search');
-// The shipped world CLIP (issue F), so that clip and hybrid modes find topics as keyword mode does.
+// The shipped world CLIP, so that clip and hybrid modes find topics as keyword mode does.
 const fixture = useWorldSidecar(client, alias, { photos: 240, users: 30, seed: 21, modelDir: WORLD_MODEL_DIR }, { modelDir: WORLD_MODEL_DIR });
 
 async function search(body: Record<string, unknown>): Promise<SearchResponse> {

@@ -29,7 +29,7 @@ export interface ConformanceSubject {
   load(dir: string): Promise<Recommender>;
 }
 
-/** The suite every model runs (issue E): the oracle, determinism under a seed, save/load. */
+/** The suite every model runs : the oracle, determinism under a seed, save/load. */
 export function recommenderConformance(subject: ConformanceSubject): void {
   describe(`${subject.name} conforms to Recommender`, () => {
     const data = interactionMatrix(checkerboard(5));

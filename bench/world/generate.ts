@@ -61,7 +61,7 @@ function rgb(hex: string): [number, number, number] {
 }
 
 /**
- * A synthetic Unsplash Lite world with a known truth (issue C): the five tables in the published
+ * A synthetic Unsplash Lite world with a known truth: the five tables in the published
  * format, image files whose pixels carry each photo's topics (motifs) and colors, users whose tastes
  * drive their downloads, and `truth/` for evaluation. Same seed → same bytes.
  */

@@ -11,7 +11,7 @@ function repeat(count: number, draw: (i: number) => string): string {
 
 /**
  * One visual motif per topic (layout, shapes, texture), jittered per photo, so that a vision model
- * can learn the topic from pixels alone (issue F trains one on these images).
+ * can learn the topic from pixels alone (the world CLIP is trained on these images).
  */
 export const MOTIFS: Record<string, Motif> = {
   beach: (r, w, h, ink) =>

@@ -4,7 +4,7 @@ import { TOPICS } from './vocabulary.ts';
  * One fine texture per topic, filling the area the topic is drawn in: a kind of line pattern
  * (stripes, dashes, zigzag, hatch) at one of five angles. Motifs alone are large shapes that a small
  * vision model sees only as a whole; a texture shows the topic inside every 32×32 patch a ViT-B/32
- * looks at, so a model trained on a few thousand photos can learn topics from pixels (issue F).
+ * looks at, so a model trained on a few thousand photos can learn topics from pixels (the world CLIP does).
  * The textures draw no random numbers: adding them changed the pixels, not the tables.
  */
 interface TextureKind {

@@ -12,7 +12,7 @@ const EDGES = /^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$/gu;
 const LINK = /:\/\/|^www\.|\.(?:com|org|net|io)(?:\/|$)|@\S+\.\S/u;
 
 /**
- * A keyword as the index keeps it (seed 004's check_fix_tags), or null for junk. Rules, in order:
+ * A keyword as the index keeps it (after the Unsplash feedback write-up's check_fix_tags), or null for junk. Rules, in order:
  * Unicode NFKC (full-width letters, ligatures, non-breaking spaces fold to plain ones); lower case;
  * invisible characters (zero-width space and joiner, soft hyphen, BOM, emoji variation selectors) removed; control characters
  * and whitespace runs become one space; punctuation and symbols (emoji included) stripped from

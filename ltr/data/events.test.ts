@@ -7,13 +7,13 @@ const event = (d: number, user: string, photo: string, keyword: string): Convers
 describe('time split and queries', () => {
   const events = [event(0, 'u1', 'p1', 'cat'), event(10, 'u1', 'p2', 'cat'), event(50, 'u2', 'p3', 'dog'), event(59, 'u1', 'p4', 'cat'), event(59, 'u2', 'p5', 'cat')];
 
-  it('cuts the last sixth for test and the sixth before it for the ranker', () => {
+  it('cuts the last sixth for test and the third before it for the ranker', () => {
     const split = defaultSplit(events);
-    // span = 59 days + 1 ms; test from ≈ 49.17 days, ranker from ≈ 39.33 days
+    // span = 59 days + 1 ms; test from ≈ 49.17 days, ranker from ≈ 29.5 days
     expect(split.testFrom).toBeGreaterThan(49 * day);
     expect(split.testFrom).toBeLessThan(50 * day);
-    expect(split.rankerFrom).toBeGreaterThan(39 * day);
-    expect(split.rankerFrom).toBeLessThan(40 * day);
+    expect(split.rankerFrom).toBeGreaterThan(29 * day);
+    expect(split.rankerFrom).toBeLessThan(30 * day);
     expect(eventsBefore(events, split.rankerFrom).map((e) => e.photo)).toEqual(['p1', 'p2']);
     expect(eventsBetween(events, split.rankerFrom, split.testFrom)).toEqual([]);
     expect(eventsBetween(events, split.testFrom, split.end).map((e) => e.photo)).toEqual(['p3', 'p4', 'p5']);

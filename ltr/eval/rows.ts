@@ -2,7 +2,7 @@ import type { RankerModel } from '../ranker/model.ts';
 import { FEATURE_INDEX, FEATURES, type FeatureName } from '../features/pixrank-featureset.ts';
 import type { Replayed } from '../replay/replay.ts';
 
-/** The rows of the evaluation table, named as issue E asks. */
+/** The rows of the evaluation table: each first stage alone, hybrid, and each personalization on top of hybrid. */
 export const ROW_NAMES = ['keyword', 'clip', 'hybrid', 'hybrid+als', 'hybrid+fm', 'hybrid+deepfm', 'hybrid+mean_profile', 'hybrid+session_profile', 'ltr'] as const;
 export type RowName = (typeof ROW_NAMES)[number];
 

@@ -17,7 +17,7 @@ export const FEATURES = [
   ['als_score', "implicit ALS: the user's factors · the photo's factors"],
   ['fm_score', 'factorization machine (BPR) score of (user, query tokens, countries, photo, photographer, stats)'],
   ['deepfm_score', 'DeepFM (BPR) score on the same fields'],
-  ['mean_profile_cosine', "cosine of the photo to the user's mean profile (positives minus negatives, seed 003)"],
+  ['mean_profile_cosine', "cosine of the photo to the user's mean profile (weighted mean of positives minus negatives)"],
   ['session_cosine', "cosine of the photo to the user's session vector (s_t = a1·s_{t-1} + a2·v)"],
   ['als_rank', 'rank of the ALS score among the request’s candidates (1 = best)'],
   ['fm_rank', 'rank of the FM score among the request’s candidates'],

@@ -36,9 +36,7 @@ export async function trainLtr(options: TrainLtrOptions): Promise<ModelsManifest
   const { progress } = options;
   const seed = options.seed ?? 1;
   const world = await readWorldEvents(options.dataDir);
-  // The ranker window is the third of the time before the test period: with a sixth, the ranker had
-  // ~900 searches to learn from on a 5,000-photo world and did not beat the simplest hybrid+ row there.
-  const split = defaultSplit(world.events, 1 / 6, 1 / 3);
+  const split = defaultSplit(world.events);
   const history = eventsBefore(world.events, split.rankerFrom);
   progress.log(`train: ${world.events.length} conversions; history until ${new Date(split.rankerFrom).toISOString().slice(0, 10)} (${history.length}), ranker window until ${new Date(split.testFrom).toISOString().slice(0, 10)}, test after`);
 

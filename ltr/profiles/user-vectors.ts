@@ -5,7 +5,7 @@ export interface WeightedVector {
 }
 
 export interface MeanProfileOptions {
-  /** w_p and w_n of seed 003: how much the positive and negative means count. */
+  /** w_p and w_n of the mean-embedding user vector: how much the positive and negative means count. */
   positiveWeight?: number;
   negativeWeight?: number;
 }
@@ -27,7 +27,7 @@ export function meanProfile(positives: readonly WeightedVector[], negatives: rea
 }
 
 /**
- * One step of the session vector (seed 003, after the personalised session-based recommender):
+ * One step of the session vector (CLIP for recommendation, after the personalised session-based recommender):
  * a1 = (cos(v, s) + 1) / 2, a2 = 1 − a1, s' = a1·s + a2·v. A photo like the session so far moves
  * it little; a new direction moves it more. The first photo of a session is the session.
  */

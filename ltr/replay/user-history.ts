@@ -5,7 +5,7 @@ import { meanProfile, SESSION_LENGTH, sessionVector } from '../profiles/user-vec
 
 /**
  * Each user's downloads before an instant, and the profile features built from them the way the
- * sidecar builds them from feedback: seed 003's mean of positives (downloads weigh 1; conversions
+ * sidecar builds them from feedback: the mean of positives (downloads weigh 1; conversions
  * have no negatives) and the session vector over the most recent downloads.
  */
 export class UserHistory {

@@ -5,7 +5,7 @@ import { WORLD_MODEL_DIR } from './index.ts';
 import { postJson, useWorldSidecar, type TestWorld } from '../../test/world-sidecar.ts';
 
 /**
- * Issue F: the shipped world CLIP on a world of a seed and size it was not trained on (it was
+ * The shipped world CLIP on a world of a seed and size it was not trained on (it was
  * trained on seed 101, 6000 photos; see world-model/MODEL_CARD.md), through the public routes.
  * Relevance comes from the generator's truth/, which the model never saw.
  */

@@ -24,7 +24,7 @@ export interface PolicyResult<T extends PolicyHit> {
 }
 
 /**
- * The re-rank policy of a visual search engine (seed 001): walk the ranking once, dropping
+ * The re-rank policy of a visual search engine (Pinterest-style: filters and de-duplication after retrieval): walk the ranking once, dropping
  * excluded ids, near-duplicates of a better-ranked hit (CLIP cosine above a threshold), and hits past
  * a per-photographer cap, so one burst of near-identical shots cannot fill a page. Order is kept.
  */

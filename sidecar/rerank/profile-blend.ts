@@ -3,9 +3,9 @@ import { cosine } from '../../ltr/vectors.ts';
 import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '../../ltr/second-pass.ts';
 
 /**
- * The second pass used until a learned model is loaded (issue E): the first-stage score, min-max
+ * The second pass used until a learned model is loaded: the first-stage score, min-max
  * scaled to [0, 1], plus `weight` times the cosine of the candidate to the user's profile — the mean
- * of seed 003 and, in a live session, the session vector. A user without feedback keeps the
+ * of positives minus negatives and, in a live session, the session vector. A user without feedback keeps the
  * first-stage order. Explain shows both parts per candidate.
  */
 export class ProfileBlendPass implements SecondPass {

@@ -50,7 +50,7 @@ weights. It runs through the same loader, tokenizer, preprocessing and encoders 
 ## What it is not
 - A replacement for a real CLIP on real photos: it knows the generator's 20 topic motifs, 12 palette
   colors and the words the world's tables use for them, nothing else. For real photos fetch a real
-  model: \`npx pixrank model fetch Xenova/clip-vit-base-patch32\` (issue B).
+  model: \`npx pixrank model fetch Xenova/clip-vit-base-patch32\` (a real CLIP export).
 - Its 256-d vectors are not comparable with any other CLIP's.
 
 ## How it was made
