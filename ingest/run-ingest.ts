@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMappings, clipDimsOf, indicesBehindAlias } from '../es-mappings/apply.ts';
 import type { Client } from '../es-mappings/client.ts';
-import { EsSetupError } from '../es-mappings/errors.ts';
+import { createError } from '../es-mappings/errors.ts';
 import { upgradeIfBehind } from '../es-mappings/reindex.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { DEFAULT_CLIP_DIMS } from '../es-mappings/templates.ts';
@@ -76,7 +76,7 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   if (current.length > 0 && dims !== undefined) {
     const existing = await clipDimsOf(client, current[0]!);
     if (existing !== undefined && existing !== dims) {
-      throw new EsSetupError('INDEX_CONFLICT', `ingest: ${alias} → ${current[0]} holds ${existing}-dim clip vectors but the vectors in use have ${dims}; use another --index, or delete ${current[0]}`);
+      throw createError('INDEX_CONFLICT', `ingest: ${alias} → ${current[0]} holds ${existing}-dim clip vectors but the vectors in use have ${dims}; use another --index, or delete ${current[0]}`);
     }
   }
   if (current.length === 0) {
