@@ -4,6 +4,7 @@ import { positiveInt } from '../../bin/cli-options.ts';
 import { loadClipEncoder, type ClipEncoderOptions } from './encoder.ts';
 import { loadClipTokenizer } from './tokenizer.ts';
 import { requireClipModel } from '../clip-model-choice.ts';
+import { ClipError } from './errors.ts';
 
 const logToStderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -13,7 +14,7 @@ async function readJsonlTexts(file: string, command: string): Promise<string[]> 
   try {
     body = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`${command}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ClipError('CLIP_INVALID_ARGUMENT', `${command}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const texts: string[] = [];
   body.split('\n').forEach((line, i) => {
@@ -24,7 +25,7 @@ async function readJsonlTexts(file: string, command: string): Promise<string[]> 
     } catch {
       value = undefined;
     }
-    if (typeof value !== 'string') throw new Error(`${command}: ${file} line ${i + 1}: expected a JSON string`);
+    if (typeof value !== 'string') throw new ClipError('CLIP_INVALID_ARGUMENT', `${command}: ${file} line ${i + 1}: expected a JSON string`);
     texts.push(value);
   });
   return texts;
@@ -32,7 +33,7 @@ async function readJsonlTexts(file: string, command: string): Promise<string[]> 
 
 async function inputTexts(args: string[], jsonl: string | undefined, command: string): Promise<string[]> {
   const texts = [...args, ...(jsonl ? await readJsonlTexts(jsonl, command) : [])];
-  if (texts.length === 0) throw new Error(`${command}: give texts as arguments or --jsonl FILE`);
+  if (texts.length === 0) throw new ClipError('CLIP_INVALID_ARGUMENT', `${command}: give texts as arguments or --jsonl FILE`);
   return texts;
 }
 
@@ -112,6 +113,6 @@ export function registerClipCommands(program: Command): void {
       } finally {
         await clip.close();
       }
-      if (failed > 0) throw new Error(`embed image: ${failed} of ${files.length} images could not be embedded`);
+      if (failed > 0) throw new ClipError('CLIP_INPUT_INVALID', `embed image: ${failed} of ${files.length} images could not be embedded`);
     });
 }

@@ -3,6 +3,7 @@ import { positiveInt } from '../../../bin/cli-options.ts';
 import { loadClipEncoder } from '../encoder.ts';
 import { fetchModel } from './fetch-model.ts';
 import { defaultProgress } from './progress.ts';
+import { ClipError } from '../errors.ts';
 
 interface FetchCommandOptions {
   quantized?: boolean;
@@ -37,7 +38,7 @@ export function registerModelFetchCommand(model: Command): void {
       const encoder = await loadClipEncoder(result.dir, { quantized });
       try {
         const [row] = await encoder.embedText(['a photo']);
-        if (row?.length !== encoder.dims) throw new Error(`model fetch: ${result.dir} loaded but embedding a text gave ${row?.length} values, not ${encoder.dims}`);
+        if (row?.length !== encoder.dims) throw new ClipError('CLIP_MODEL_INVALID', `model fetch: ${result.dir} loaded but embedding a text gave ${row?.length} values, not ${encoder.dims}`);
       } finally {
         await encoder.close();
       }

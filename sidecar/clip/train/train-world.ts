@@ -8,6 +8,7 @@ import { defaultTokenizerDir, exportClip, type ExportClipSummary } from '../pyth
 import { ensurePythonEnv, runProgram } from '../python/venv.ts';
 import { modelCard, type TrainingReport } from './model-card.ts';
 import { writeTrainingSet } from './training-set.ts';
+import { ClipError } from '../errors.ts';
 
 export const trainScript = fileURLToPath(new URL('../python/train_world_clip.py', import.meta.url));
 
@@ -56,7 +57,7 @@ export async function trainWorldClip(options: TrainWorldOptions): Promise<TrainW
   const epochs = options.epochs ?? 30;
   const workDir = resolve(options.workDir ?? join(cacheDir(), 'clip-train', `${photos}-seed${seed}`));
   const tokenizer = options.tokenizer ?? defaultTokenizerDir();
-  if (!tokenizer) throw new Error('clip train: no CLIP tokenizer.json found; give --tokenizer DIR');
+  if (!tokenizer) throw new ClipError('CLIP_MODEL_NOT_FOUND', 'clip train: no CLIP tokenizer.json found; give --tokenizer DIR');
 
   const world = options.world ? resolve(options.world) : join(workDir, 'world');
   if (!options.world && !existsSync(join(world, '.complete'))) {
@@ -81,7 +82,7 @@ export async function trainWorldClip(options: TrainWorldOptions): Promise<TrainW
   const args = [trainScript, '--data', setDir, '--tokenizer', resolve(tokenizer), '--out', checkpoint, '--seed', '0', '--epochs', String(epochs)];
   log(`clip train: 3/4 ${env.python} ${args.join(' ')}`);
   const run = await runProgram(env.python, args, { log, prefix: '' });
-  if (run.code !== 0) throw new Error(`clip train: train_world_clip.py exited with code ${run.code} (see the lines above)`);
+  if (run.code !== 0) throw new ClipError('CLIP_EXPORT_FAILED', `clip train: train_world_clip.py exited with code ${run.code} (see the lines above)`);
   const training = JSON.parse(await readFile(join(checkpoint, 'training.json'), 'utf8')) as TrainingReport;
 
   log(`clip train: 4/4 export to ${options.out}`);
