@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   ES_AUTH_FAILED: { status: 503, meaning: "the cluster refuses pixrank's credentials (ES_API_KEY, or ES_USERNAME and ES_PASSWORD)" },
   NO_JDK: { status: 503, meaning: 'no Java ≥ 17 to run the local Elasticsearch distribution' },
   PORT_IN_USE: { status: 503, meaning: 'the port the local node should listen on is taken' },
-  DOWNLOAD_FAILED: { status: 502, meaning: 'the Elasticsearch distribution could not be downloaded' },
+  DOWNLOAD_FAILED: { status: 502, meaning: 'a download failed: the Elasticsearch distribution, or a photo from its URL' },
   CHECKSUM_MISMATCH: { status: 502, meaning: 'a downloaded file does not match its published checksum' },
   START_FAILED: { status: 503, meaning: 'the local Elasticsearch process could not be started or exited early' },
   NOT_HEALTHY: { status: 503, meaning: 'the local node started but never became healthy in time' },

@@ -47,8 +47,8 @@ export interface IngestSummary {
 export async function runIngest(options: RunIngestOptions): Promise<IngestSummary> {
   const log = options.log ?? (() => {});
   const { client, dataDir, alias } = options;
-  if (!existsSync(dataDir)) throw new Error(`ingest: ${dataDir} does not exist`);
-  if ((await partFiles(dataDir, 'photos')).length === 0) throw new Error(`ingest: ${dataDir} has no photos.tsv000 (or photos.tsv / photos.csv000)`);
+  if (!existsSync(dataDir)) throw createError('DATA_NOT_FOUND', `ingest: ${dataDir} does not exist`);
+  if ((await partFiles(dataDir, 'photos')).length === 0) throw createError('DATA_NOT_FOUND', `ingest: ${dataDir} has no photos.tsv000 (or photos.tsv / photos.csv000)`);
 
   let vectors: VectorSource;
   if (options.embedder) {
