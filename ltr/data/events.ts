@@ -1,5 +1,6 @@
 import { unsplashSources } from '../../ingest/unsplash-sources.ts';
 import type { ItemSide } from '../fm/fields.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** One download: who, which photo, after which search, from where, when (ms since epoch). */
 export interface ConversionEvent {
@@ -68,7 +69,7 @@ export interface TimeSplit {
 
 /** Default: the last sixth of the time span is the test period, the sixth before it the ranker window. */
 export function defaultSplit(events: readonly ConversionEvent[], testShare = 1 / 6, rankerShare = 1 / 6): TimeSplit {
-  if (events.length === 0) throw new Error('ltr data: no conversions to split');
+  if (events.length === 0) throw createError('NOT_ENOUGH_DATA', 'ltr data: no conversions to split');
   const start = events[0]!.time;
   const end = events.at(-1)!.time + 1;
   const span = end - start;
