@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,16 @@ describe('the error catalogues', () => {
       expect(status, code).toBeGreaterThanOrEqual(400);
       expect(status, code).toBeLessThanOrEqual(599);
       expect(meaning.trim(), code).not.toBe('');
+    }
+  });
+
+  it("match the statuses the README names (`CODE` 400)", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const claims = [...readme.matchAll(/`([A-Z_]+)`\s+(\d{3})\b/g)];
+    expect(claims.length).toBeGreaterThan(0);
+    for (const [, code, status] of claims) {
+      const table: Record<string, number> = { ...Object.fromEntries(Object.entries(ERROR_CODES).map(([c, v]) => [c, v.status])), ...CLIP_ERROR_STATUS };
+      expect(table[code!], code).toBe(Number(status));
     }
   });
 
