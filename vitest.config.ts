@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{sidecar,ingest,es-mappings,ltr,bench,test}/**/*.test.ts'],
+          include: ['{sidecar,ingest,es-mappings,ltr,bench,test,bin}/**/*.test.ts'],
           exclude: ['**/*.es.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
         },

@@ -25,6 +25,7 @@ import { readNpy1d, writeNpy1d } from './als/npy1d.ts';
 import { matrixFromCsr, syntheticCsr } from './als/synthetic.ts';
 import { machine } from './machine.ts';
 import { generateWorld } from './world/generate.ts';
+import { createError } from '../es-mappings/errors.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,7 +49,7 @@ const { values } = parseArgs({
 });
 const num = (name: keyof typeof values): number => {
   const n = Number(values[name]);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`bench als: --${name} must be a non-negative number (got ${String(values[name])})`);
+  if (!Number.isFinite(n) || n < 0) throw createError('INVALID_ARGUMENT', `bench als: --${name} must be a non-negative number (got ${String(values[name])})`);
   return n;
 };
 const [users, items, nnz, factors, iterations, threads] = (['users', 'items', 'nnz', 'factors', 'iterations', 'threads'] as const).map(num) as [number, number, number, number, number, number];
@@ -91,7 +92,7 @@ async function runImplicit(python: string, dir: string, shape: { users: number; 
   if (saveFactors) args.push('--save-factors', saveFactors);
   const result = await runProgram(python, args, { log: () => {}, prefix: 'implicit: ' });
   const last = result.stdout[result.stdout.length - 1];
-  if (result.code !== 0 || !last) throw new Error(`bench als: implicit_als.py exited with code ${result.code}`);
+  if (result.code !== 0 || !last) throw createError('PROCESS_FAILED', `bench als: implicit_als.py exited with code ${result.code}`);
   return JSON.parse(last) as ImplicitRun;
 }
 

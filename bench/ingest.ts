@@ -25,6 +25,7 @@ import { loadClipEncoder, WORLD_MODEL_DIR } from '../sidecar/clip/index.ts';
 import { machine } from './machine.ts';
 import { Random } from '../ltr/random.ts';
 import { generateWorld } from './world/generate.ts';
+import { createError } from '../es-mappings/errors.ts';
 
 const { values } = parseArgs({
   options: {
@@ -173,7 +174,7 @@ async function docsBenchmark(client: Client): Promise<{ runs: DocsRun[]; generat
 
     const runs: DocsRun[] = [];
     for (const variant of values.variants.split(',') as Variant[]) {
-      if (!(variant in variantNotes)) throw new Error(`bench ingest: unknown variant ${variant} (${Object.keys(variantNotes).join(', ')})`);
+      if (!(variant in variantNotes)) throw createError('INVALID_ARGUMENT', `bench ingest: unknown variant ${variant} (${Object.keys(variantNotes).join(', ')})`);
       const alias = `bench-ingest-${variant.replace(/[^a-z0-9]/g, '')}-${Date.now()}`;
       if (variant === 'index-false') await createUnindexedVectorIndex(client, alias);
       if (variant === 'refresh-1s') process.env.PIXRANK_BULK_LOAD_SETTINGS = 'off';

@@ -21,6 +21,7 @@ import { machine } from './machine.ts';
 import { COUNTRIES, PALETTE, TOPICS } from './world/vocabulary.ts';
 import { generateWorld } from './world/generate.ts';
 import { Random } from '../ltr/random.ts';
+import { createError } from '../es-mappings/errors.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +37,7 @@ const sizes = values.photos.split(',').map(Number);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const modelDir = values.model ?? [join(cacheDir(), 'models', 'clip-b32-random'), '/tmp/clipb32'].find((d) => existsSync(d));
-if (!modelDir) throw new Error('bench search: no B/32-sized model; build it with `npx pixrank model export --random-b32 --out <dir>` and pass --model <dir>');
+if (!modelDir) throw createError('MODEL_NOT_FOUND', 'bench search: no B/32-sized model; build it with `npx pixrank model export --random-b32 --out <dir>` and pass --model <dir>');
 const quantized = !values.fp32;
 const DIMS = 512;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -85,7 +86,7 @@ async function startSidecar(cluster: Cluster, alias: string): Promise<{ url: str
   const child = spawn(process.execPath, args, { env: { ...process.env, ES_URL: cluster.url, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bench search: pixrank serve exited with ${code}`)));
+    child.once('exit', (code) => reject(createError('PROCESS_FAILED', `bench search: pixrank serve exited with ${code}`)));
   });
   return { url: (JSON.parse(line) as { url: string }).url, child };
 }

@@ -25,6 +25,7 @@ import type { RerankCandidate } from '../ltr/second-pass.ts';
 import { machine } from './machine.ts';
 import { Random } from '../ltr/random.ts';
 import { generateWorld } from './world/generate.ts';
+import { createError } from '../es-mappings/errors.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +40,7 @@ const { values } = parseArgs({
 });
 const num = (name: 'photos' | 'users' | 'seed' | 'fm-epochs' | 'deepfm-epochs' | 'calls'): number => {
   const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`bench second-pass: --${name} must be a positive integer (got ${String(values[name])})`);
+  if (!Number.isInteger(n) || n < 1) throw createError('INVALID_ARGUMENT', `bench second-pass: --${name} must be a positive integer (got ${String(values[name])})`);
   return n;
 };
 const log = (line: string): void => void process.stderr.write(`${line}\n`);

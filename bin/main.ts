@@ -8,6 +8,7 @@ import { registerClipCommands } from '../sidecar/clip-cli/clip-commands.ts';
 import { registerModelExportCommand } from '../sidecar/clip-cli/model-export-command.ts';
 import { registerModelFetchCommand } from '../sidecar/clip-cli/model-fetch-command.ts';
 import { registerSidecarCommands } from '../sidecar/commands.ts';
+import { failureText } from './failure-text.ts';
 import { registerStartCommand } from './start.ts';
 
 /**
@@ -37,7 +38,6 @@ registerModelTrainWorldCommand(model);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`pixrank: ${message}\n`);
+  process.stderr.write(failureText(error));
   process.exitCode = 1;
 }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { applyMappings } from './apply.ts';
-import { EsSetupError } from './errors.ts';
+import { PixrankError } from './errors.ts';
 
 const client = testClient();
 const aliases: string[] = [];
@@ -45,8 +45,8 @@ describe('es apply', () => {
     aliases.push(alias);
     await applyMappings(client, { alias, clipDims: 8 });
     const error = await applyMappings(client, { alias, clipDims: 16 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EsSetupError);
-    expect((error as EsSetupError).code).toBe('INDEX_CONFLICT');
+    expect(error).toBeInstanceOf(PixrankError);
+    expect((error as PixrankError).code).toBe('INDEX_CONFLICT');
     expect((error as Error).message).toMatch(/8 dims .* makes 16/);
   });
 
@@ -55,7 +55,7 @@ describe('es apply', () => {
     await client.indices.create({ index: alias });
     try {
       const error = await applyMappings(client, { alias }).catch((e: unknown) => e);
-      expect((error as EsSetupError).code).toBe('INDEX_CONFLICT');
+      expect((error as PixrankError).code).toBe('INDEX_CONFLICT');
       expect((error as Error).message).toContain('is a concrete index, not an alias');
     } finally {
       await client.indices.delete({ index: alias });

@@ -1,5 +1,5 @@
 import type { Client } from './client.ts';
-import { EsSetupError } from './errors.ts';
+import { createError } from './errors.ts';
 import { eventTemplates, photosTemplate, photosTemplateName, versionedIndexName, type PhotosTemplateOptions } from './templates.ts';
 
 export interface ApplyResult {
@@ -33,7 +33,7 @@ export async function applyMappings(client: Client, options: PhotosTemplateOptio
     const dims = await clipDimsOf(client, index);
     const wanted = (body.template as { mappings: { properties: { clip: { dims: number } } } }).mappings.properties.clip.dims;
     if (options.clipDims !== undefined && dims !== undefined && dims !== wanted) {
-      throw new EsSetupError(
+      throw createError(
         'INDEX_CONFLICT',
         `es apply: ${alias} → ${index} has clip vectors of ${dims} dims but the model in use makes ${wanted}; ingest into another --index, or delete ${index} and ingest again`,
       );
@@ -42,7 +42,7 @@ export async function applyMappings(client: Client, options: PhotosTemplateOptio
   }
 
   if (await client.indices.exists({ index: alias })) {
-    throw new EsSetupError(
+    throw createError(
       'INDEX_CONFLICT',
       `es apply: ${alias} is a concrete index, not an alias; pixrank keeps ${alias} as an alias over ${alias}-v1, … (rename or delete that index)`,
     );

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EsSetupError } from './errors.ts';
+import { PixrankError } from './errors.ts';
 import { provisionCluster } from './provision.ts';
 
 const saved = process.env.ES_URL;
@@ -22,8 +22,8 @@ describe('provisionCluster with ES_URL', () => {
     process.env.ES_URL = `http://127.0.0.1:${await closedPort()}`;
     const started = Date.now();
     const error = await provisionCluster().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EsSetupError);
-    expect((error as EsSetupError).code).toBe('ES_UNREACHABLE');
+    expect(error).toBeInstanceOf(PixrankError);
+    expect((error as PixrankError).code).toBe('ES_UNREACHABLE');
     expect((error as Error).message).toContain(process.env.ES_URL);
     expect((error as Error).message).toContain('unset it');
     expect(Date.now() - started).toBeLessThan(20_000);

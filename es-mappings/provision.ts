@@ -1,5 +1,5 @@
 import { authFromEnv, clusterReady, createClient, serverVersion, type Client } from './client.ts';
-import { EsSetupError } from './errors.ts';
+import { createError } from './errors.ts';
 import { dockerAnswers, startDockerNode } from './server/docker.ts';
 import { startLocalNode } from './server/local-node.ts';
 import { isAlive } from './server/process-group.ts';
@@ -48,7 +48,7 @@ export async function provisionCluster(options: ProvisionOptions = {}): Promise<
       await clusterReady(client, 10_000);
     } catch (error) {
       await client.close();
-      throw new EsSetupError(
+      throw createError(
         'ES_UNREACHABLE',
         `es: ES_URL=${url} is unreachable or not ready (${describe(error)}); start that cluster, fix ES_URL, or unset it to let pixrank start a local Elasticsearch`,
         { cause: error },

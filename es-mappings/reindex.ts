@@ -1,6 +1,6 @@
 import type { Client } from './client.ts';
 import { clipDimsOf, indicesBehindAlias, mapsField, vectorDimsOf } from './apply.ts';
-import { EsSetupError } from './errors.ts';
+import { createError } from './errors.ts';
 import { KEYWORD_TIERS_FIELD, keywordTiers } from './keyword-tiers.ts';
 import { scanIndex } from './scan.ts';
 
@@ -37,7 +37,7 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
   const { alias } = options;
   const current = await indicesBehindAlias(client, alias);
   if (current.length !== 1) {
-    throw new EsSetupError('REINDEX_FAILED', `es reindex: ${alias} points at ${current.length} indices (${current.join(', ') || 'none'}); run pixrank es apply --index ${alias} first`);
+    throw createError('REINDEX_FAILED', `es reindex: ${alias} points at ${current.length} indices (${current.join(', ') || 'none'}); run pixrank es apply --index ${alias} first`);
   }
   const from = current[0]!;
   const version = indexVersionOf(alias, from) ?? 0;
@@ -57,7 +57,7 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
   await client.indices.refresh({ index: to });
   const [source, target] = await Promise.all([client.count({ index: from }), client.count({ index: to })]);
   if (source.count !== target.count) {
-    throw new EsSetupError('REINDEX_FAILED', `es reindex: ${to} holds ${target.count} documents but ${from} holds ${source.count}; the alias still points at ${from}`);
+    throw createError('REINDEX_FAILED', `es reindex: ${to} holds ${target.count} documents but ${from} holds ${source.count}; the alias still points at ${from}`);
   }
   await client.indices.updateAliases({
     actions: [{ remove: { index: from, alias } }, { add: { index: to, alias, is_write_index: true } }],
@@ -96,7 +96,7 @@ async function scanAndBulk(client: Client, from: string, to: string): Promise<vo
     refreshOnCompletion: to,
   });
   if (result.failed > 0) {
-    throw new EsSetupError('REINDEX_FAILED', `es reindex: ${result.failed} documents could not be copied into ${to}, e.g. ${dropped.slice(0, 3).join('; ')}`);
+    throw createError('REINDEX_FAILED', `es reindex: ${result.failed} documents could not be copied into ${to}, e.g. ${dropped.slice(0, 3).join('; ')}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Client } from './client.ts';
 import { indicesBehindAlias, vectorDimsOf } from './apply.ts';
-import { EsSetupError } from './errors.ts';
+import { createError } from './errors.ts';
 import { wholeDocuments } from './reindex.ts';
 
 export interface VectorFieldWrite {
@@ -24,10 +24,10 @@ export interface VectorFieldWrite {
 export async function writeVectorField(client: Client, alias: string, field: string, vectorOf: (photoId: string) => ArrayLike<number> | undefined): Promise<VectorFieldWrite> {
   const started = Date.now();
   const indices = await indicesBehindAlias(client, alias);
-  if (indices.length !== 1) throw new EsSetupError('INDEX_CONFLICT', `es vectors: ${alias} points at ${indices.length} indices (${indices.join(', ') || 'none'}); ingest into it first`);
+  if (indices.length !== 1) throw createError('INDEX_CONFLICT', `es vectors: ${alias} points at ${indices.length} indices (${indices.join(', ') || 'none'}); ingest into it first`);
   const index = indices[0]!;
   const dims = await vectorDimsOf(client, index, field);
-  if (dims === undefined) throw new EsSetupError('INDEX_CONFLICT', `es vectors: ${index} has no ${field} field; run pixrank es reindex --index ${alias} to take the current template`);
+  if (dims === undefined) throw createError('INDEX_CONFLICT', `es vectors: ${index} has no ${field} field; run pixrank es reindex --index ${alias} to take the current template`);
   let documents = 0;
   let withVector = 0;
   const dropped: string[] = [];
@@ -38,7 +38,7 @@ export async function writeVectorField(client: Client, alias: string, field: str
       const { [field]: _old, ...source } = doc.source;
       const vector = vectorOf(String(source.photo_id ?? doc.id));
       if (vector) {
-        if (vector.length > dims) throw new EsSetupError('INDEX_CONFLICT', `es vectors: ${field} vectors of ${vector.length} dims do not fit ${index}'s ${field} field of ${dims}`);
+        if (vector.length > dims) throw createError('INDEX_CONFLICT', `es vectors: ${field} vectors of ${vector.length} dims do not fit ${index}'s ${field} field of ${dims}`);
         const padded = new Array<number>(dims).fill(0);
         for (let i = 0; i < vector.length; i++) padded[i] = vector[i]!;
         source[field] = padded;
@@ -49,6 +49,6 @@ export async function writeVectorField(client: Client, alias: string, field: str
     onDrop: (item) => void dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`),
     refreshOnCompletion: index,
   });
-  if (result.failed > 0) throw new EsSetupError('INDEX_CONFLICT', `es vectors: ${result.failed} documents of ${index} could not be written, e.g. ${dropped.slice(0, 3).join('; ')}`);
+  if (result.failed > 0) throw createError('INDEX_CONFLICT', `es vectors: ${result.failed} documents of ${index} could not be written, e.g. ${dropped.slice(0, 3).join('; ')}`);
   return { index, field, dims, documents, withVector, seconds: (Date.now() - started) / 1000 };
 }

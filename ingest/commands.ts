@@ -7,6 +7,7 @@ import { defaultClipModel } from '../sidecar/clip-cli/model-choice.ts';
 import type { IngestCounts } from './pipeline.ts';
 import { loadImageEmbedder } from './clip-embedder.ts';
 import { runIngest } from './run-ingest.ts';
+import { createError } from '../es-mappings/errors.ts';
 
 /** A progress bar on a TTY: rows, images/s, docs/s, ETA. Nothing when output is piped. */
 function progressBar(): { update(counts: Readonly<IngestCounts>): void; stop(): void } {
@@ -47,8 +48,8 @@ export function registerIngestCommands(program: Command): void {
     .option('--image-concurrency <n>', 'image downloads in flight', positiveInt)
     .option('--batch-size <n>', 'images embedded per batch', positiveInt)
     .action(async (options: { data: string; index: string; model?: string; keywordsOnly?: boolean; quantized?: boolean; vectors?: string; imageWidth?: number; imageConcurrency?: number; batchSize?: number }) => {
-      if (options.model && options.vectors) throw new Error('ingest: give --model or --vectors, not both');
-      if (options.keywordsOnly && (options.model || options.vectors)) throw new Error('ingest: --keywords-only takes no --model or --vectors');
+      if (options.model && options.vectors) throw createError('INVALID_ARGUMENT', 'ingest: give --model or --vectors, not both');
+      if (options.keywordsOnly && (options.model || options.vectors)) throw createError('INVALID_ARGUMENT', 'ingest: --keywords-only takes no --model or --vectors');
       const model = options.vectors || options.keywordsOnly ? undefined : defaultClipModel(options.model, logToStderr);
       const embedder = model ? await loadImageEmbedder(model.dir, { quantized: !!options.quantized }) : undefined;
       if (embedder) logToStderr(`ingest: embedding images with ${embedder.id}`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMappings, clipDimsOf, indicesBehindAlias } from '../es-mappings/apply.ts';
 import type { Client } from '../es-mappings/client.ts';
-import { EsSetupError } from '../es-mappings/errors.ts';
+import { createError } from '../es-mappings/errors.ts';
 import { upgradeIfBehind } from '../es-mappings/reindex.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { DEFAULT_CLIP_DIMS } from '../es-mappings/templates.ts';
@@ -47,8 +47,8 @@ export interface IngestSummary {
 export async function runIngest(options: RunIngestOptions): Promise<IngestSummary> {
   const log = options.log ?? (() => {});
   const { client, dataDir, alias } = options;
-  if (!existsSync(dataDir)) throw new Error(`ingest: ${dataDir} does not exist`);
-  if ((await partFiles(dataDir, 'photos')).length === 0) throw new Error(`ingest: ${dataDir} has no photos.tsv000 (or photos.tsv / photos.csv000)`);
+  if (!existsSync(dataDir)) throw createError('DATA_NOT_FOUND', `ingest: ${dataDir} does not exist`);
+  if ((await partFiles(dataDir, 'photos')).length === 0) throw createError('DATA_NOT_FOUND', `ingest: ${dataDir} has no photos.tsv000 (or photos.tsv / photos.csv000)`);
 
   let vectors: VectorSource;
   if (options.embedder) {
@@ -76,7 +76,7 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   if (current.length > 0 && dims !== undefined) {
     const existing = await clipDimsOf(client, current[0]!);
     if (existing !== undefined && existing !== dims) {
-      throw new EsSetupError('INDEX_CONFLICT', `ingest: ${alias} → ${current[0]} holds ${existing}-dim clip vectors but the vectors in use have ${dims}; use another --index, or delete ${current[0]}`);
+      throw createError('INDEX_CONFLICT', `ingest: ${alias} → ${current[0]} holds ${existing}-dim clip vectors but the vectors in use have ${dims}; use another --index, or delete ${current[0]}`);
     }
   }
   if (current.length === 0) {

@@ -10,6 +10,7 @@ import { evalLtr, formatEvalTable } from './pipeline/eval-ltr.ts';
 import { loadModelsDir } from './pipeline/models-dir.ts';
 import { stderrProgress } from './pipeline/progress.ts';
 import { trainLtr } from './pipeline/train-ltr.ts';
+import { createError } from '../es-mappings/errors.ts';
 
 /** The first stage over an ingested index, with the CLIP text encoder when there is a model. */
 async function withFirstStage<T>(index: string, modelOption: string | undefined, work: (stage: FirstStageOptions) => Promise<T>): Promise<T> {
@@ -19,7 +20,7 @@ async function withFirstStage<T>(index: string, modelOption: string | undefined,
   try {
     return await withCluster(async ({ client }: { client: Client }) => {
       const count = await client.count({ index }).catch(() => undefined);
-      if (!count?.count) throw new Error(`ltr: the index ${index} is missing or empty; ingest the same data first (\`pixrank ingest --data DIR --index ${index}\`)`);
+      if (!count?.count) throw createError('INDEX_MISSING', `ltr: the index ${index} is missing or empty; ingest the same data first (\`pixrank ingest --data DIR --index ${index}\`)`);
       return work(replayFirstStage(client, index, encoder));
     });
   } finally {

@@ -12,6 +12,7 @@ import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { runSearch } from './search/run-search.ts';
 import { SearchRequestSchema } from './search/search-schema.ts';
 import { listen } from './serve.ts';
+import { createError } from '../es-mappings/errors.ts';
 
 interface ModelOptions {
   model?: string;
@@ -82,7 +83,7 @@ export function registerSidecarCommands(program: Command): void {
     .option('--json', 'print only the JSON response')
     .action(async (text: string, options: ModelOptions & { mode: string; k: number; page: number; index: string; user?: string; models?: string; explain?: boolean; json?: boolean }) => {
       const parsed = SearchRequestSchema.safeParse({ q: text, mode: options.mode, k: options.k, page: options.page, user: options.user, personalize: !!options.user, explain: !!options.explain });
-      if (!parsed.success) throw new Error(`search: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
+      if (!parsed.success) throw createError('INVALID_ARGUMENT', `search: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       const needsModel = parsed.data.mode !== 'keyword';
       const services = await openServices({ es: cluster.client, index: options.index, modelDir: needsModel ? modelDir(options) : undefined, quantized: options.quantized, logger: pino({ level: 'silent' }), ...(options.models ? { modelsDir: options.models } : {}) });

@@ -1,6 +1,7 @@
 import type { ConversionEvent } from '../../ltr/data/events.ts';
 import { interactionMatrix, type InteractionMatrix } from '../../ltr/interactions.ts';
 import { topK } from '../../ltr/recommender.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface HoldoutSplit {
   /** Every download but each evaluated user's last, counted per (user, photo); rows and columns fixed. */
@@ -40,7 +41,7 @@ export function leaveLastOut(events: readonly ConversionEvent[], photoIds: reado
   const matrix = interactionMatrix(train, { users: [...byUser.keys()], items: [...photoIds] });
   const heldOut = last.map(({ user, item }) => {
     const i = matrix.itemIndex.get(item);
-    if (i === undefined) throw new Error(`als bench: held-out photo ${item} is not among the photos`);
+    if (i === undefined) throw createError('DATA_MALFORMED', `als bench: held-out photo ${item} is not among the photos`);
     return { user: matrix.userIndex.get(user)!, item: i };
   });
   return { train: matrix, heldOut, skipped };

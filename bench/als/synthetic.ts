@@ -1,5 +1,6 @@
 import { Random } from '../../ltr/random.ts';
 import type { Csr, InteractionMatrix } from '../../ltr/interactions.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface SyntheticOptions {
   users: number;
@@ -15,8 +16,8 @@ export interface SyntheticOptions {
  */
 export function syntheticCsr(options: SyntheticOptions): Csr {
   const { users, items, nnz, seed } = options;
-  if (!(users > 0 && items > 0 && nnz > 0)) throw new Error('als bench: users, items and nnz must be positive');
-  if (nnz > users * items * 0.5) throw new Error(`als bench: ${nnz} interactions is over half of ${users} × ${items}`);
+  if (!(users > 0 && items > 0 && nnz > 0)) throw createError('INVALID_ARGUMENT', 'als bench: users, items and nnz must be positive');
+  if (nnz > users * items * 0.5) throw createError('INVALID_ARGUMENT', `als bench: ${nnz} interactions is over half of ${users} × ${items}`);
   const random = new Random(seed);
   const permutation = Int32Array.from({ length: items }, (_, i) => i);
   for (let i = items - 1; i > 0; i--) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { nonNegativeInt } from '../../bin/cli-options.ts';
 import { generateWorld } from './generate.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export function registerWorldCommands(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function registerWorldCommands(program: Command): void {
     .option('--no-images', 'tables only (fast, for ALS benchmarks)')
     .option('--tag-noise <share>', 'share of photos whose keywords miss their topic, and (independently) that get another topic\'s keywords, as an image tagger errs; the rest of the world is unchanged', parseFloat, 0)
     .action(async (options: { out: string; photos: number; users: number; seed: number; imageFormat: string; imageSize: number; imageBase?: string; images: boolean; tagNoise: number }) => {
-      if (options.imageFormat !== 'jpeg' && options.imageFormat !== 'png') throw new Error(`generate: --image-format must be jpeg or png, got ${options.imageFormat}`);
+      if (options.imageFormat !== 'jpeg' && options.imageFormat !== 'png') throw createError('INVALID_ARGUMENT', `generate: --image-format must be jpeg or png, got ${options.imageFormat}`);
       const summary = await generateWorld({
         out: options.out,
         photos: options.photos,

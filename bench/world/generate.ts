@@ -6,6 +6,7 @@ import { Random } from '../../ltr/random.ts';
 import { photoSvg, rasterize } from './render.ts';
 import { TsvTableWriter } from './tsv-writer.ts';
 import { COUNTRIES, NOISE_KEYWORDS, PALETTE, TOPICS } from './vocabulary.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface WorldOptions {
   out: string;
@@ -69,7 +70,7 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
   const started = Date.now();
   const r = new Random(options.seed);
   const tagNoise = options.tagNoise ?? 0;
-  if (!(tagNoise >= 0 && tagNoise <= 1)) throw new Error(`generate: tagNoise must be within 0–1, got ${tagNoise}`);
+  if (!(tagNoise >= 0 && tagNoise <= 1)) throw createError('INVALID_ARGUMENT', `generate: tagNoise must be within 0–1, got ${tagNoise}`);
   const tagger: Tagger | undefined = tagNoise > 0 ? { r: new Random(options.seed * 7919 + 13), rate: tagNoise, missed: 0, confused: 0 } : undefined;
   const out = options.out;
   const rowsPerPart = options.rowsPerPart ?? 25_000;

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { MOTIFS } from './motifs.ts';
 import type { Random } from '../../ltr/random.ts';
 import { texturePatterns } from './textures.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** The ink for a one-color photo: a shade of the background, so the background stays the dominant color. */
 export function shadeOf(hex: string): string {
@@ -32,7 +33,7 @@ export function photoSvg(r: Random, spec: RenderSpec): string {
   const patterns = spec.topics.map((topic, i) => texturePatterns(topic, `texture${i}`, ink, ground)).join('');
   const shapes = spec.topics.map((topic, i) => {
     const motif = MOTIFS[topic];
-    if (!motif) throw new Error(`generate: no motif for topic ${topic}`);
+    if (!motif) throw createError('INTERNAL', `generate: no motif for topic ${topic}`);
     const body = motif(r, w, h, ink);
     if (i === 0) return `<rect width="${w}" height="${h}" fill="url(#texture0)"/>${body}<rect width="${w}" height="${h}" fill="url(#texture0-inverse)"/>`;
     const corner = `x="${f(w * 0.55)}" y="0" width="${f(w * 0.45)}" height="${f(h * 0.45)}"`;

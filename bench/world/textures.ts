@@ -1,4 +1,5 @@
 import { TOPICS } from './vocabulary.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /**
  * One fine texture per topic, filling the area the topic is drawn in: a kind of line pattern
@@ -38,7 +39,7 @@ function textureOf(index: number): { kind: TextureKind; angle: number } {
  */
 export function texturePatterns(topic: string, id: string, ink: string, ground: string): string {
   const index = TOPICS.findIndex((t) => t.name === topic);
-  if (index < 0) throw new Error(`generate: no texture for topic ${topic}`);
+  if (index < 0) throw createError('INTERNAL', `generate: no texture for topic ${topic}`);
   const { kind, angle } = textureOf(index);
   const p = kind.period;
   const pattern = (suffix: string, color: string, shift: number): string =>

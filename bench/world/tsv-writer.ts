@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { createError } from '../../es-mappings/errors.ts';
 
 export type TsvValue = string | number | boolean | null | undefined;
 
@@ -31,7 +32,7 @@ export class TsvTableWriter {
   }
 
   write(values: readonly TsvValue[]): void {
-    if (values.length !== this.#columns.length) throw new Error(`generate: ${this.#table} row has ${values.length} fields, header ${this.#columns.length}`);
+    if (values.length !== this.#columns.length) throw createError('INTERNAL', `generate: ${this.#table} row has ${values.length} fields, header ${this.#columns.length}`);
     if (!this.#stream || this.rows % this.#rowsPerPart === 0) this.#nextPart();
     this.#stream!.write(`${values.map(tsvField).join('\t')}\n`);
     this.rows += 1;

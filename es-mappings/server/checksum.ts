@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { createError } from '../errors.ts';
 
 export type ChecksumAlgorithm = 'sha1' | 'sha512';
 
@@ -14,7 +15,7 @@ export async function fileDigest(path: string, algorithm: ChecksumAlgorithm): Pr
 export function parseChecksumFile(text: string): string {
   const digest = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
   if (!/^[0-9a-f]{40,128}$/.test(digest)) {
-    throw new Error(`checksum file: not a hex digest: ${JSON.stringify(text.slice(0, 80))}`);
+    throw createError('DOWNLOAD_FAILED', `checksum file: not a hex digest: ${JSON.stringify(text.slice(0, 80))}`);
   }
   return digest;
 }

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EsSetupError } from '../errors.ts';
+import { PixrankError } from '../errors.ts';
 import { ensureDistribution } from './download.ts';
 
 const VERSION = '0.0.0-test';
@@ -29,8 +29,8 @@ describe('ensureDistribution', () => {
     await writeFile(zip, 'these bytes are not the distribution');
     await writeFile(`${zip}.expected`, 'a'.repeat(128));
     const error = await ensureDistribution(VERSION).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EsSetupError);
-    expect((error as EsSetupError).code).toBe('CHECKSUM_MISMATCH');
+    expect(error).toBeInstanceOf(PixrankError);
+    expect((error as PixrankError).code).toBe('CHECKSUM_MISMATCH');
     expect((error as Error).message).toMatch(/is corrupt .* it was deleted, run the command again/);
     expect(existsSync(zip)).toBe(false);
   });
@@ -40,7 +40,7 @@ describe('ensureDistribution', () => {
     await writeFile(zip, bytes);
     await writeFile(`${zip}.expected`, createHash('sha1').update(bytes).digest('hex'));
     const error = await ensureDistribution(VERSION).catch((e: unknown) => e);
-    expect((error as EsSetupError).code).toBe('DOWNLOAD_FAILED');
+    expect((error as PixrankError).code).toBe('DOWNLOAD_FAILED');
     expect((error as Error).message).toContain('could not be unpacked');
     expect(existsSync(zip)).toBe(false);
   });

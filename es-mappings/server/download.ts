@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import extractZip from 'extract-zip';
-import { EsSetupError } from '../errors.ts';
+import { createError } from '../errors.ts';
 import { esDistributionDir } from '../paths.ts';
 import { ES_MAVEN_ARTIFACT, ES_MAVEN_GROUP } from '../version.ts';
 import { algorithmOf, fileDigest, parseChecksumFile } from './checksum.ts';
@@ -50,7 +50,7 @@ export async function ensureDistribution(version: string, options: DistributionO
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     await rm(zip, { force: true });
-    throw new EsSetupError(
+    throw createError(
       'DOWNLOAD_FAILED',
       `es download: ${zip} could not be unpacked (${(error as Error).message}); it was deleted, run the command again to download it anew`,
       { cause: error },
@@ -87,7 +87,7 @@ async function downloadVerified(version: string, dir: string, log: (line: string
   if (actual !== expected) {
     await rm(zip, { force: true });
     await rm(expectedFile, { force: true });
-    throw new EsSetupError(
+    throw createError(
       'CHECKSUM_MISMATCH',
       `es download: ${zip} is corrupt (${algorithmOf(expected)} ${actual}, Maven Central says ${expected}); it was deleted, run the command again to download it anew`,
     );
@@ -124,7 +124,7 @@ async function downloadOverHttps(version: string, zip: string, log: (line: strin
   const expected = await fetchPublishedDigest(version);
   log(`es: downloading ${url}`);
   const response = await fetchOrExplain(url);
-  if (!response.body) throw new EsSetupError('DOWNLOAD_FAILED', `es download: ${url} answered with no body`);
+  if (!response.body) throw createError('DOWNLOAD_FAILED', `es download: ${url} answered with no body`);
   const part = `${zip}.part`;
   await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), createWriteStream(part));
   await rename(part, zip);
@@ -137,7 +137,7 @@ async function fetchPublishedDigest(version: string): Promise<string> {
     const response = await fetchOrExplain(base + suffix, { allowMissing: true });
     if (response.ok) return parseChecksumFile(await response.text());
   }
-  throw new EsSetupError('DOWNLOAD_FAILED', `es download: Maven Central publishes no checksum for ${base}`);
+  throw createError('DOWNLOAD_FAILED', `es download: Maven Central publishes no checksum for ${base}`);
 }
 
 async function fetchOrExplain(url: string, options: { allowMissing?: boolean } = {}): Promise<Response> {
@@ -145,14 +145,14 @@ async function fetchOrExplain(url: string, options: { allowMissing?: boolean } =
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(10 * 60_000) });
   } catch (error) {
-    throw new EsSetupError(
+    throw createError(
       'DOWNLOAD_FAILED',
       `es download: cannot reach ${url} (${firstLine(error)}); check the network, set PIXRANK_MAVEN_REPO to a mirror, or set ES_URL to a running cluster`,
       { cause: error },
     );
   }
   if (!response.ok && !(options.allowMissing && response.status === 404)) {
-    throw new EsSetupError('DOWNLOAD_FAILED', `es download: ${url} answered HTTP ${response.status}`);
+    throw createError('DOWNLOAD_FAILED', `es download: ${url} answered HTTP ${response.status}`);
   }
   return response;
 }

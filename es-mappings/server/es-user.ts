@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmod, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { EsSetupError } from '../errors.ts';
+import { createError } from '../errors.ts';
 
 const run = promisify(execFile);
 
@@ -33,7 +33,7 @@ export async function esRunAs(log: (line: string) => void): Promise<RunAs | unde
     } catch (error) {
       // Two processes may race to create it.
       if (!(await lookup(ES_SYSTEM_USER))) {
-        throw new EsSetupError(
+        throw createError(
           'USER_SETUP_FAILED',
           `es user: Elasticsearch refuses to run as root and the user ${ES_SYSTEM_USER} could not be created (${(error as Error).message}); create it or run as a non-root user`,
           { cause: error },
@@ -42,7 +42,7 @@ export async function esRunAs(log: (line: string) => void): Promise<RunAs | unde
     }
     ids = await lookup(ES_SYSTEM_USER);
   }
-  if (!ids) throw new EsSetupError('USER_SETUP_FAILED', `es user: ${ES_SYSTEM_USER} does not exist after useradd`);
+  if (!ids) throw createError('USER_SETUP_FAILED', `es user: ${ES_SYSTEM_USER} does not exist after useradd`);
   return { ...ids, name: ES_SYSTEM_USER };
 }
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { EsSetupError } from '../errors.ts';
+import { createError } from '../errors.ts';
 
 const run = promisify(execFile);
 const MIN_MAJOR = 17;
@@ -47,7 +47,7 @@ export async function findJdk(options: FindJdkOptions = {}): Promise<Jdk> {
       return { home: candidate.home, major: version.major, source: candidate.source, description: version.line };
     }
   }
-  throw new EsSetupError(
+  throw createError(
     'NO_JDK',
     `es jdk: no JDK ${MIN_MAJOR} or newer found (${rejected.join('; ') || `nothing in ES_JAVA_HOME, JAVA_HOME, PATH or ${jvmRoot}`}); ` +
       `install one (e.g. apt-get install openjdk-17-jre-headless) or set ES_JAVA_HOME`,

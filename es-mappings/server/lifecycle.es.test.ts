@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { pidsMentioning, waitUntil } from '../../test/processes.ts';
-import { EsSetupError } from '../errors.ts';
+import { PixrankError } from '../errors.ts';
 import { startLocalNode } from './local-node.ts';
 
 const holdScript = new URL('../../test/fixtures/hold-local-node.ts', import.meta.url).pathname;
@@ -42,7 +42,7 @@ describe('start-up failures are one clear error and leave no process', () => {
     const { port } = server.address() as { port: number };
     try {
       const error = await startLocalNode({ port }).catch((e: unknown) => e);
-      expect((error as EsSetupError).code).toBe('PORT_IN_USE');
+      expect((error as PixrankError).code).toBe('PORT_IN_USE');
       expect((error as Error).message).toContain(`port ${port}`);
     } finally {
       server.close();
@@ -52,8 +52,8 @@ describe('start-up failures are one clear error and leave no process', () => {
   it('a server that is not ready in time is stopped, with the end of its log in the error', async () => {
     const instanceDir = await mkdtemp(join(tmpdir(), 'pixrank-es-slow-'));
     const error = await startLocalNode({ instanceDir, heap: '512m', startTimeoutMs: 2_000 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EsSetupError);
-    expect((error as EsSetupError).code).toBe('NOT_HEALTHY');
+    expect(error).toBeInstanceOf(PixrankError);
+    expect((error as PixrankError).code).toBe('NOT_HEALTHY');
     expect((error as Error).message).toMatch(/did not turn yellow or green within 2 s; it was stopped\. The end of its log:\n/);
     expect(pidsMentioning(instanceDir)).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
-import { EsSetupError } from '../errors.ts';
+import { createError } from '../errors.ts';
 import { ES_VERSION } from '../version.ts';
 import { ensureDistribution } from './download.ts';
 import { esRunAs, grantTraverse, handOver } from './es-user.ts';
@@ -92,7 +92,7 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
     closeSync(out);
   }
   const pid = child.pid;
-  if (pid === undefined) throw new EsSetupError('START_FAILED', `es start: could not spawn ${bin}`);
+  if (pid === undefined) throw createError('START_FAILED', `es start: could not spawn ${bin}`);
   if (options.detached) child.unref();
   else track(pid);
 
@@ -115,7 +115,7 @@ async function assertPortFree(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new EsSetupError('PORT_IN_USE', `es start: port ${port} on 127.0.0.1 is in use (${error.code}); free it or choose another with ES_PORT / --port`)),
+      reject(createError('PORT_IN_USE', `es start: port ${port} on 127.0.0.1 is in use (${error.code}); free it or choose another with ES_PORT / --port`)),
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
@@ -131,7 +131,7 @@ async function waitForHealth(url: string, child: ChildProcess, layout: NodeLayou
     if (exited !== undefined) {
       const tail = logTail(layout, logFile);
       const code = /BindException|Address already in use/.test(tail) ? 'PORT_IN_USE' : 'START_FAILED';
-      throw new EsSetupError(code, `es start: Elasticsearch exited with code ${exited} before it was ready. The end of its log:\n${tail}`);
+      throw createError(code, `es start: Elasticsearch exited with code ${exited} before it was ready. The end of its log:\n${tail}`);
     }
     try {
       const response = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`, { signal: AbortSignal.timeout(5_000) });
@@ -141,7 +141,7 @@ async function waitForHealth(url: string, child: ChildProcess, layout: NodeLayou
     }
     await sleep(500);
   }
-  throw new EsSetupError(
+  throw createError(
     'NOT_HEALTHY',
     `es start: Elasticsearch at ${url} did not turn yellow or green within ${Math.round(timeoutMs / 1000)} s; it was stopped. The end of its log:\n${logTail(layout, logFile)}`,
   );

@@ -2,6 +2,7 @@ import type { DocumentColor, DocumentKeyword } from '../documents/photo-document
 import type { Cell } from '../read/schema.ts';
 import { cleanColor, mergeColors } from './colors.ts';
 import { KeywordMerger } from './keywords.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 type Row = Readonly<Record<string, Cell>>;
 
@@ -81,7 +82,7 @@ export async function collectColors(rows: AsyncIterable<Row> | Iterable<Row>, op
  * per-photo tables in several passes.
  */
 export function partitionOf(photoId: string, partitions: number): number {
-  if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`clean: partitions must be a positive integer, got ${partitions}`);
+  if (!Number.isInteger(partitions) || partitions < 1) throw createError('INVALID_ARGUMENT', `clean: partitions must be a positive integer, got ${partitions}`);
   let hash = 0x811c9dc5;
   for (let i = 0; i < photoId.length; i += 1) {
     hash ^= photoId.charCodeAt(i);

@@ -5,6 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface ImageLoaderOptions {
   /** Relative image paths resolve against the dataset folder. */
@@ -68,12 +69,12 @@ async function fetchOnce(url: string, timeoutMs: number, maxBytes: number): Prom
   if (!response.ok) {
     const message = `image fetch: ${url} answered HTTP ${response.status}`;
     // Only throttling and server errors are worth another try.
-    if (response.status === 429 || response.status >= 500) throw new Error(message);
-    throw new AbortError(message);
+    if (response.status === 429 || response.status >= 500) throw createError('DOWNLOAD_FAILED', message);
+    throw new AbortError(createError('DOWNLOAD_FAILED', message));
   }
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new AbortError(`image fetch: ${url} is ${declared} bytes, over the limit of ${maxBytes}`);
+  if (declared > maxBytes) throw new AbortError(createError('DOWNLOAD_FAILED', `image fetch: ${url} is ${declared} bytes, over the limit of ${maxBytes}`));
   const body = Buffer.from(await response.arrayBuffer());
-  if (body.length > maxBytes) throw new AbortError(`image fetch: ${url} is over the limit of ${maxBytes} bytes`);
+  if (body.length > maxBytes) throw new AbortError(createError('DOWNLOAD_FAILED', `image fetch: ${url} is over the limit of ${maxBytes} bytes`));
   return body;
 }

@@ -51,6 +51,7 @@ describe('rowTyper', () => {
   it('names the column of a bad field; rejects an empty key or an id that is not an id', () => {
     const typed = rowTyper('colors', ['photo_id', 'hex', 'red'], 'colors.tsv000');
     expect(() => typed(['aaaaaaaaaaa', 'ff0000', 'lots'])).toThrow('column red: not an integer: "lots"');
+    expect(() => typed(['aaaaaaaaaaa', 'ff0000', 'lots'])).toThrow(expect.objectContaining({ code: 'DATA_MALFORMED' }));
     expect(() => typed(['', 'ff0000', '1'])).toThrow('missing photo_id');
     expect(() => typed(['aaaaaaaaaaa', '', '1'])).toThrow('missing hex');
     expect(() => typed(['../etc/pass', 'ff0000', '1'])).toThrow('photo_id "../etc/pass" is not an id');

@@ -1,4 +1,5 @@
 import { tableSchema, type Cell, type ColumnType, type RowOf, type TableName } from './schema.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 const INTEGER = /^[+-]?\d+$/;
 const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -25,27 +26,27 @@ export function parseCell(value: string, type: ColumnType): Cell {
       return value;
     case 'int': {
       const n = Number(value.trim());
-      if (!INTEGER.test(value.trim()) || !Number.isSafeInteger(n)) throw new Error(`not an integer: ${shown(value)}`);
+      if (!INTEGER.test(value.trim()) || !Number.isSafeInteger(n)) throw createError('DATA_MALFORMED', `not an integer: ${shown(value)}`);
       return n;
     }
     case 'float': {
       const n = Number(value.trim());
-      if (!FLOAT.test(value.trim()) || !Number.isFinite(n)) throw new Error(`not a number: ${shown(value)}`);
+      if (!FLOAT.test(value.trim()) || !Number.isFinite(n)) throw createError('DATA_MALFORMED', `not a number: ${shown(value)}`);
       return n;
     }
     case 'bool': {
       if (value === 't' || value === 'true') return true;
       if (value === 'f' || value === 'false') return false;
-      throw new Error(`not a boolean (t/f): ${shown(value)}`);
+      throw createError('DATA_MALFORMED', `not a boolean (t/f): ${shown(value)}`);
     }
     case 'timestamp': {
       const match = TIMESTAMP.exec(value.trim());
-      if (!match) throw new Error(`not a timestamp: ${shown(value)}`);
+      if (!match) throw createError('DATA_MALFORMED', `not a timestamp: ${shown(value)}`);
       const [, day, time, fraction = '', zone = 'Z'] = match;
       const date = new Date(`${day}T${time}${fraction.slice(0, 4)}${zone}`);
       // Date rolls 2021-02-30 over to March; a round trip of the day and time catches it.
       const local = Number.isNaN(date.getTime()) ? '' : new Date(date.getTime() - zoneOffsetMs(zone)).toISOString();
-      if (local.slice(0, 19) !== `${day}T${time}`) throw new Error(`not a timestamp: ${shown(value)}`);
+      if (local.slice(0, 19) !== `${day}T${time}`) throw createError('DATA_MALFORMED', `not a timestamp: ${shown(value)}`);
       return date.toISOString();
     }
   }
@@ -72,11 +73,11 @@ export function rowTyper<T extends TableName>(table: T, header: readonly string[
   const types = new Map(schema.columns);
   const seen = new Set<string>();
   for (const name of header) {
-    if (seen.has(name)) throw new Error(`table reader: ${file}: the header names ${name} twice`);
+    if (seen.has(name)) throw createError('DATA_MALFORMED', `table reader: ${file}: the header names ${name} twice`);
     seen.add(name);
   }
   const lacking = schema.required.filter((name) => !seen.has(name));
-  if (lacking.length > 0) throw new Error(`table reader: ${file}: the header has no ${lacking.join(', ')} column (header: ${header.join(', ').slice(0, 300)})`);
+  if (lacking.length > 0) throw createError('DATA_MALFORMED', `table reader: ${file}: the header has no ${lacking.join(', ')} column (header: ${header.join(', ').slice(0, 300)})`);
   const absent = schema.columns.map(([name]) => name).filter((name) => !seen.has(name));
   const headerTypes = header.map((name) => types.get(name) ?? 'string');
 
@@ -87,15 +88,15 @@ export function rowTyper<T extends TableName>(table: T, header: readonly string[
       try {
         row[name] = parseCell(fields[i] ?? '', headerTypes[i]!);
       } catch (error) {
-        throw new Error(`column ${name}: ${(error as Error).message}`);
+        throw createError('DATA_MALFORMED', `column ${name}: ${(error as Error).message}`, { cause: error });
       }
     }
     for (const name of absent) row[name] = null;
     for (const name of schema.required) {
-      if (row[name] === null) throw new Error(`missing ${name}`);
+      if (row[name] === null) throw createError('DATA_MALFORMED', `missing ${name}`);
     }
     const id = row.photo_id;
-    if (typeof id === 'string' && !PHOTO_ID.test(id)) throw new Error(`photo_id ${shown(id)} is not an id`);
+    if (typeof id === 'string' && !PHOTO_ID.test(id)) throw createError('DATA_MALFORMED', `photo_id ${shown(id)} is not an id`);
     return row as RowOf<T>;
   };
 }

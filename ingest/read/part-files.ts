@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TableName } from './schema.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /**
  * The part files of a table in `dataDir`, in part order. Accepted names (all read as tab-separated
@@ -14,7 +15,7 @@ export async function partFiles(dataDir: string, table: TableName): Promise<stri
   try {
     names = await readdir(dataDir);
   } catch (error) {
-    throw new Error(`table reader: cannot list ${dataDir}: ${(error as Error).message}`);
+    throw createError('DATA_NOT_FOUND', `table reader: cannot list ${dataDir}: ${(error as Error).message}`, { cause: error });
   }
   const pattern = new RegExp(`^${table}\\.(tsv|csv)(\\d*)$`);
   const parts = names.flatMap((name) => {
@@ -22,6 +23,6 @@ export async function partFiles(dataDir: string, table: TableName): Promise<stri
     return match ? [{ name, family: match[1]!, part: match[2] === '' ? -1 : Number(match[2]) }] : [];
   });
   const families = new Set(parts.map((p) => p.family));
-  if (families.size > 1) throw new Error(`table reader: ${dataDir} has both ${table}.tsv… and ${table}.csv… files; keep one set`);
+  if (families.size > 1) throw createError('DATA_MALFORMED', `table reader: ${dataDir} has both ${table}.tsv… and ${table}.csv… files; keep one set`);
   return parts.sort((a, b) => a.part - b.part || (a.name < b.name ? -1 : 1)).map((p) => join(dataDir, p.name));
 }

@@ -5,6 +5,7 @@ import { rowTyper, type RowTyper } from './cells.ts';
 import { partFiles } from './part-files.ts';
 import type { Reject } from './reject-writer.ts';
 import type { RowOf, TableName } from './schema.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export { partFiles } from './part-files.ts';
 
@@ -127,7 +128,7 @@ export async function* readPart<T extends TableName>(file: string, table: T, opt
       broken = { at: recordStart, line, reason, raw: first };
     }
     if (!broken) return;
-    if (!header) throw new Error(`table reader: ${name}: the header line is unreadable: ${broken.reason}`);
+    if (!header) throw createError('DATA_MALFORMED', `table reader: ${name}: the header line is unreadable: ${broken.reason}`);
     reject(broken.line, broken.reason, broken.raw);
     start = await offsetAfterLine(file, broken.at);
     line = broken.line + 1;

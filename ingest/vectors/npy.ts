@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** A 2-D float matrix from a NumPy `.npy` file (format 1.0–3.0, little-endian f4 or f2, C order). */
 export interface NpyMatrix {
@@ -14,7 +15,7 @@ export async function readNpy(path: string): Promise<NpyMatrix> {
 }
 
 export function parseNpy(bytes: Buffer, name = 'npy'): NpyMatrix {
-  if (!bytes.subarray(0, 6).equals(MAGIC)) throw new Error(`vectors: ${name} is not a .npy file (bad magic)`);
+  if (!bytes.subarray(0, 6).equals(MAGIC)) throw createError('DATA_MALFORMED', `vectors: ${name} is not a .npy file (bad magic)`);
   const major = bytes[6]!;
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
   const headerStart = major === 1 ? 10 : 12;
@@ -22,19 +23,19 @@ export function parseNpy(bytes: Buffer, name = 'npy'): NpyMatrix {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1]?.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (!descr || !shape || shape.length !== 2) throw new Error(`vectors: ${name} must hold a 2-D array (header ${header.trim()})`);
-  if (fortran === 'True') throw new Error(`vectors: ${name} is in Fortran order; save it with np.ascontiguousarray`);
+  if (!descr || !shape || shape.length !== 2) throw createError('DATA_MALFORMED', `vectors: ${name} must hold a 2-D array (header ${header.trim()})`);
+  if (fortran === 'True') throw createError('DATA_MALFORMED', `vectors: ${name} is in Fortran order; save it with np.ascontiguousarray`);
   const [rows, cols] = shape as [number, number];
   const body = bytes.subarray(headerStart + headerLength);
   const data = new Float32Array(rows * cols);
   if (descr === '<f4') {
-    if (body.length < data.length * 4) throw new Error(`vectors: ${name} is truncated`);
+    if (body.length < data.length * 4) throw createError('DATA_MALFORMED', `vectors: ${name} is truncated`);
     for (let i = 0; i < data.length; i++) data[i] = body.readFloatLE(i * 4);
   } else if (descr === '<f2') {
-    if (body.length < data.length * 2) throw new Error(`vectors: ${name} is truncated`);
+    if (body.length < data.length * 2) throw createError('DATA_MALFORMED', `vectors: ${name} is truncated`);
     for (let i = 0; i < data.length; i++) data[i] = halfToFloat(body.readUInt16LE(i * 2));
   } else {
-    throw new Error(`vectors: ${name} has dtype ${descr}; expected <f4 or <f2`);
+    throw createError('DATA_MALFORMED', `vectors: ${name} has dtype ${descr}; expected <f4 or <f2`);
   }
   return { rows, cols, data };
 }

@@ -32,6 +32,7 @@ describe('vector files', () => {
     const dir = await mkdtemp(join(tmpdir(), 'vec-'));
     await writeFile(join(dir, 'v.jsonl'), '{"photo_id":"a","vector":[1,0]}\n{"photo_id":"b","vector":[0,1,2]}\n');
     await expect(loadVectorTable(join(dir, 'v.jsonl'))).rejects.toThrow(/v.jsonl:2: 3 dims, the first line had 2/);
+    await expect(loadVectorTable(join(dir, 'v.jsonl'))).rejects.toMatchObject({ name: 'PixrankError', code: 'DATA_MALFORMED' });
   });
 
   it('refuses ids and rows that disagree', async () => {

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { readNpy } from './npy.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** Precomputed per-photo vectors, looked up by photo id. */
 export interface VectorTable {
@@ -21,18 +22,18 @@ export interface VectorTable {
  * - `.jsonl` / `.ndjson`: `{"photo_id": "…", "vector": [ … ]}` a line.
  */
 export async function loadVectorTable(path: string): Promise<VectorTable> {
-  if (!existsSync(path)) throw new Error(`vectors: ${path} does not exist`);
+  if (!existsSync(path)) throw createError('DATA_NOT_FOUND', `vectors: ${path} does not exist`);
   if (path.endsWith('.npy')) return loadNpyTable(path);
   if (/\.(jsonl|ndjson)$/.test(path)) return loadJsonlTable(path);
-  throw new Error(`vectors: ${path}: expected a .npy (with photo_ids.csv beside it) or a .jsonl file`);
+  throw createError('INVALID_ARGUMENT', `vectors: ${path}: expected a .npy (with photo_ids.csv beside it) or a .jsonl file`);
 }
 
 async function loadNpyTable(path: string): Promise<VectorTable> {
   const idsFile = join(dirname(path), 'photo_ids.csv');
-  if (!existsSync(idsFile)) throw new Error(`vectors: ${path} needs ${idsFile} (one photo id a line, in the rows' order)`);
+  if (!existsSync(idsFile)) throw createError('DATA_NOT_FOUND', `vectors: ${path} needs ${idsFile} (one photo id a line, in the rows' order)`);
   const matrix = await readNpy(path);
   const ids = (await readFile(idsFile, 'utf8')).split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0 && s !== 'photo_id');
-  if (ids.length !== matrix.rows) throw new Error(`vectors: ${idsFile} has ${ids.length} ids but ${path} has ${matrix.rows} rows`);
+  if (ids.length !== matrix.rows) throw createError('DATA_MALFORMED', `vectors: ${idsFile} has ${ids.length} ids but ${path} has ${matrix.rows} rows`);
   const index = new Map(ids.map((id, row) => [id, row]));
   return {
     dims: matrix.cols,
@@ -54,10 +55,10 @@ async function loadJsonlTable(path: string): Promise<VectorTable> {
     if (text.trim().length === 0) continue;
     const parsed = JSON.parse(text) as { photo_id?: unknown; vector?: unknown };
     if (typeof parsed.photo_id !== 'string' || !Array.isArray(parsed.vector)) {
-      throw new Error(`vectors: ${path}:${line}: expected {"photo_id": string, "vector": number[]}`);
+      throw createError('DATA_MALFORMED', `vectors: ${path}:${line}: expected {"photo_id": string, "vector": number[]}`);
     }
     if (dims === 0) dims = parsed.vector.length;
-    if (parsed.vector.length !== dims) throw new Error(`vectors: ${path}:${line}: ${parsed.vector.length} dims, the first line had ${dims}`);
+    if (parsed.vector.length !== dims) throw createError('DATA_MALFORMED', `vectors: ${path}:${line}: ${parsed.vector.length} dims, the first line had ${dims}`);
     vectors.set(parsed.photo_id, Float32Array.from(parsed.vector as number[]));
   }
   return { dims, size: vectors.size, source: `jsonl:${path}:${vectors.size}x${dims}`, get: (id) => vectors.get(id) };

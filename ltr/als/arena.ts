@@ -1,6 +1,7 @@
 import { wasm, type WasmMemory } from './wasm-api.ts';
 import type { Csr } from '../interactions.ts';
 import { GRAM_BLOCK } from './conjugate-gradient.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** Which factor matrix a half-sweep solves: users (items fixed) or items (users fixed). */
 export type Side = 'users' | 'items';
@@ -115,7 +116,7 @@ export function arenaViews(buffer: ArrayBufferLike, layout: ArenaLayout): ArenaV
 export function createArena(data: FitMatrix, f: number, threads: number): { memory: WasmMemory; layout: ArenaLayout; views: ArenaViews } {
   const layout = arenaLayout(data, f, threads);
   const pages = Math.max(1, Math.ceil(layout.bytes / PAGE));
-  if (pages > 32768) throw new Error(`als: a fit of ${layout.users} users × ${layout.items} items × ${f} factors needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB, over the 2 GiB the kernel addresses`);
+  if (pages > 32768) throw createError('INVALID_ARGUMENT', `als: a fit of ${layout.users} users × ${layout.items} items × ${f} factors needs ${(layout.bytes / 2 ** 30).toFixed(1)} GiB, over the 2 GiB the kernel addresses`);
   const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
   const views = arenaViews(memory.buffer, layout);
   for (const side of ['byUser', 'byItem'] as const) {

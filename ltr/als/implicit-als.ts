@@ -11,6 +11,7 @@ import { degreeOrder, inverse } from './degree-order.ts';
 import { gramian, leastSquaresCg } from './conjugate-gradient.ts';
 import { pickKernel, type KernelKind } from './kernel.ts';
 import { Sweeper, WorkerPool } from './sweeper.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface AlsOptions {
   factors?: number;
@@ -233,12 +234,12 @@ export class ImplicitAls implements Recommender {
       items: string[];
       seen: { indptr: number[]; indices: number[] } | null;
     };
-    if (meta.kind !== 'als' || meta.format !== FORMAT_VERSION) throw new Error(`als: ${dir} holds a ${meta.kind} model of format ${meta.format}, not als format ${FORMAT_VERSION}`);
+    if (meta.kind !== 'als' || meta.format !== FORMAT_VERSION) throw createError('MODEL_INVALID', `als: ${dir} holds a ${meta.kind} model of format ${meta.format}, not als format ${FORMAT_VERSION}`);
     const model = new ImplicitAls(meta);
     const users = await readNpy(join(dir, 'user_factors.npy'));
     const items = await readNpy(join(dir, 'item_factors.npy'));
     if (users.cols !== meta.factors || items.cols !== meta.factors || users.rows !== meta.users.length || items.rows !== meta.items.length) {
-      throw new Error(`als: ${dir}: factor files do not match model.json (${users.rows}×${users.cols}, ${items.rows}×${items.cols})`);
+      throw createError('MODEL_INVALID', `als: ${dir}: factor files do not match model.json (${users.rows}×${users.cols}, ${items.rows}×${items.cols})`);
     }
     model.userFactors = users.data;
     model.itemFactors = items.data;

@@ -2,6 +2,7 @@ import { wasm, type WasmMemory, type WasmModule } from './wasm-api.ts';
 import { arenaViews, type ArenaLayout, type ArenaViews, type Side } from './arena.ts';
 import { CG_KERNEL_WASM_BASE64 } from './cg-kernel-wasm.ts';
 import { cgScratch, finishGram, gramPartial, GRAM_BLOCK, solveRows, type CgProblem } from './conjugate-gradient.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** `wasm`: the f32x4 SIMD kernel (cg-kernel.wat), as `implicit` computes in float32; `js`: float64 JS. */
 export type KernelKind = 'wasm' | 'js';
@@ -38,7 +39,7 @@ export function pickKernel(f: number, wanted: KernelKind | 'auto' = 'auto', work
       ok = false;
     }
   }
-  if (wanted === 'wasm' && !ok) throw new Error(`als: the wasm kernel needs factors divisible by 4 and WebAssembly SIMD (factors: ${f})`);
+  if (wanted === 'wasm' && !ok) throw createError('INVALID_ARGUMENT', `als: the wasm kernel needs factors divisible by 4 and WebAssembly SIMD (factors: ${f})`);
   return ok ? 'wasm' : 'js';
 }
 

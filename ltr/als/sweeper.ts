@@ -2,6 +2,7 @@ import type { WasmMemory, WasmModule } from './wasm-api.ts';
 import { Worker } from 'node:worker_threads';
 import type { ArenaLayout, Side } from './arena.ts';
 import { CgKernel, kernelModule, type KernelSettings } from './kernel.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** Rows a thread claims at a time (implicit: OpenMP dynamic schedule, chunk 8). */
 export const SOLVE_CHUNK = 32;
@@ -57,9 +58,9 @@ class SweepWorker {
 
   constructor(thread: number) {
     this.worker = new Worker(new URL('./sweep-worker-entry.mjs', import.meta.url));
-    this.worker.on('message', (reply: WorkerReply) => this.settle(reply.ok ? undefined : new Error(`als worker ${thread}: ${reply.error}`)));
-    this.worker.on('error', (error) => this.settle(new Error(`als worker ${thread}: ${error.message}`)));
-    this.worker.on('exit', (code) => this.settle(new Error(`als worker ${thread}: exited with code ${code}`)));
+    this.worker.on('message', (reply: WorkerReply) => this.settle(reply.ok ? undefined : createError('PROCESS_FAILED', `als worker ${thread}: ${reply.error}`)));
+    this.worker.on('error', (error) => this.settle(createError('PROCESS_FAILED', `als worker ${thread}: ${error.message}`)));
+    this.worker.on('exit', (code) => this.settle(createError('PROCESS_FAILED', `als worker ${thread}: exited with code ${code}`)));
     this.loaded = this.next();
     // A failure to load surfaces at start(); until then nobody awaits this promise.
     this.loaded.catch(() => {});

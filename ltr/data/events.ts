@@ -1,5 +1,6 @@
 import { unsplashSources } from '../../ingest/unsplash-sources.ts';
 import type { ItemSide } from '../fm/fields.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** One download: who, which photo, after which search, from where, when (ms since epoch). */
 export interface ConversionEvent {
@@ -72,7 +73,7 @@ export interface TimeSplit {
  * ~900 searches, and did not beat the simplest hybrid + profile row on a 5,000-photo world), the rest history.
  */
 export function defaultSplit(events: readonly ConversionEvent[], testShare = 1 / 6, rankerShare = 1 / 3): TimeSplit {
-  if (events.length === 0) throw new Error('ltr data: no conversions to split');
+  if (events.length === 0) throw createError('NOT_ENOUGH_DATA', 'ltr data: no conversions to split');
   const start = events[0]!.time;
   const end = events.at(-1)!.time + 1;
   const span = end - start;

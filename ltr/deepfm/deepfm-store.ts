@@ -5,6 +5,7 @@ import { fittedIdsFrom, fittedIdsHeader, type FittedIdsHeader } from '../fm/fm-s
 import type { DeepFmSettings, DeepFmState } from './deepfm.ts';
 import { DeepFmNetwork, type NamedMatrix } from './network.ts';
 import { slotLayout } from './slots.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 const FORMAT_VERSION = 1;
 
@@ -38,7 +39,7 @@ export async function writeDeepFm(dir: string, settings: DeepFmSettings, state: 
 export async function readDeepFm(dir: string): Promise<{ settings: DeepFmSettings; state: DeepFmState }> {
   const header = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as DeepFmHeader;
   if (header.kind !== 'deepfm' || header.format !== FORMAT_VERSION) {
-    throw new Error(`deepfm store: ${dir} holds a ${header.kind} model of format ${header.format}, not deepfm format ${FORMAT_VERSION}`);
+    throw createError('MODEL_INVALID', `deepfm store: ${dir} holds a ${header.kind} model of format ${header.format}, not deepfm format ${FORMAT_VERSION}`);
   }
   const ids = fittedIdsFrom(header);
   const { encoder } = ids;

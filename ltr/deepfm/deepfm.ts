@@ -8,6 +8,7 @@ import { DeepFmNetwork } from './network.ts';
 import { readDeepFm, writeDeepFm } from './deepfm-store.ts';
 import { fillSlots, slotBatch, slotLayout, type SlotBatch, type SlotLayout } from './slots.ts';
 import { tf, tfReady, type TfBackend } from './tf.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface DeepFmOptions extends TrainingSetOptions {
   factors?: number;
@@ -80,7 +81,7 @@ export class DeepFm implements Recommender {
   }
 
   get state(): DeepFmState {
-    if (!this.fitted) throw new Error('deepfm: the model is not fitted');
+    if (!this.fitted) throw createError('INTERNAL', 'deepfm: the model is not fitted');
     return this.fitted;
   }
 

@@ -2,6 +2,7 @@ import type { Random } from '../random.ts';
 import { FIELDS } from '../fm/fields.ts';
 import type { SlotBatch, SlotLayout } from './slots.ts';
 import { tf, type Tensor, type Tensor1D, type Variable } from './tf.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface NetworkShape {
   features: number;
@@ -55,7 +56,7 @@ export class DeepFmNetwork {
   ) {
     const get = (name: string, rows: number, cols: number): Float32Array => {
       const w = weights.get(name);
-      if (!w || w.rows !== rows || w.cols !== cols) throw new Error(`deepfm network: weight ${name} must be ${rows}×${cols}, found ${w ? `${w.rows}×${w.cols}` : 'none'}`);
+      if (!w || w.rows !== rows || w.cols !== cols) throw createError('MODEL_INVALID', `deepfm network: weight ${name} must be ${rows}×${cols}, found ${w ? `${w.rows}×${w.cols}` : 'none'}`);
       return Float32Array.from(w.data);
     };
     // tfjs registers variable names process-wide: each network gets its own prefix

@@ -1,5 +1,6 @@
 import { FIELD, FIELDS } from '../fm/fields.ts';
 import type { FlatSparse } from '../fm/training-set.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /**
  * DeepFM's fixed-width input: a tensor needs the same number of features per example, so each
@@ -17,7 +18,7 @@ export interface SlotLayout {
 }
 
 export function slotLayout(maxTokens: number): SlotLayout {
-  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`deepfm slots: maxTokens must be a positive integer, not ${maxTokens}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw createError('INVALID_ARGUMENT', `deepfm slots: maxTokens must be a positive integer, not ${maxTokens}`);
   const fieldOfSlot: number[] = [];
   const firstSlot: number[] = [];
   for (const [field, name] of FIELDS.entries()) {

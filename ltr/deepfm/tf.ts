@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { createError } from '../../es-mappings/errors.ts';
 
 export { tf };
 export type Tensor = tf.Tensor;
@@ -38,20 +39,20 @@ const ORDER: TfBackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 async function pickBackend(): Promise<TfBackend> {
   const asked = process.env.PIXRANK_TF_BACKEND;
-  if (asked !== undefined && !ORDER.includes(asked as TfBackendName)) throw new Error(`tf: PIXRANK_TF_BACKEND=${asked}; expected one of ${ORDER.join(', ')}`);
+  if (asked !== undefined && !ORDER.includes(asked as TfBackendName)) throw createError('INVALID_CONFIG', `tf: PIXRANK_TF_BACKEND=${asked}; expected one of ${ORDER.join(', ')}`);
   const order = asked ? ORDER.slice(ORDER.indexOf(asked as TfBackendName)) : ORDER;
   const notes: string[] = [];
   for (const name of order) {
     try {
       await load(name);
-      if (!(await tf.setBackend(name))) throw new Error('setBackend returned false');
+      if (!(await tf.setBackend(name))) throw createError('RUNTIME_UNAVAILABLE', 'setBackend returned false');
       await tf.ready();
       return { name, notes, ...(name === 'wasm' ? { simd: Boolean(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')) } : {}) };
     } catch (error) {
       notes.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
   }
-  throw new Error(`tf: no backend loaded (${notes.join('; ')})`);
+  throw createError('RUNTIME_UNAVAILABLE', `tf: no backend loaded (${notes.join('; ')})`);
 }
 
 async function load(name: TfBackendName): Promise<void> {

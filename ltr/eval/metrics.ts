@@ -1,3 +1,4 @@
+import { createError } from '../../es-mappings/errors.ts';
 /**
  * Ranking metrics at cutoffs, defined as trec_eval 10 defines them, so a run written by
  * `trec.ts` and scored by `trec_eval -c -m ndcg_cut.10,20,50,100 -m P.… -m recall.… -m map_cut.… -m success.…`
@@ -56,12 +57,12 @@ export function relevantGrades(relevant: Relevance): Map<string, number> {
   } else {
     for (const [id, grade] of relevant as ReadonlyMap<string, number>) {
       if (!Number.isInteger(grade) || grade < 0) {
-        throw new Error(`eval: grade of ${JSON.stringify(id)} must be a non-negative integer, got ${grade}`);
+        throw createError('INVALID_ARGUMENT', `eval: grade of ${JSON.stringify(id)} must be a non-negative integer, got ${grade}`);
       }
       if (grade > 0) grades.set(id, grade);
     }
   }
-  if (grades.size === 0) throw new Error('eval: query has no relevant items');
+  if (grades.size === 0) throw createError('INVALID_ARGUMENT', 'eval: query has no relevant items');
   return grades;
 }
 
@@ -138,13 +139,13 @@ export function evaluateQuery(
  */
 export function meanMetrics(perQuery: readonly Metrics[]): Metrics {
   const first = perQuery[0];
-  if (first === undefined) throw new Error('eval: no queries to average');
+  if (first === undefined) throw createError('INVALID_ARGUMENT', 'eval: no queries to average');
   const keys = Object.keys(first);
   const sums = new Map<string, number>(keys.map((key) => [key, 0]));
   perQuery.forEach((metrics, index) => {
     const own = Object.keys(metrics);
     if (own.length !== keys.length || own.some((key) => !sums.has(key))) {
-      throw new Error(`eval: query ${index} has keys [${own.join(', ')}], expected [${keys.join(', ')}]`);
+      throw createError('INVALID_ARGUMENT', `eval: query ${index} has keys [${own.join(', ')}], expected [${keys.join(', ')}]`);
     }
     for (const key of keys) sums.set(key, sums.get(key)! + metrics[key]!);
   });
@@ -154,9 +155,9 @@ export function meanMetrics(perQuery: readonly Metrics[]): Metrics {
 }
 
 function checkCutoffs(cutoffs: readonly number[]): void {
-  if (cutoffs.length === 0) throw new Error('eval: at least one cutoff is required');
+  if (cutoffs.length === 0) throw createError('INVALID_ARGUMENT', 'eval: at least one cutoff is required');
   for (const k of cutoffs) {
-    if (!Number.isInteger(k) || k < 1) throw new Error(`eval: cutoff must be a positive integer, got ${k}`);
+    if (!Number.isInteger(k) || k < 1) throw createError('INVALID_ARGUMENT', `eval: cutoff must be a positive integer, got ${k}`);
   }
-  if (new Set(cutoffs).size !== cutoffs.length) throw new Error(`eval: duplicate cutoff in [${cutoffs.join(', ')}]`);
+  if (new Set(cutoffs).size !== cutoffs.length) throw createError('INVALID_ARGUMENT', `eval: duplicate cutoff in [${cutoffs.join(', ')}]`);
 }

@@ -1,4 +1,5 @@
 import { errorFunction, mean, sampleStandardDeviation } from 'simple-statistics';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** Below this many queries the normal approximation of the paired t-test is not trusted. */
 export const MIN_PAIRED_QUERIES = 30;
@@ -22,7 +23,7 @@ export interface PairedDifference {
  * for per-query metrics such as NDCG@10; it agrees closely with the randomization test.
  */
 export function pairedDifference(row: readonly number[], baseline: readonly number[]): PairedDifference | undefined {
-  if (row.length !== baseline.length) throw new Error(`eval: paired rows need the same queries, got ${row.length} and ${baseline.length}`);
+  if (row.length !== baseline.length) throw createError('INVALID_ARGUMENT', `eval: paired rows need the same queries, got ${row.length} and ${baseline.length}`);
   const n = row.length;
   if (n < MIN_PAIRED_QUERIES) return undefined;
   const differences = row.map((value, i) => value - baseline[i]!);

@@ -23,6 +23,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dedupeRanked, gainOf, relevantGrades, type Relevance } from './metrics.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** One query's judgements. */
 export interface QrelsQuery {
@@ -48,7 +49,7 @@ const ENCODED = /[\s%]/gu;
 
 /** The id with whitespace and `%` percent-encoded (UTF-8): `u123|red car` → `u123|red%20car`. */
 export function encodeTrecId(id: string): string {
-  if (id.length === 0) throw new Error('trec: an id must not be empty');
+  if (id.length === 0) throw createError('INVALID_ARGUMENT', 'trec: an id must not be empty');
   return id.replace(ENCODED, (ch) => encodeURIComponent(ch));
 }
 
@@ -70,7 +71,7 @@ export function formatQrels(queries: readonly QrelsQuery[]): string {
     try {
       grades = relevantGrades(relevant);
     } catch (error) {
-      throw new Error(`trec: qrels for query ${JSON.stringify(qid)}: ${(error as Error).message}`);
+      throw createError('INVALID_ARGUMENT', `trec: qrels for query ${JSON.stringify(qid)}: ${(error as Error).message}`, { cause: error });
     }
     for (const [doc, grade] of grades) lines.push(`${q} 0 ${encodeTrecId(doc)} ${gainOf(grade)}`);
   }
@@ -85,14 +86,14 @@ export function formatQrels(queries: readonly QrelsQuery[]): string {
  */
 export function formatRun(rows: readonly RunRow[], runName: string): string {
   if (runName.length === 0 || /\s/u.test(runName)) {
-    throw new Error(`trec: run name ${JSON.stringify(runName)} must be non-empty without whitespace`);
+    throw createError('INVALID_ARGUMENT', `trec: run name ${JSON.stringify(runName)} must be non-empty without whitespace`);
   }
   const seen = new Set<string>();
   const lines: string[] = [];
   for (const { qid, ranked, scores } of rows) {
     const q = uniqueQid(qid, seen);
     if (scores !== undefined && scores.length !== ranked.length) {
-      throw new Error(`trec: query ${JSON.stringify(qid)} has ${ranked.length} ids but ${scores.length} scores`);
+      throw createError('INVALID_ARGUMENT', `trec: query ${JSON.stringify(qid)} has ${ranked.length} ids but ${scores.length} scores`);
     }
     const list = dedupeRanked(ranked);
     const kept = scores === undefined ? list.map((_, i) => list.length - (i + 1)) : firstScores(ranked, scores);
@@ -100,7 +101,8 @@ export function formatRun(rows: readonly RunRow[], runName: string): string {
     list.forEach((doc, i) => {
       const score = kept[i]!;
       if (!Number.isFinite(score) || score >= previous) {
-        throw new Error(
+        throw createError(
+          'INVALID_ARGUMENT',
           `trec: query ${JSON.stringify(qid)}: scores must be finite and strictly decreasing (rank ${i + 1}: ${score} after ${previous})`,
         );
       }
@@ -120,7 +122,7 @@ export function formatRun(rows: readonly RunRow[], runName: string): string {
 export function runFileName(name: string): string {
   const stem = name.replace(/[/\s]/gu, '_');
   if (stem === '' || stem === '.' || stem === '..' || stem.includes('\0')) {
-    throw new Error(`trec: ${JSON.stringify(name)} cannot name a run file`);
+    throw createError('INVALID_ARGUMENT', `trec: ${JSON.stringify(name)} cannot name a run file`);
   }
   return `${stem}.run`;
 }
@@ -142,7 +144,7 @@ export async function writeTrecRun(
   const written: TrecFiles = { qrels: join(dir, 'qrels.tsv'), runs: {} };
   for (const [name, rows] of Object.entries(runs)) {
     const file = runFileName(name);
-    if (files.has(file)) throw new Error(`trec: run ${JSON.stringify(name)} would overwrite ${file}`);
+    if (files.has(file)) throw createError('INVALID_ARGUMENT', `trec: run ${JSON.stringify(name)} would overwrite ${file}`);
     files.set(file, formatRun(rows, file.slice(0, -'.run'.length)));
     written.runs[name] = join(dir, file);
   }
@@ -153,7 +155,7 @@ export async function writeTrecRun(
 
 function uniqueQid(qid: string, seen: Set<string>): string {
   const q = encodeTrecId(qid);
-  if (seen.has(q)) throw new Error(`trec: query ${JSON.stringify(qid)} appears twice`);
+  if (seen.has(q)) throw createError('INVALID_ARGUMENT', `trec: query ${JSON.stringify(qid)} appears twice`);
   seen.add(q);
   return q;
 }

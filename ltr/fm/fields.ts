@@ -1,3 +1,4 @@
+import { createError } from '../../es-mappings/errors.ts';
 /**
  * The fields of the factorization machines (FM and DeepFM): one training event is a conversion,
  * (user, search keyword, downloaded photo, user's country), and each photo brings its side data.
@@ -70,7 +71,7 @@ export class FieldEncoder {
     this.maxLogDownloads = state.maxLogDownloads;
     this.items = new Map(state.items);
     this.index = new Map(state.features.map((name, i) => [name, i]));
-    if (this.features[0] !== PAD) throw new Error('fm fields: feature 0 must be the padding feature');
+    if (this.features[0] !== PAD) throw createError('INTERNAL', 'fm fields: feature 0 must be the padding feature');
   }
 
   /**
@@ -83,7 +84,7 @@ export class FieldEncoder {
     let maxLogDownloads = 0;
     const seenItems = new Set<string>();
     for (const event of events) {
-      if (!event.user || !event.item) throw new Error('fm fields: every event needs a user and an item');
+      if (!event.user || !event.item) throw createError('DATA_MALFORMED', 'fm fields: every event needs a user and an item');
       features.add(`user=${event.user}`);
       features.add(`item=${event.item}`);
       for (const token of queryTokens(event.query)) features.add(`query=${token}`);
@@ -168,6 +169,6 @@ export class FieldEncoder {
 }
 
 function checkedLog(value: number, what: string, item: string): number {
-  if (!Number.isFinite(value) || value < 0) throw new Error(`fm fields: item ${item} has ${what} = ${value}; expected a count ≥ 0`);
+  if (!Number.isFinite(value) || value < 0) throw createError('DATA_MALFORMED', `fm fields: item ${item} has ${what} = ${value}; expected a count ≥ 0`);
   return Math.log1p(value);
 }

@@ -7,6 +7,7 @@ import { dot } from '../vectors.ts';
 import { bprScratch, bprStep, newParams, sideTerms, type FmAdagrad, type FmParams, type Side } from './fm-kernel.ts';
 import { readFmState, writeFmState } from './fm-store.ts';
 import { eventsFromMatrix, flatten, TrainingSet, type FlatSparse, type TrainingSetOptions } from './training-set.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface FmOptions extends TrainingSetOptions {
   factors?: number;
@@ -74,7 +75,7 @@ export class FactorizationMachine implements Recommender {
   }
 
   get state(): FmState {
-    if (!this.fitted) throw new Error('fm: the model is not fitted');
+    if (!this.fitted) throw createError('INTERNAL', 'fm: the model is not fitted');
     return this.fitted;
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { encodeNpy, readNpy } from '../../ingest/vectors/npy.ts';
 import { FieldEncoder, type FieldEncoderState } from './fields.ts';
 import type { FmSettings, FmState } from './fm-bpr.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 const FORMAT_VERSION = 1;
 
@@ -69,7 +70,7 @@ export async function writeFmState(dir: string, kind: string, settings: FmSettin
 export async function readFmState(dir: string, kind: string): Promise<{ settings: FmSettings; state: FmState }> {
   const header = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as FmHeader;
   if (header.kind !== kind || header.format !== FORMAT_VERSION) {
-    throw new Error(`${kind} store: ${dir} holds a ${header.kind} model of format ${header.format}, not ${kind} format ${FORMAT_VERSION}`);
+    throw createError('MODEL_INVALID', `${kind} store: ${dir} holds a ${header.kind} model of format ${header.format}, not ${kind} format ${FORMAT_VERSION}`);
   }
   const ids = fittedIdsFrom(header);
   const { encoder } = ids;
@@ -77,9 +78,9 @@ export async function readFmState(dir: string, kind: string): Promise<{ settings
   const factors = await readNpy(join(dir, 'factors.npy'));
   const k = header.settings.factors;
   if (linear.rows !== encoder.size || linear.cols !== 1 || factors.rows !== encoder.size || factors.cols !== k) {
-    throw new Error(`${kind} store: ${dir}: weight files (${linear.rows}×${linear.cols}, ${factors.rows}×${factors.cols}) do not match ${encoder.size} features × ${k} factors`);
+    throw createError('MODEL_INVALID', `${kind} store: ${dir}: weight files (${linear.rows}×${linear.cols}, ${factors.rows}×${factors.cols}) do not match ${encoder.size} features × ${k} factors`);
   }
-  if (header.seen.indptr.length !== header.users.length + 1) throw new Error(`${kind} store: ${dir}: seen rows do not match the users`);
+  if (header.seen.indptr.length !== header.users.length + 1) throw createError('MODEL_INVALID', `${kind} store: ${dir}: seen rows do not match the users`);
   return {
     settings: header.settings,
     state: { ...ids, params: { n: encoder.size, k, w: linear.data, v: factors.data } },

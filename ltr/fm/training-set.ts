@@ -1,6 +1,7 @@
 import { Random } from '../random.ts';
 import type { InteractionMatrix } from '../interactions.ts';
 import { FieldEncoder, type FmEvent, type ItemSide, type SparseFeatures } from './fields.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** Sparse rows in flat typed arrays: row r is `ptr[r]` … `ptr[r + 1]`. */
 export interface FlatSparse {
@@ -53,7 +54,7 @@ export class TrainingSet {
     random: Random,
     options: TrainingSetOptions = {},
   ) {
-    if (events.length === 0) throw new Error('fm: no events to fit');
+    if (events.length === 0) throw createError('NOT_ENOUGH_DATA', 'fm: no events to fit');
     this.popularityMix = options.popularityMix ?? 0;
     this.auditNegatives = options.auditNegatives ?? 10;
     this.eventUser = new Int32Array(events.length);

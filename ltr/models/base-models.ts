@@ -9,6 +9,7 @@ import type { FmEvent, ItemSide } from '../fm/fields.ts';
 import { FactorizationMachine, loadFactorizationMachine } from '../fm/fm-bpr.ts';
 import { interactionMatrix } from '../interactions.ts';
 import type { FitProgress } from '../recommender.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** The collaborative models and the photo facts the features need, fitted on one period. */
 export interface BaseModels extends FeatureModels {
@@ -61,7 +62,7 @@ export async function saveBaseModels(models: BaseModels, dir: string): Promise<v
 
 export async function loadBaseModels(dir: string): Promise<BaseModels> {
   for (const name of ['als', 'fm', 'deepfm', 'photographers.json']) {
-    if (!existsSync(join(dir, name))) throw new Error(`ltr models: ${dir} lacks ${name}; train with \`pixrank train --data DIR --out ${dir}\``);
+    if (!existsSync(join(dir, name))) throw createError('MODEL_NOT_FOUND', `ltr models: ${dir} lacks ${name}; train with \`pixrank train --data DIR --out ${dir}\``);
   }
   const photographers = new Map(Object.entries(JSON.parse(await readFile(join(dir, 'photographers.json'), 'utf8')) as Record<string, string>));
   return {

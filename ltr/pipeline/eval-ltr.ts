@@ -8,6 +8,7 @@ import { replayQueries } from '../replay/replay.ts';
 import { UserHistory } from '../replay/user-history.ts';
 import type { LoadedModels } from './models-dir.ts';
 import type { PipelineProgress } from './progress.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface EvalLtrOptions extends FirstStageOptions {
   dataDir: string;
@@ -41,7 +42,7 @@ export async function evalLtr(options: EvalLtrOptions): Promise<EvalResult> {
   }
   const { testFrom, end } = manifest.split;
   const queries = queriesOf(eventsBetween(world.events, testFrom, Math.max(end, world.events.at(-1)!.time + 1)));
-  if (queries.length === 0) throw new Error(`eval: no conversions after ${new Date(testFrom).toISOString()} (the models' test period) in ${options.dataDir}`);
+  if (queries.length === 0) throw createError('NOT_ENOUGH_DATA', `eval: no conversions after ${new Date(testFrom).toISOString()} (the models' test period) in ${options.dataDir}`);
   let done = 0;
   const replayed = await replayQueries(queries, {
     ...options,

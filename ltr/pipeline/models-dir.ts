@@ -7,6 +7,7 @@ import { assertSameFeatureset } from '../ranker/featureset.ts';
 import { loadRanker, type RankerModel } from '../ranker/model.ts';
 import { warmUpRanker } from '../ranker/warm-up.ts';
 import { PIXRANK_FEATURESET } from '../features/pixrank-featureset.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MODELS_FORMAT = 'pixrank-models';
@@ -46,16 +47,17 @@ export async function writeManifest(dir: string, manifest: ModelsManifest): Prom
  */
 export async function readModelsDir(dir: string): Promise<{ manifest: ModelsManifest; ranker: RankerModel }> {
   const file = join(dir, MANIFEST_FILE);
-  if (!existsSync(file)) throw new Error(`ltr models: ${dir} has no ${MANIFEST_FILE}; make one with \`pixrank train --data DIR --out ${dir}\``);
+  if (!existsSync(file)) throw createError('MODEL_NOT_FOUND', `ltr models: ${dir} has no ${MANIFEST_FILE}; make one with \`pixrank train --data DIR --out ${dir}\``);
   const manifest = JSON.parse(await readFile(file, 'utf8')) as ModelsManifest;
   if (manifest.format !== MODELS_FORMAT || manifest.version !== MODELS_VERSION) {
-    throw new Error(`ltr models: ${file} is ${manifest.format} v${manifest.version}; this pixrank reads ${MODELS_FORMAT} v${MODELS_VERSION} (train again)`);
+    throw createError('MODEL_INVALID', `ltr models: ${file} is ${manifest.format} v${manifest.version}; this pixrank reads ${MODELS_FORMAT} v${MODELS_VERSION} (train again)`);
   }
   const ranker = await loadRanker(dir);
   assertSameFeatureset(ranker.featureset, PIXRANK_FEATURESET, 'ltr models');
   // Same names, but a feature computed differently since: the model learned other values.
   if (ranker.featureset.name !== PIXRANK_FEATURESET.name || ranker.featureset.version !== PIXRANK_FEATURESET.version) {
-    throw new Error(
+    throw createError(
+      'MODEL_INVALID',
       `ltr models: ${dir}'s ranker was trained on featureset "${ranker.featureset.name}" v${ranker.featureset.version}; this pixrank extracts "${PIXRANK_FEATURESET.name}" v${PIXRANK_FEATURESET.version} (train again)`,
     );
   }

@@ -10,6 +10,7 @@ import { replayQueries, type Replayed } from '../replay/replay.ts';
 import { UserHistory } from '../replay/user-history.ts';
 import { MODELS_FORMAT, MODELS_VERSION, writeManifest, type ModelsManifest } from './models-dir.ts';
 import type { PipelineProgress } from './progress.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface TrainLtrOptions extends FirstStageOptions {
   dataDir: string;
@@ -45,7 +46,7 @@ export async function trainLtr(options: TrainLtrOptions): Promise<ModelsManifest
   let done = 0;
   const replayed = await replayQueries(queries, { ...options, models: fitted, history: new UserHistory(history), onQuery: () => progress.tick('replay ranker window', ++done, queries.length) });
   const groups = rankingGroups(replayed);
-  if (groups.length < 10) throw new Error(`train: only ${groups.length} replayed searches found a downloaded photo among their candidates; a ranker needs more (a bigger world, or more conversions)`);
+  if (groups.length < 10) throw createError('NOT_ENOUGH_DATA', `train: only ${groups.length} replayed searches found a downloaded photo among their candidates; a ranker needs more (a bigger world, or more conversions)`);
   const cut = Math.floor(groups.length * 0.8);
   const ranker = await trainLambdaMart(PIXRANK_FEATURESET, groups.slice(0, cut), {
     trees: 300,

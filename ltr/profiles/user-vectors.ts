@@ -1,3 +1,4 @@
+import { createError } from '../../es-mappings/errors.ts';
 /** A photo's embedding with the weight of what the user did with it. */
 export interface WeightedVector {
   vector: ArrayLike<number>;
@@ -64,7 +65,7 @@ function weightedMean(items: readonly WeightedVector[]): Float32Array | null {
   for (const { vector, weight } of items) {
     if (!(weight > 0)) continue;
     mean ??= new Float32Array(vector.length);
-    if (vector.length !== mean.length) throw new Error(`user profile: vectors of ${mean.length} and ${vector.length} dims`);
+    if (vector.length !== mean.length) throw createError('INVALID_ARGUMENT', `user profile: vectors of ${mean.length} and ${vector.length} dims`);
     for (let i = 0; i < mean.length; i++) mean[i]! += weight * vector[i]!;
     total += weight;
   }

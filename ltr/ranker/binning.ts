@@ -1,3 +1,4 @@
+import { createError } from '../../es-mappings/errors.ts';
 /**
  * Quantile binning of features, as LightGBM does (Ke et al. 2017): each feature's values are cut
  * once, before training, into at most `bins` bins, so the split search of every node sums gradients
@@ -60,7 +61,7 @@ export function binOf(cuts: Float32Array, x: number): number {
  * Bins a row-major matrix. `maxBins` counts the missing bin and is at most 255 (one byte per value).
  */
 export function binMatrix(features: Float32Array, rows: number, nFeatures: number, maxBins: number): BinnedMatrix {
-  if (!Number.isInteger(maxBins) || maxBins < 3 || maxBins > 255) throw new Error(`lambdamart: bins must be an integer in [3, 255], got ${maxBins}`);
+  if (!Number.isInteger(maxBins) || maxBins < 3 || maxBins > 255) throw createError('INVALID_ARGUMENT', `lambdamart: bins must be an integer in [3, 255], got ${maxBins}`);
   const column = new Float32Array(rows);
   const cuts: Float32Array[] = [];
   const binCounts = new Int32Array(nFeatures);

@@ -1,3 +1,4 @@
+import { createError } from '../../es-mappings/errors.ts';
 /**
  * Featureset: an ordered, named list of features, in the vocabulary of the Elasticsearch LTR plugin
  * (o19s elasticsearch-learning-to-rank). A model copies the featureset it was trained on, so later
@@ -26,14 +27,14 @@ export interface Featureset {
 /** Throws a clear error when the featureset is malformed (no features, duplicate or empty names). */
 export function validateFeatureset(featureset: Featureset): void {
   const where = `featureset "${featureset?.name}"`;
-  if (!featureset || typeof featureset.name !== 'string' || featureset.name === '') throw new Error('featureset: a name is required');
-  if (!Number.isInteger(featureset.version) || featureset.version < 0) throw new Error(`${where}: version must be a non-negative integer, got ${featureset.version}`);
-  if (!Array.isArray(featureset.features) || featureset.features.length === 0) throw new Error(`${where}: no features`);
+  if (!featureset || typeof featureset.name !== 'string' || featureset.name === '') throw createError('MODEL_INVALID', 'featureset: a name is required');
+  if (!Number.isInteger(featureset.version) || featureset.version < 0) throw createError('MODEL_INVALID', `${where}: version must be a non-negative integer, got ${featureset.version}`);
+  if (!Array.isArray(featureset.features) || featureset.features.length === 0) throw createError('MODEL_INVALID', `${where}: no features`);
   const seen = new Set<string>();
   featureset.features.forEach((feature, i) => {
-    if (typeof feature.name !== 'string' || feature.name === '') throw new Error(`${where}: feature ${i} has no name`);
-    if (seen.has(feature.name)) throw new Error(`${where}: feature "${feature.name}" appears twice`);
-    if (typeof feature.missing !== 'number') throw new Error(`${where}: feature "${feature.name}" has a non-numeric missing value`);
+    if (typeof feature.name !== 'string' || feature.name === '') throw createError('MODEL_INVALID', `${where}: feature ${i} has no name`);
+    if (seen.has(feature.name)) throw createError('MODEL_INVALID', `${where}: feature "${feature.name}" appears twice`);
+    if (typeof feature.missing !== 'number') throw createError('MODEL_INVALID', `${where}: feature "${feature.name}" has a non-numeric missing value`);
     seen.add(feature.name);
   });
 }
@@ -62,7 +63,7 @@ export function featuresetDifference(expected: Featureset, actual: Featureset): 
  */
 export function assertSameFeatureset(expected: Featureset, actual: Featureset, what = 'featureset'): void {
   const difference = featuresetDifference(expected, actual);
-  if (difference) throw new Error(`${what}: featuresets differ: ${difference}`);
+  if (difference) throw createError('MODEL_INVALID', `${what}: featuresets differ: ${difference}`);
 }
 
 /** A deep copy, so a model keeps the featureset it was trained on. */
@@ -78,7 +79,7 @@ export function featuresetToJson(featureset: Featureset): { name: string; versio
 /** Inverse of `featuresetToJson`; validates the result. */
 export function featuresetFromJson(json: unknown): Featureset {
   const raw = json as { name?: unknown; version?: unknown; features?: unknown };
-  if (!raw || typeof raw !== 'object' || !Array.isArray(raw.features)) throw new Error('featureset: expected an object with a features array');
+  if (!raw || typeof raw !== 'object' || !Array.isArray(raw.features)) throw createError('MODEL_INVALID', 'featureset: expected an object with a features array');
   const featureset: Featureset = {
     name: String(raw.name ?? ''),
     version: Number(raw.version),

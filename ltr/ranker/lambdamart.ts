@@ -27,6 +27,7 @@ import { validateFeatureset, type Featureset } from './featureset.ts';
 import { GroupRanking, groupIndex, type GroupIndex } from './lambda.ts';
 import { RankerModel } from './model.ts';
 import { TreeBuilder, type Tree } from './tree-builder.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 /** One query's candidates: `features` is rows × nFeatures, row-major; labels graded, 0 = not relevant. */
 export interface RankingGroup {
@@ -83,13 +84,13 @@ export interface LambdaMartOptions {
 
 /** Concatenates groups into one row-major matrix, checking each one. */
 export function stackGroups(groups: readonly RankingGroup[], nFeatures: number, what: string): { features: Float32Array; rows: number; index: GroupIndex } {
-  if (groups.length === 0) throw new Error(`lambdamart: no ${what} groups`);
+  if (groups.length === 0) throw createError('NOT_ENOUGH_DATA', `lambdamart: no ${what} groups`);
   let rows = 0;
   groups.forEach((group, g) => {
-    if (!Number.isInteger(group.rows) || group.rows <= 0) throw new Error(`lambdamart: ${what} group ${g} is empty (rows = ${group.rows})`);
-    if (group.features.length !== group.rows * nFeatures) throw new Error(`lambdamart: ${what} group ${g} has ${group.features.length} feature values for ${group.rows} rows; the featureset has ${nFeatures} features (expected ${group.rows * nFeatures})`);
-    if (group.labels.length !== group.rows) throw new Error(`lambdamart: ${what} group ${g} has ${group.labels.length} labels for ${group.rows} rows`);
-    for (const label of group.labels) if (!(label >= 0) || !Number.isFinite(label)) throw new Error(`lambdamart: ${what} group ${g} has label ${label}; labels are graded, finite and ≥ 0`);
+    if (!Number.isInteger(group.rows) || group.rows <= 0) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} is empty (rows = ${group.rows})`);
+    if (group.features.length !== group.rows * nFeatures) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} has ${group.features.length} feature values for ${group.rows} rows; the featureset has ${nFeatures} features (expected ${group.rows * nFeatures})`);
+    if (group.labels.length !== group.rows) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} has ${group.labels.length} labels for ${group.rows} rows`);
+    for (const label of group.labels) if (!(label >= 0) || !Number.isFinite(label)) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} has label ${label}; labels are graded, finite and ≥ 0`);
     rows += group.rows;
   });
   const features = new Float32Array(rows * nFeatures);
@@ -122,13 +123,13 @@ function resolve(options: LambdaMartOptions): Required<Omit<LambdaMartOptions, '
     evalAt: options.evalAt ?? 10,
   };
   const positiveInt = ['trees', 'maxLeaves', 'maxDepth', 'truncation', 'evalAt'] as const;
-  for (const k of positiveInt) if (!Number.isInteger(p[k]) || p[k] < 1) throw new Error(`lambdamart: ${k} must be a positive integer, got ${p[k]}`);
-  if (p.maxLeaves < 2) throw new Error(`lambdamart: maxLeaves must be at least 2, got ${p.maxLeaves}`);
-  if (!(p.learningRate > 0)) throw new Error(`lambdamart: learningRate must be > 0, got ${p.learningRate}`);
-  if (!(p.minDocsPerLeaf >= 1)) throw new Error(`lambdamart: minDocsPerLeaf must be ≥ 1, got ${p.minDocsPerLeaf}`);
-  if (!(p.subsample > 0 && p.subsample <= 1)) throw new Error(`lambdamart: subsample must be in (0, 1], got ${p.subsample}`);
-  if (!(p.featureFraction > 0 && p.featureFraction <= 1)) throw new Error(`lambdamart: featureFraction must be in (0, 1], got ${p.featureFraction}`);
-  if (!(p.l2 >= 0) || !(p.minGain >= 0) || !(p.sigma > 0) || !(p.earlyStoppingRounds >= 0)) throw new Error('lambdamart: l2 ≥ 0, minGain ≥ 0, sigma > 0 and earlyStoppingRounds ≥ 0 are required');
+  for (const k of positiveInt) if (!Number.isInteger(p[k]) || p[k] < 1) throw createError('INVALID_ARGUMENT', `lambdamart: ${k} must be a positive integer, got ${p[k]}`);
+  if (p.maxLeaves < 2) throw createError('INVALID_ARGUMENT', `lambdamart: maxLeaves must be at least 2, got ${p.maxLeaves}`);
+  if (!(p.learningRate > 0)) throw createError('INVALID_ARGUMENT', `lambdamart: learningRate must be > 0, got ${p.learningRate}`);
+  if (!(p.minDocsPerLeaf >= 1)) throw createError('INVALID_ARGUMENT', `lambdamart: minDocsPerLeaf must be ≥ 1, got ${p.minDocsPerLeaf}`);
+  if (!(p.subsample > 0 && p.subsample <= 1)) throw createError('INVALID_ARGUMENT', `lambdamart: subsample must be in (0, 1], got ${p.subsample}`);
+  if (!(p.featureFraction > 0 && p.featureFraction <= 1)) throw createError('INVALID_ARGUMENT', `lambdamart: featureFraction must be in (0, 1], got ${p.featureFraction}`);
+  if (!(p.l2 >= 0) || !(p.minGain >= 0) || !(p.sigma > 0) || !(p.earlyStoppingRounds >= 0)) throw createError('INVALID_ARGUMENT', 'lambdamart: l2 ≥ 0, minGain ≥ 0, sigma > 0 and earlyStoppingRounds ≥ 0 are required');
   return p;
 }
 

@@ -118,8 +118,10 @@ describe('a trained RankerModel', () => {
     const json = model.toJSON();
     expect(() => rankerFromJson({ ...json, format: 'xgboost' })).toThrow('ranker: ranker.json is not a pixrank-lambdamart artifact (format "xgboost")');
     expect(() => rankerFromJson({ ...json, version: 99 })).toThrow('ranker: ranker.json is pixrank-lambdamart version 99, this code reads version 1');
+    expect(() => rankerFromJson({ ...json, version: 99 })).toThrow(expect.objectContaining({ code: 'MODEL_INVALID' }));
     const bad = join(dir, 'bad');
     await expect(loadRanker(bad)).rejects.toThrow(`ranker: cannot read ${join(bad, 'ranker.json')}`);
+    await expect(loadRanker(bad)).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
     await writeFile(join(dir, 'ranker.json'), '{"format":');
     await expect(loadRanker(dir)).rejects.toThrow(`ranker: ${join(dir, 'ranker.json')} is not JSON`);
   });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { copyFeatureset, featuresetFromJson, featuresetToJson, type Featureset } from './featureset.ts';
 import { compileForest, type CompiledChunk } from './compile.ts';
 import type { Tree } from './tree-builder.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export const RANKER_FORMAT = 'pixrank-lambdamart';
 export const RANKER_FORMAT_VERSION = 1;
@@ -71,17 +72,17 @@ function flatten(trees: readonly Tree[]): Forest {
 function checkTree(tree: Tree, t: number, nFeatures: number): void {
   const n = Array.isArray(tree?.feature) ? tree.feature.length : 0;
   const keys = ['threshold', 'left', 'right', 'defaultLeft', 'value', 'count', 'gain'] as const;
-  if (!n || keys.some((k) => !Array.isArray(tree[k]) || tree[k].length !== n)) throw new Error(`ranker: tree ${t} is malformed (node arrays missing or of different lengths)`);
+  if (!n || keys.some((k) => !Array.isArray(tree[k]) || tree[k].length !== n)) throw createError('MODEL_INVALID', `ranker: tree ${t} is malformed (node arrays missing or of different lengths)`);
   for (let i = 0; i < n; i++) {
     const f = tree.feature[i]!;
     const value = tree.value[i];
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`ranker: tree ${t} node ${i} has value ${value}`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw createError('MODEL_INVALID', `ranker: tree ${t} node ${i} has value ${value}`);
     if (f === -1) continue;
-    if (!Number.isInteger(f) || f < 0 || f >= nFeatures) throw new Error(`ranker: tree ${t} node ${i} splits on feature ${f}, but the featureset has ${nFeatures}`);
+    if (!Number.isInteger(f) || f < 0 || f >= nFeatures) throw createError('MODEL_INVALID', `ranker: tree ${t} node ${i} splits on feature ${f}, but the featureset has ${nFeatures}`);
     const threshold = tree.threshold[i];
-    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`ranker: tree ${t} node ${i} has threshold ${threshold}`);
-    if (tree.defaultLeft[i] !== 0 && tree.defaultLeft[i] !== 1) throw new Error(`ranker: tree ${t} node ${i} has defaultLeft ${tree.defaultLeft[i]} (0 or 1)`);
-    for (const child of [tree.left[i]!, tree.right[i]!]) if (!(Number.isInteger(child) && child > i && child < n)) throw new Error(`ranker: tree ${t} node ${i} has a bad child ${child}`);
+    if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw createError('MODEL_INVALID', `ranker: tree ${t} node ${i} has threshold ${threshold}`);
+    if (tree.defaultLeft[i] !== 0 && tree.defaultLeft[i] !== 1) throw createError('MODEL_INVALID', `ranker: tree ${t} node ${i} has defaultLeft ${tree.defaultLeft[i]} (0 or 1)`);
+    for (const child of [tree.left[i]!, tree.right[i]!]) if (!(Number.isInteger(child) && child > i && child < n)) throw createError('MODEL_INVALID', `ranker: tree ${t} node ${i} has a bad child ${child}`);
   }
 }
 
@@ -168,8 +169,8 @@ export class RankerModel {
 
   #checkMatrix(features: Float32Array, rows: number): void {
     const nF = this.#nFeatures;
-    if (!(features instanceof Float32Array)) throw new Error('ranker: features must be a Float32Array');
-    if (!Number.isInteger(rows) || rows < 0 || features.length !== rows * nF) throw new Error(`ranker: ${features.length} feature values for ${rows} rows of ${nF} features (featureset "${this.featureset.name}" v${this.featureset.version})`);
+    if (!(features instanceof Float32Array)) throw createError('INVALID_ARGUMENT', 'ranker: features must be a Float32Array');
+    if (!Number.isInteger(rows) || rows < 0 || features.length !== rows * nF) throw createError('MODEL_INVALID', `ranker: ${features.length} feature values for ${rows} rows of ${nF} features (featureset "${this.featureset.name}" v${this.featureset.version})`);
   }
 
   /**
@@ -179,7 +180,7 @@ export class RankerModel {
    */
   contributions(row: Float32Array | readonly number[]): { bias: number; contributions: Float64Array; score: number } {
     const nF = this.#nFeatures;
-    if (row.length !== nF) throw new Error(`ranker: a row of ${row.length} features, but featureset "${this.featureset.name}" v${this.featureset.version} has ${nF}`);
+    if (row.length !== nF) throw createError('MODEL_INVALID', `ranker: a row of ${row.length} features, but featureset "${this.featureset.name}" v${this.featureset.version} has ${nF}`);
     const { roots, feature, threshold, left, right, defaultLeft, value } = this.#forest;
     const contributions = new Float64Array(nF);
     let score = 0;
@@ -240,9 +241,9 @@ export interface RankerArtifact {
 /** Builds a model from a parsed `ranker.json`, checking its format and version. */
 export function rankerFromJson(json: unknown, source = RANKER_FILE): RankerModel {
   const raw = json as Partial<RankerArtifact> | null;
-  if (!raw || typeof raw !== 'object' || raw.format !== RANKER_FORMAT) throw new Error(`ranker: ${source} is not a ${RANKER_FORMAT} artifact (format ${JSON.stringify(raw?.format)})`);
-  if (raw.version !== RANKER_FORMAT_VERSION) throw new Error(`ranker: ${source} is ${RANKER_FORMAT} version ${raw.version}, this code reads version ${RANKER_FORMAT_VERSION}`);
-  if (!Array.isArray(raw.trees)) throw new Error(`ranker: ${source} has no trees`);
+  if (!raw || typeof raw !== 'object' || raw.format !== RANKER_FORMAT) throw createError('MODEL_INVALID', `ranker: ${source} is not a ${RANKER_FORMAT} artifact (format ${JSON.stringify(raw?.format)})`);
+  if (raw.version !== RANKER_FORMAT_VERSION) throw createError('MODEL_INVALID', `ranker: ${source} is ${RANKER_FORMAT} version ${raw.version}, this code reads version ${RANKER_FORMAT_VERSION}`);
+  if (!Array.isArray(raw.trees)) throw createError('MODEL_INVALID', `ranker: ${source} has no trees`);
   const featureset = featuresetFromJson(raw.featureset);
   return new RankerModel(featureset, raw.trees, raw.params ?? {}, raw.metrics ?? {}, raw.trainedAt ?? '');
 }
@@ -254,13 +255,13 @@ export async function loadRanker(dir: string): Promise<RankerModel> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`ranker: cannot read ${path}: ${(error as Error).message}`);
+    throw createError('MODEL_NOT_FOUND', `ranker: cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`ranker: ${path} is not JSON: ${(error as Error).message}`);
+    throw createError('MODEL_INVALID', `ranker: ${path} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   return rankerFromJson(json, path);
 }

@@ -6,6 +6,7 @@ import { mean, quantileSorted } from 'simple-statistics';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RankerModel } from './model.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface ScoreLatencyOptions {
   /** Candidate counts to measure (default [100, 500]). */
@@ -42,16 +43,16 @@ export function measureScoreLatency(model: RankerModel, options: ScoreLatencyOpt
   const iterations = options.iterations ?? 2000;
   const warmup = options.warmup ?? 200;
   const nF = model.nFeatures;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`score latency: iterations must be a positive integer, got ${iterations}`);
+  if (!Number.isInteger(iterations) || iterations < 1) throw createError('INVALID_ARGUMENT', `score latency: iterations must be a positive integer, got ${iterations}`);
   let pool = options.pool;
-  if (pool && (pool.length === 0 || pool.length % nF !== 0)) throw new Error(`score latency: a pool of ${pool.length} values is not whole rows of ${nF} features`);
+  if (pool && (pool.length === 0 || pool.length % nF !== 0)) throw createError('INVALID_ARGUMENT', `score latency: a pool of ${pool.length} values is not whole rows of ${nF} features`);
   if (!pool) {
     const rng = xoroshiro128plus(options.seed ?? 1);
     pool = Float32Array.from({ length: 4096 * nF }, () => uniformFloat64(rng));
   }
   const poolRows = pool.length / nF;
   return counts.map((candidates) => {
-    if (!Number.isInteger(candidates) || candidates < 1) throw new Error(`score latency: candidates must be positive integers, got ${candidates}`);
+    if (!Number.isInteger(candidates) || candidates < 1) throw createError('INVALID_ARGUMENT', `score latency: candidates must be positive integers, got ${candidates}`);
     const matrix = new Float32Array(candidates * nF);
     let cursor = 0;
     const fill = (): void => {
@@ -73,7 +74,7 @@ export function measureScoreLatency(model: RankerModel, options: ScoreLatencyOpt
       sink += model.score(matrix, candidates)[0]!;
       times[i] = performance.now() - start;
     }
-    if (Number.isNaN(sink)) throw new Error('score latency: the model scored NaN');
+    if (Number.isNaN(sink)) throw createError('MODEL_INVALID', 'score latency: the model scored NaN');
     const sorted = Array.from(times).sort((a, b) => a - b);
     return { candidates, iterations, p50Ms: quantileSorted(sorted, 0.5), p99Ms: quantileSorted(sorted, 0.99), meanMs: mean(sorted), maxMs: sorted[iterations - 1]! };
   });

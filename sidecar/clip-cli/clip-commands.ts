@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { positiveInt } from '../../bin/cli-options.ts';
 import { loadClipEncoder, loadClipTokenizer, type ClipEncoderOptions } from '../clip/index.ts';
+import { createError } from '../../es-mappings/errors.ts';
 import { requireClipModel } from './model-choice.ts';
 
 const logToStderr = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -12,7 +13,7 @@ async function readJsonlTexts(file: string, command: string): Promise<string[]> 
   try {
     body = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`${command}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw createError('INVALID_ARGUMENT', `${command}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const texts: string[] = [];
   body.split('\n').forEach((line, i) => {
@@ -23,7 +24,7 @@ async function readJsonlTexts(file: string, command: string): Promise<string[]> 
     } catch {
       value = undefined;
     }
-    if (typeof value !== 'string') throw new Error(`${command}: ${file} line ${i + 1}: expected a JSON string`);
+    if (typeof value !== 'string') throw createError('INVALID_ARGUMENT', `${command}: ${file} line ${i + 1}: expected a JSON string`);
     texts.push(value);
   });
   return texts;
@@ -31,7 +32,7 @@ async function readJsonlTexts(file: string, command: string): Promise<string[]> 
 
 async function inputTexts(args: string[], jsonl: string | undefined, command: string): Promise<string[]> {
   const texts = [...args, ...(jsonl ? await readJsonlTexts(jsonl, command) : [])];
-  if (texts.length === 0) throw new Error(`${command}: give texts as arguments or --jsonl FILE`);
+  if (texts.length === 0) throw createError('INVALID_ARGUMENT', `${command}: give texts as arguments or --jsonl FILE`);
   return texts;
 }
 
@@ -111,6 +112,6 @@ export function registerClipCommands(program: Command): void {
       } finally {
         await clip.close();
       }
-      if (failed > 0) throw new Error(`embed image: ${failed} of ${files.length} images could not be embedded`);
+      if (failed > 0) throw createError('DATA_MALFORMED', `embed image: ${failed} of ${files.length} images could not be embedded`);
     });
 }

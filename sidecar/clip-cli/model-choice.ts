@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-
+import { createError } from '../../es-mappings/errors.ts';
 import { WORLD_MODEL_DIR } from '../clip/index.ts';
 
 export { WORLD_MODEL_DIR };
@@ -24,6 +24,6 @@ export function defaultClipModel(option: string | undefined, log: (line: string)
 /** As defaultClipModel, for commands that cannot run without a model: a clear error when there is none. */
 export function requireClipModel(option: string | undefined, log: (line: string) => void, command: string): string {
   const choice = defaultClipModel(option, log);
-  if (!choice) throw new Error(`${command}: no CLIP model: give --model DIR or set CLIP_MODEL_DIR (the shipped world model is missing from ${WORLD_MODEL_DIR})`);
+  if (!choice) throw createError('MODEL_NOT_FOUND', `${command}: no CLIP model: give --model DIR or set CLIP_MODEL_DIR (the shipped world model is missing from ${WORLD_MODEL_DIR})`);
   return choice.dir;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { nonNegativeInt } from '../../bin/cli-options.ts';
 import { pythonEnvRoot } from '../../es-mappings/paths.ts';
 import { exportClip } from '../clip/index.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 interface ExportOptions {
   out: string;
@@ -26,8 +27,8 @@ export function registerModelExportCommand(model: Command): void {
     .option('--seed <n>', 'torch seed for --random-b32 (default 0)', nonNegativeInt)
     .option('--tokenizer <dir>', "folder with tokenizer.json when the checkpoint has none (default: CLIP's tokenizer shipped with the world model)")
     .action(async (options: ExportOptions) => {
-      if (Boolean(options.checkpoint) === Boolean(options.randomB32)) throw new Error('model export: give exactly one of --checkpoint DIR and --random-b32');
-      if (options.seed !== undefined && !options.randomB32) throw new Error('model export: --seed applies only to --random-b32');
+      if (Boolean(options.checkpoint) === Boolean(options.randomB32)) throw createError('INVALID_ARGUMENT', 'model export: give exactly one of --checkpoint DIR and --random-b32');
+      if (options.seed !== undefined && !options.randomB32) throw createError('INVALID_ARGUMENT', 'model export: --seed applies only to --random-b32');
       const summary = await exportClip({
         out: options.out,
         ...(options.checkpoint ? { checkpoint: options.checkpoint } : { randomB32: true }),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { positiveInt } from '../../bin/cli-options.ts';
 import { cacheDir } from '../../es-mappings/paths.ts';
 import { defaultProgress, fetchModel, loadClipEncoder } from '../clip/index.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 interface FetchCommandOptions {
   quantized?: boolean;
@@ -37,7 +38,7 @@ export function registerModelFetchCommand(model: Command): void {
       const encoder = await loadClipEncoder(result.dir, { quantized });
       try {
         const [row] = await encoder.embedText(['a photo']);
-        if (row?.length !== encoder.dims) throw new Error(`model fetch: ${result.dir} loaded but embedding a text gave ${row?.length} values, not ${encoder.dims}`);
+        if (row?.length !== encoder.dims) throw createError('MODEL_INVALID', `model fetch: ${result.dir} loaded but embedding a text gave ${row?.length} values, not ${encoder.dims}`);
       } finally {
         await encoder.close();
       }

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { imageOutput, maskInput, openClipModel, pixelInput, textInput, textOutput, type ClipModel } from './model-folder.ts';
 import type { OnnxFeed } from './ort-session.ts';
 import { pixelsPerImage, preprocessImage } from './preprocess.ts';
+import { ClipError } from './errors.ts';
 
 export interface ClipEncoderOptions {
   /** Load the `_quantized` (int8) exports instead of fp32. */
@@ -45,7 +46,7 @@ function normalizedRows(data: Float32Array, rows: number, dims: number): Float32
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) throw new Error(`clip encoder: ${name} must be a ${allowZero ? 'whole' : 'positive whole'} number, got ${v}`);
+  if (!Number.isInteger(v) || v < (allowZero ? 0 : 1)) throw new ClipError('CLIP_INVALID_ARGUMENT', `clip encoder: ${name} must be a ${allowZero ? 'whole' : 'positive whole'} number, got ${v}`);
   return v;
 }
 
@@ -130,7 +131,7 @@ export async function loadClipEncoder(modelDir: string, options: ClipEncoderOpti
       inputs.map((input, i) =>
         preprocessImage(input, preprocess, pixels, i * perImage).then(
           () => null,
-          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+          (error: unknown) => (error instanceof Error ? error : new ClipError('CLIP_INPUT_INVALID', String(error))),
         ),
       ),
     );
@@ -161,7 +162,7 @@ export async function loadClipEncoder(modelDir: string, options: ClipEncoderOpti
 
   async function embedPixels(pixels: Float32Array, count: number): Promise<Float32Array[]> {
     if (!Number.isInteger(count) || count < 0 || pixels.length !== count * perImage) {
-      throw new Error(`clip encoder: embedPixels expects ${count} × ${perImage} floats, got ${pixels.length}`);
+      throw new ClipError('CLIP_INVALID_ARGUMENT', `clip encoder: embedPixels expects ${count} × ${perImage} floats, got ${pixels.length}`);
     }
     const rows: Float32Array[] = [];
     for (let start = 0; start < count; start += batchSize) {

@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 
+export { ClipError, CLIP_ERROR_CODES, type ClipErrorCode } from './errors.ts';
 export { loadClipEncoder, type ClipEncoder, type ClipEncoderOptions } from './encoder.ts';
 export { loadClipTokenizer, clipContextLength, type ClipTokenizer } from './tokenizer.ts';
 export { locateClipModel, readPreprocessConfig, type ClipModelFiles } from './model-folder.ts';

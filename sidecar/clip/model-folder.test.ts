@@ -37,6 +37,7 @@ describe('locateClipModel', () => {
     expect(() => locateClipModel(dir)).toThrow(`clip loader: missing vision_model.onnx (looked for ${join(dir, 'vision_model.onnx')} and ${join(dir, 'onnx', 'vision_model.onnx')}) (model folder ${dir})`);
     expect(() => locateClipModel(dir, true)).toThrow(/clip loader: missing text_model_quantized.onnx/);
     expect(() => locateClipModel(join(dir, 'nope'))).toThrow(`clip loader: the model folder does not exist (model folder ${join(dir, 'nope')})`);
+    expect(() => locateClipModel(dir)).toThrow(expect.objectContaining({ name: 'ClipError', code: 'CLIP_MODEL_NOT_FOUND' }));
   });
 });
 
@@ -57,6 +58,7 @@ describe('openClipModel', () => {
   it('refuses a vision model in the text model’s place, naming the file and its inputs', async () => {
     const dir = folder({ 'tokenizer.json': 'tokenizer.json', 'text_model.onnx': 'onnx/vision_model.onnx', 'vision_model.onnx': 'onnx/vision_model.onnx' });
     await expect(openClipModel(dir)).rejects.toThrow(`clip loader: ${join(dir, 'text_model.onnx')} is not a CLIP text model: no int64 input input_ids (inputs: pixel_values float32[batch,3,224,224]) (model folder ${dir})`);
+    await expect(openClipModel(dir)).rejects.toMatchObject({ code: 'CLIP_MODEL_INVALID' });
   });
 
   it('refuses a file that is not ONNX', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ClipError, type ClipErrorCode } from './errors.ts';
 import { openOnnxSession, type OnnxSession, type OnnxValueInfo } from './ort-session.ts';
 import { clipPreprocessDefaults, type PreprocessConfig } from './preprocess.ts';
 import { loadClipTokenizer, type ClipTokenizer } from './tokenizer.ts';
@@ -44,19 +45,20 @@ export const textOutput = 'text_embeds';
 export const pixelInput = 'pixel_values';
 export const imageOutput = 'image_embeds';
 
-function loaderError(dir: string, message: string): Error {
-  return new Error(`clip loader: ${message} (model folder ${dir})`);
+/** Errors of the loader name the folder; a file that is not there is CLIP_MODEL_NOT_FOUND, one that does not fit CLIP_MODEL_INVALID. */
+function loaderError(dir: string, message: string, code: ClipErrorCode = 'CLIP_MODEL_INVALID', cause?: unknown): ClipError {
+  return new ClipError(code, `clip loader: ${message} (model folder ${dir})`, cause === undefined ? undefined : { cause });
 }
 
 /** Finds the two ONNX files; a missing one is an error naming the folder and every path tried. */
 export function locateClipModel(dir: string, quantized = false): ClipModelFiles {
   const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw loaderError(root, 'the model folder does not exist');
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw loaderError(root, 'the model folder does not exist', 'CLIP_MODEL_NOT_FOUND');
   const find = (base: string) => {
     const file = `${base}${quantized ? '_quantized' : ''}.onnx`;
     const tried = [join(root, file), join(root, 'onnx', file)];
     const found = tried.find((path) => existsSync(path));
-    if (!found) throw loaderError(root, `missing ${file} (looked for ${tried.join(' and ')})`);
+    if (!found) throw loaderError(root, `missing ${file} (looked for ${tried.join(' and ')})`, 'CLIP_MODEL_NOT_FOUND');
     return found;
   };
   return { dir: root, textModel: find('text_model'), visionModel: find('vision_model'), quantized };
@@ -74,7 +76,7 @@ export function readPreprocessConfig(dir: string): PreprocessConfig {
   try {
     json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw loaderError(dir, `cannot read ${path}: ${(error as Error).message}`);
+    throw loaderError(dir, `cannot read ${path}: ${(error as Error).message}`, 'CLIP_MODEL_INVALID', error);
   }
   const bad = (what: string) => loaderError(dir, `${path}: ${what}`);
   const size = json.size as Record<string, unknown> | number | undefined;
@@ -110,7 +112,7 @@ async function open(dir: string, path: string, threads: number | undefined): Pro
   try {
     return await openOnnxSession(path, threads === undefined ? {} : { threads });
   } catch (error) {
-    throw loaderError(dir, `cannot load ${path}: ${(error as Error).message}`);
+    throw loaderError(dir, `cannot load ${path}: ${(error as Error).message}`, 'CLIP_MODEL_INVALID', error);
   }
 }
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { ClipError } from './errors.ts';
 
 /**
  * The one module that imports onnxruntime-node. Everything else sees plain typed arrays, so the
@@ -28,7 +29,7 @@ function spinWaitDefault(): SpinWait {
   const env = process.env.PIXRANK_ORT_SPIN;
   if (env === undefined || env === '') return 'run';
   if (env === 'run' || env === 'always' || env === 'never') return env;
-  throw new Error(`onnx session: PIXRANK_ORT_SPIN must be run, always or never, got ${JSON.stringify(env)}`);
+  throw new ClipError('CLIP_INVALID_CONFIG', `onnx session: PIXRANK_ORT_SPIN must be run, always or never, got ${JSON.stringify(env)}`);
 }
 
 export interface OnnxValueInfo {
@@ -69,7 +70,7 @@ export function threadsFromEnv(): number | undefined {
   const env = process.env.PIXRANK_ORT_THREADS;
   if (env === undefined || env === '') return undefined;
   const threads = Number(env);
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`onnx session: PIXRANK_ORT_THREADS must be a positive integer, got ${JSON.stringify(env)}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new ClipError('CLIP_INVALID_CONFIG', `onnx session: PIXRANK_ORT_THREADS must be a positive integer, got ${JSON.stringify(env)}`);
   return threads;
 }
 
@@ -90,7 +91,7 @@ function valueInfo(meta: readonly ort.InferenceSession.ValueMetadata[]): OnnxVal
  */
 export async function openOnnxSession(path: string, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
   const threads = options.threads ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`onnx session: threads must be a positive integer, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new ClipError('CLIP_INVALID_ARGUMENT', `onnx session: threads must be a positive integer, got ${threads}`);
   const spinWait = options.spinWait ?? spinWaitDefault();
   const session = await ort.InferenceSession.create(path, {
     executionProviders: ['cpu'],
@@ -120,7 +121,7 @@ export async function openOnnxSession(path: string, options: OnnxSessionOptions 
       const out: Record<string, OnnxOutput> = {};
       for (const name of outputNames) {
         const tensor = results[name];
-        if (!tensor || tensor.type !== 'float32') throw new Error(`onnx session: ${path} gave no float32 output ${name}`);
+        if (!tensor || tensor.type !== 'float32') throw new ClipError('CLIP_MODEL_INVALID', `onnx session: ${path} gave no float32 output ${name}`);
         out[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
       }
       return out;

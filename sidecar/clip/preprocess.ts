@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { resizeBicubicRgb } from './pil-resample.ts';
+import { ClipError } from './errors.ts';
 
 /** The parameters of Hugging Face's `CLIPImageProcessor` that change the pixels. */
 export interface PreprocessConfig {
@@ -98,11 +99,11 @@ export async function rgbCrop(input: string | Buffer, config: PreprocessConfig):
   const meta = await image.metadata();
   const width = meta.width;
   const height = meta.pageHeight ?? meta.height;
-  if (!width || !height) throw new Error('no image size in the header');
+  if (!width || !height) throw new ClipError('CLIP_INPUT_INVALID', 'no image size in the header');
   const resized = resizedSize(width, height, config.shortestEdge);
   const crop = config.cropSize;
   if (resized.width < crop || resized.height < crop) {
-    throw new Error(`crop ${crop} is larger than the resized image ${resized.width}×${resized.height}`);
+    throw new ClipError('CLIP_MODEL_INVALID', `crop ${crop} is larger than the resized image ${resized.width}×${resized.height}`);
   }
   const g: Geometry = {
     width,
@@ -115,7 +116,7 @@ export async function rgbCrop(input: string | Buffer, config: PreprocessConfig):
   const srgb = image.toColourspace('srgb');
   if (meta.hasAlpha) {
     const { data, info } = await srgb.ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (info.channels !== 4) throw new Error(`expected 4 channels after decoding, got ${info.channels}`);
+    if (info.channels !== 4) throw new ClipError('CLIP_INTERNAL', `expected 4 channels after decoding, got ${info.channels}`);
     return resizeRawRgb(flattenOnWhite(data), g);
   }
   if (Math.min(width, height) >= config.shortestEdge) {
@@ -124,11 +125,11 @@ export async function rgbCrop(input: string | Buffer, config: PreprocessConfig):
       .extract({ left: g.left, top: g.top, width: crop, height: crop })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels after decoding, got ${info.channels}`);
+    if (info.channels !== 3) throw new ClipError('CLIP_INTERNAL', `expected 3 channels after decoding, got ${info.channels}`);
     return data;
   }
   const { data, info } = await srgb.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) throw new Error(`expected 3 channels after decoding, got ${info.channels}`);
+  if (info.channels !== 3) throw new ClipError('CLIP_INTERNAL', `expected 3 channels after decoding, got ${info.channels}`);
   return resizeRawRgb(data, g);
 }
 
@@ -157,13 +158,13 @@ export async function preprocessImage(
   out: Float32Array = new Float32Array(pixelsPerImage(config)),
   offset = 0,
 ): Promise<Float32Array> {
-  if (offset + pixelsPerImage(config) > out.length) throw new Error('clip preprocess: the output array is too small');
+  if (offset + pixelsPerImage(config) > out.length) throw new ClipError('CLIP_INVALID_ARGUMENT', 'clip preprocess: the output array is too small');
   let rgb: Uint8Array;
   try {
     rgb = await rgbCrop(input, config);
   } catch (error) {
     const what = typeof input === 'string' ? input : `an image of ${input.length} bytes`;
-    throw new Error(`clip preprocess: cannot read ${what}: ${(error as Error).message}`, { cause: error });
+    throw new ClipError('CLIP_INPUT_INVALID', `clip preprocess: cannot read ${what}: ${(error as Error).message}`, { cause: error });
   }
   writeNormalized(rgb, config, out, offset);
   return out;

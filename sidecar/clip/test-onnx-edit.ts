@@ -1,3 +1,4 @@
+import { ClipError } from './errors.ts';
 /**
  * Test helper: turns a Hugging Face text model into one without the `attention_mask` input (as
  * OpenAI-style exports are) by editing the ONNX protobuf directly: the graph input is dropped and
@@ -52,7 +53,7 @@ function fields(buf: Uint8Array): Field[] {
       const [length, afterLength] = readVarint(buf, pos);
       payload = buf.subarray(afterLength, afterLength + length);
       pos = afterLength + length;
-    } else throw new Error(`onnx edit: wire type ${wire} not handled`);
+    } else throw new ClipError('CLIP_INTERNAL', `onnx edit: wire type ${wire} not handled`);
     out.push({ number: Math.floor(tag / 8), wire, bytes: buf.subarray(start, pos), ...(payload ? { payload } : {}) });
   }
   return out;

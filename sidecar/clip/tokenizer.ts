@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { cleanClipText } from './text-clean.ts';
+import { ClipError } from './errors.ts';
 
 /** CLIP's context: 77 positions, start and end tokens included. */
 export const clipContextLength = 77;
@@ -83,7 +84,7 @@ function readJson(path: string, what: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`clip tokenizer: cannot read ${what} ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ClipError('CLIP_MODEL_INVALID', `clip tokenizer: cannot read ${what} ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -94,7 +95,7 @@ function readTokenizerJson(dir: string): TokenizerJson {
   const vocabPath = join(dir, 'vocab.json');
   const mergesPath = join(dir, 'merges.txt');
   if (!existsSync(vocabPath) || !existsSync(mergesPath)) {
-    throw new Error(`clip tokenizer: ${dir} has neither tokenizer.json nor vocab.json + merges.txt`);
+    throw new ClipError('CLIP_MODEL_NOT_FOUND', `clip tokenizer: ${dir} has neither tokenizer.json nor vocab.json + merges.txt`);
   }
   const vocab = readJson(vocabPath, 'vocabulary') as Record<string, number>;
   const lines = readFileSync(mergesPath, 'utf8').split('\n');
@@ -108,7 +109,7 @@ function readTokenizerJson(dir: string): TokenizerJson {
 
 function specialId(vocab: Record<string, number> | undefined, token: string, dir: string): number {
   const id = vocab?.[token];
-  if (typeof id !== 'number') throw new Error(`clip tokenizer: the vocabulary in ${dir} has no ${token}`);
+  if (typeof id !== 'number') throw new ClipError('CLIP_MODEL_INVALID', `clip tokenizer: the vocabulary in ${dir} has no ${token}`);
   return id;
 }
 
@@ -130,7 +131,7 @@ export function loadClipTokenizer(dir: string): ClipTokenizer {
   try {
     bpe = new Tokenizer(json, {});
   } catch (error) {
-    throw new Error(`clip tokenizer: cannot build the tokenizer of ${dir}: ${(error as Error).message}`, { cause: error });
+    throw new ClipError('CLIP_MODEL_INVALID', `clip tokenizer: cannot build the tokenizer of ${dir}: ${(error as Error).message}`, { cause: error });
   }
   return {
     startId,

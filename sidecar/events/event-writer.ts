@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { Client } from '../../es-mappings/client.ts';
+import { createError } from '../../es-mappings/errors.ts';
 
 export interface EventWriterOptions {
   index: string;
@@ -67,7 +68,7 @@ export function createEventWriter(es: Client, options: EventWriterOptions): Even
 
   return {
     write(document) {
-      if (closed) throw new Error(`events ${options.index}: writer is closed`);
+      if (closed) throw createError('SHUTTING_DOWN', `events ${options.index}: writer is closed`);
       pending += 1;
       stream.write(document);
     },

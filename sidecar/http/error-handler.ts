@@ -3,6 +3,7 @@ import type { ZodError } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SidecarServices } from '../services.ts';
 import { esError } from '../compat/es-search.ts';
+import { isCodedError, statusOf } from './error-status.ts';
 import { classifyEsError, isHttpException, problem, RequestProblem } from './problems.ts';
 
 /** A failed validation → 400 naming each field and what is wrong with it. */
@@ -17,9 +18,10 @@ export function validationProblem(error: ZodError, target: string, c: Context): 
 /**
  * Every error becomes an answer that says what happened: a deliberate problem keeps its status,
  * Hono's own (bad JSON, body too large, timeout) theirs, Elasticsearch down → 503 + Retry-After,
+ * an error with a catalogue code the status of its code (error-status.ts) and its own message,
  * anything else → 500 logged with the request id. The ES-compatible route answers in ES's shape.
  */
-export function errorHandler(services: SidecarServices): ErrorHandler {
+export function errorHandler(services: Pick<SidecarServices, 'logger' | 'metrics'>): ErrorHandler {
   return (error, c) => {
     const compat = c.req.path.endsWith('/_search');
     if (c.req.raw.signal.aborted) {
@@ -36,6 +38,15 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
       return problem(c, es.status, es.message);
     }
     if (error instanceof RequestProblem) return problem(c, error.status, error.message);
+    if (isCodedError(error)) {
+      const status = statusOf(error);
+      // A 500 is ours to fix, so it is logged with its stack; the others say what the caller or
+      // the operator should do, and the message is already the whole story.
+      if (status === 500) services.logger.error({ request_id: c.get('requestId'), code: error.code, err: { type: error.name, message: error.message, stack: error.stack } }, error.message);
+      else services.logger.warn({ request_id: c.get('requestId'), code: error.code }, error.message);
+      if (compat && (status === 400 || status === 404 || status === 503)) return esError(c, status, 'pixrank_exception', error.message);
+      return problem(c, status, error.message);
+    }
     if (isHttpException(error)) {
       const status = error.status as ContentfulStatusCode;
       const message =

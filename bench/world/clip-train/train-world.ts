@@ -7,6 +7,7 @@ import { defaultTokenizerDir, ensurePythonEnv, exportClip, runProgram, type Expo
 import { generateWorld } from '../generate.ts';
 import { modelCard, type TrainingReport } from './model-card.ts';
 import { writeTrainingSet } from './training-set.ts';
+import { createError } from '../../../es-mappings/errors.ts';
 
 export const trainScript = fileURLToPath(new URL('./train_world_clip.py', import.meta.url));
 
@@ -55,7 +56,6 @@ export async function trainWorldClip(options: TrainWorldOptions): Promise<TrainW
   const epochs = options.epochs ?? 30;
   const workDir = resolve(options.workDir ?? join(cacheDir(), 'clip-train', `${photos}-seed${seed}`));
   const tokenizer = options.tokenizer ?? defaultTokenizerDir();
-  if (!tokenizer) throw new Error('clip train: no CLIP tokenizer.json found; give --tokenizer DIR');
 
   const world = options.world ? resolve(options.world) : join(workDir, 'world');
   if (!options.world && !existsSync(join(world, '.complete'))) {
@@ -80,7 +80,7 @@ export async function trainWorldClip(options: TrainWorldOptions): Promise<TrainW
   const args = [trainScript, '--data', setDir, '--tokenizer', resolve(tokenizer), '--out', checkpoint, '--seed', '0', '--epochs', String(epochs)];
   log(`clip train: 3/4 ${env.python} ${args.join(' ')}`);
   const run = await runProgram(env.python, args, { log, prefix: '' });
-  if (run.code !== 0) throw new Error(`clip train: train_world_clip.py exited with code ${run.code} (see the lines above)`);
+  if (run.code !== 0) throw createError('PROCESS_FAILED', `clip train: train_world_clip.py exited with code ${run.code} (see the lines above)`);
   const training = JSON.parse(await readFile(join(checkpoint, 'training.json'), 'utf8')) as TrainingReport;
 
   log(`clip train: 4/4 export to ${options.out}`);

@@ -4,6 +4,7 @@ import { mkdir, open, rename, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pRetry from 'p-retry';
 import { authHeaders, hubStatusError, type FileMetadata, type HubOptions } from './hub-client.ts';
+import { ClipError } from '../errors.ts';
 
 export interface DownloadEvents {
   /** Bytes already on disk when a (re)try starts; `resumed` when a Range request continues them. */
@@ -63,7 +64,7 @@ async function writeBody(path: string, body: AsyncIterable<Uint8Array>, partial:
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(new Error(`model fetch: no data for ${idleMs} ms while downloading ${path}`)), idleMs);
+    timer = setTimeout(() => controller.abort(new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: no data for ${idleMs} ms while downloading ${path}`)), idleMs);
   };
   try {
     arm();
@@ -92,7 +93,7 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
   }
   if (already === meta.size) return;
   const controller = new AbortController();
-  const connect = setTimeout(() => controller.abort(new Error(`model fetch: no answer in ${hub.timeoutMs} ms for ${meta.path}`)), hub.timeoutMs);
+  const connect = setTimeout(() => controller.abort(new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: no answer in ${hub.timeoutMs} ms for ${meta.path}`)), hub.timeoutMs);
   let response: Response;
   try {
     response = await fetch(meta.location, {
@@ -100,7 +101,7 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
       signal: controller.signal,
     });
   } catch (error) {
-    throw new Error(`model fetch: ${meta.path}: cannot reach ${new URL(meta.location).origin}: ${reason(error)}`, { cause: error });
+    throw new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${meta.path}: cannot reach ${new URL(meta.location).origin}: ${reason(error)}`, { cause: error });
   } finally {
     clearTimeout(connect);
   }
@@ -108,7 +109,7 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
     // The partial file does not fit the served one (it changed under us): start over.
     await response.body?.cancel();
     await truncate(partial, 0);
-    throw new Error(`model fetch: ${meta.path}: the server refused to resume at byte ${already} (416); starting over`);
+    throw new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${meta.path}: the server refused to resume at byte ${already} (416); starting over`);
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
@@ -121,7 +122,7 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
     if (!range || Number(range[1]) !== already) {
       await response.body.cancel();
       await truncate(partial, 0);
-      throw new Error(`model fetch: ${meta.path}: asked for bytes from ${already}, got Content-Range ${response.headers.get('content-range') ?? 'none'}; starting over`);
+      throw new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${meta.path}: asked for bytes from ${already}, got Content-Range ${response.headers.get('content-range') ?? 'none'}; starting over`);
     }
   }
   events.start(meta.path, meta.size, resumed ? already : 0, resumed);
@@ -130,10 +131,10 @@ async function attempt(meta: FileMetadata, partial: string, hub: HubOptions, eve
     await writeBody(meta.path, body, partial, resumed, hub.timeoutMs, controller, events);
   } catch (error) {
     const got = (await sizeOf(partial)) ?? 0;
-    throw new Error(`model fetch: ${meta.path}: download interrupted at byte ${got} of ${meta.size} (${reason(error)}); ${got} bytes kept in ${partial}`, { cause: error });
+    throw new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${meta.path}: download interrupted at byte ${got} of ${meta.size} (${reason(error)}); ${got} bytes kept in ${partial}`, { cause: error });
   }
   const got = (await sizeOf(partial)) ?? 0;
-  if (got !== meta.size) throw new Error(`model fetch: ${meta.path}: the connection ended at byte ${got} of ${meta.size}`);
+  if (got !== meta.size) throw new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${meta.path}: the connection ended at byte ${got} of ${meta.size}`);
 }
 
 /**
@@ -158,7 +159,7 @@ export async function downloadFile(meta: FileMetadata, target: string, hub: HubO
   if (digest !== undefined && digest !== meta.etag.toLowerCase()) {
     await unlink(partial);
     const kind = checksumKind(meta.etag);
-    throw new Error(`model fetch: checksum mismatch for ${meta.path}: the hub says ${kind} ${meta.etag}, the downloaded bytes hash to ${digest}; deleted the download, run the fetch again`);
+    throw new ClipError('CLIP_CHECKSUM_MISMATCH', `model fetch: checksum mismatch for ${meta.path}: the hub says ${kind} ${meta.etag}, the downloaded bytes hash to ${digest}; deleted the download, run the fetch again`);
   }
   await rename(partial, target);
 }

@@ -1,4 +1,5 @@
 import { AbortError } from 'p-retry';
+import { ClipError } from '../errors.ts';
 
 /**
  * The parts of the Hugging Face hub's HTTP interface a download needs, as huggingface_hub uses
@@ -42,7 +43,7 @@ export function hubOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): HubOpti
 /** A repo id is `name` or `owner/name`, of letters, digits, `-`, `_` and `.`. */
 export function checkRepoId(repo: string): string {
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo) || repo.includes('..')) {
-    throw new Error(`model fetch: "${repo}" is not a Hugging Face repo id (owner/name)`);
+    throw new ClipError('CLIP_INVALID_ARGUMENT', `model fetch: "${repo}" is not a Hugging Face repo id (owner/name)`);
   }
   return repo;
 }
@@ -78,7 +79,7 @@ export function hubStatusError(status: number, what: string, options: HubOptions
   } else {
     message = `${what}: HTTP ${status}${code}`;
   }
-  const error = new Error(`model fetch: ${message}`);
+  const error = new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${message}`);
   return status === 408 || status === 429 || status >= 500 ? error : new AbortError(error);
 }
 
@@ -88,7 +89,7 @@ async function hubFetch(url: string, init: RequestInit): Promise<Response> {
     return await fetch(url, init);
   } catch (error) {
     const e = error as Error & { cause?: { message?: string } };
-    throw new Error(`model fetch: cannot reach ${new URL(url).origin}: ${e.message}${e.cause?.message ? `: ${e.cause.message}` : ''}`, { cause: error });
+    throw new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: cannot reach ${new URL(url).origin}: ${e.message}${e.cause?.message ? `: ${e.cause.message}` : ''}`, { cause: error });
   }
 }
 
@@ -108,7 +109,7 @@ export async function listRepo(options: HubOptions, repo: string, revision: stri
   }
   const json = (await response.json()) as { sha?: unknown; siblings?: Array<{ rfilename?: unknown }> };
   if (typeof json.sha !== 'string' || !Array.isArray(json.siblings)) {
-    throw new AbortError(`model fetch: ${url} did not answer a model listing (no sha or siblings)`);
+    throw new AbortError(new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${url} did not answer a model listing (no sha or siblings)`));
   }
   const files = json.siblings.map((s) => s.rfilename).filter((f): f is string => typeof f === 'string');
   return { commit: json.sha, files };
@@ -138,9 +139,9 @@ export async function fileMetadata(options: HubOptions, repo: string, revision: 
     if (!redirect && !response.ok) throw hubStatusError(response.status, `file ${path} of ${repo}`, options, headers.get('x-error-code'));
     const etag = normalizeEtag(headers.get('x-linked-etag')) ?? normalizeEtag(headers.get('etag'));
     const size = Number(headers.get('x-linked-size') ?? headers.get('content-length'));
-    if (!etag) throw new AbortError(`model fetch: ${url} gave no ETag; is ${options.endpoint} a Hugging Face hub?`);
-    if (!Number.isSafeInteger(size) || size < 0) throw new AbortError(`model fetch: ${url} gave no size (X-Linked-Size or Content-Length)`);
+    if (!etag) throw new AbortError(new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${url} gave no ETag; is ${options.endpoint} a Hugging Face hub?`));
+    if (!Number.isSafeInteger(size) || size < 0) throw new AbortError(new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: ${url} gave no size (X-Linked-Size or Content-Length)`));
     return { path, commit: headers.get('x-repo-commit') ?? undefined, etag, size, location: next ?? url };
   }
-  throw new AbortError(`model fetch: too many redirects for ${repo}/${path}`);
+  throw new AbortError(new ClipError('CLIP_HUB_FETCH_FAILED', `model fetch: too many redirects for ${repo}/${path}`));
 }

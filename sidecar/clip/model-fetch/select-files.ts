@@ -1,3 +1,4 @@
+import { ClipError } from '../errors.ts';
 /**
  * Which files of a hub repo make a CLIP model folder (see ../model-folder.ts): the two ONNX
  * encoders (under `onnx/` as public ports publish them, or at the root), their external weights
@@ -15,7 +16,7 @@ function pickModel(files: Set<string>, base: string, quantized: boolean, repo: s
   if (!found) {
     const onnx = [...files].filter((f) => f.endsWith('.onnx'));
     const hint = onnx.length > 0 ? `its ONNX files: ${onnx.join(', ')}` : 'it has no ONNX files; export one with `pixrank model export`';
-    throw new Error(`model fetch: ${repo} has no onnx/${name} (nor ${name} at its root); ${hint}`);
+    throw new ClipError('CLIP_MODEL_NOT_FOUND', `model fetch: ${repo} has no onnx/${name} (nor ${name} at its root); ${hint}`);
   }
   // Graphs over 2 GB keep their weights in `<model>.onnx_data` (or `.onnx.data`) beside them.
   const external = [`${found}_data`, `${found}.data`].filter((path) => files.has(path));
@@ -26,7 +27,7 @@ export function selectModelFiles(listing: readonly string[], repo: string, optio
   const files = new Set(listing);
   const tokenizer = files.has('tokenizer.json') ? ['tokenizer.json'] : ['vocab.json', 'merges.txt'];
   const missing = tokenizer.filter((f) => !files.has(f));
-  if (missing.length > 0) throw new Error(`model fetch: ${repo} has no tokenizer.json, nor vocab.json and merges.txt`);
+  if (missing.length > 0) throw new ClipError('CLIP_MODEL_NOT_FOUND', `model fetch: ${repo} has no tokenizer.json, nor vocab.json and merges.txt`);
   return [
     ...pickModel(files, 'text_model', options.quantized, repo),
     ...pickModel(files, 'vision_model', options.quantized, repo),

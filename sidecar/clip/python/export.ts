@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePythonEnv, runProgram, type PythonEnvOptions } from './venv.ts';
+import { ClipError } from '../errors.ts';
 
 export const exportScript = fileURLToPath(new URL('./export_clip.py', import.meta.url));
 
@@ -46,13 +47,13 @@ export interface ExportClipSummary {
 
 function argsFor(options: ExportClipOptions): string[] {
   const { checkpoint, randomB32 = false, seed } = options;
-  if ((checkpoint === undefined) === !randomB32) throw new Error('clip export: give exactly one of checkpoint and randomB32');
-  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new Error(`clip export: seed must be a whole number ≥ 0, got ${seed}`);
-  if (seed !== undefined && !randomB32) throw new Error('clip export: seed applies only to randomB32');
+  if ((checkpoint === undefined) === !randomB32) throw new ClipError('CLIP_INVALID_ARGUMENT', 'clip export: give exactly one of checkpoint and randomB32');
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new ClipError('CLIP_INVALID_ARGUMENT', `clip export: seed must be a whole number ≥ 0, got ${seed}`);
+  if (seed !== undefined && !randomB32) throw new ClipError('CLIP_INVALID_ARGUMENT', 'clip export: seed applies only to randomB32');
   const args = [exportScript, '--out', resolve(options.out)];
   if (checkpoint !== undefined) {
     const dir = resolve(checkpoint);
-    if (!existsSync(`${dir}/config.json`)) throw new Error(`clip export: ${dir} is not a Hugging Face checkpoint folder (no config.json)`);
+    if (!existsSync(`${dir}/config.json`)) throw new ClipError('CLIP_MODEL_INVALID', `clip export: ${dir} is not a Hugging Face checkpoint folder (no config.json)`);
     args.push('--checkpoint', dir);
   } else {
     args.push('--random-b32', '--seed', String(seed ?? 0));
@@ -78,11 +79,11 @@ export async function exportClip(options: ExportClipOptions): Promise<ExportClip
   const env = await ensurePythonEnv({ ...options.env, log });
   log(`clip export: ${env.python} ${args.join(' ')}`);
   const run = await runProgram(env.python, args, { log, prefix: '' });
-  if (run.code !== 0) throw new Error(`clip export: export_clip.py exited with code ${run.code} (see the lines above)`);
+  if (run.code !== 0) throw new ClipError('CLIP_EXPORT_FAILED', `clip export: export_clip.py exited with code ${run.code} (see the lines above)`);
   const last = run.stdout.at(-1);
   try {
     return JSON.parse(last ?? '') as ExportClipSummary;
   } catch {
-    throw new Error(`clip export: export_clip.py ended without its summary line (last line: ${last ?? 'none'})`);
+    throw new ClipError('CLIP_EXPORT_FAILED', `clip export: export_clip.py ended without its summary line (last line: ${last ?? 'none'})`);
   }
 }

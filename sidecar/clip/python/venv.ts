@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ClipError } from '../errors.ts';
 
 /** The pinned requirements of the export (and training) scripts. */
 export const requirementsFile = fileURLToPath(new URL('./requirements.txt', import.meta.url));
@@ -106,7 +107,7 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<Python
   try {
     text = await readFile(requirements, 'utf8');
   } catch (error) {
-    throw new Error(`python env: cannot read ${requirements}: ${(error as Error).message}`);
+    throw new ClipError('CLIP_PYTHON_FAILED', `python env: cannot read ${requirements}: ${(error as Error).message}`, { cause: error });
   }
   const dir = join(options.root, requirementsHash(text));
   const marker = join(dir, markerName);
@@ -117,9 +118,9 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<Python
     version = await runProgram(python, ['--version'], { log: () => {}, prefix: '' });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'was not found on PATH' : `cannot be run (${(error as Error).message})`;
-    throw new Error(`python env: ${python} ${reason}; install Python 3.10+ with venv and pip, or set PIXRANK_PYTHON to an interpreter`);
+    throw new ClipError('CLIP_PYTHON_FAILED', `python env: ${python} ${reason}; install Python 3.10+ with venv and pip, or set PIXRANK_PYTHON to an interpreter`);
   }
-  if (version.code !== 0) throw new Error(`python env: ${python} --version exited with code ${version.code}`);
+  if (version.code !== 0) throw new ClipError('CLIP_PYTHON_FAILED', `python env: ${python} --version exited with code ${version.code}`);
 
   if (existsSync(dir)) {
     log(`python env: removing the unfinished environment ${dir}`);
@@ -129,7 +130,7 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<Python
   log(`python env: creating ${dir} with ${python} (${version.stdout.join(' ').trim() || 'version unknown'})`);
   const venv = await runProgram(python, ['-m', 'venv', dir], { log, prefix: 'python env: ' });
   if (venv.code !== 0) {
-    throw new Error(`python env: ${python} -m venv ${dir} exited with code ${venv.code} (on Debian/Ubuntu: apt-get install python3-venv)`);
+    throw new ClipError('CLIP_PYTHON_FAILED', `python env: ${python} -m venv ${dir} exited with code ${venv.code} (on Debian/Ubuntu: apt-get install python3-venv)`);
   }
   log(`python env: pip install -r ${requirements} (torch is large: a few minutes on first use)`);
   const pip = await runProgram(
@@ -137,7 +138,7 @@ export async function ensurePythonEnv(options: PythonEnvOptions): Promise<Python
     ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', requirements],
     { log, prefix: 'python env: ' },
   );
-  if (pip.code !== 0) throw new Error(`python env: pip install -r ${requirements} exited with code ${pip.code} (see the lines above; ${dir} is left unfinished and will be remade)`);
+  if (pip.code !== 0) throw new ClipError('CLIP_PYTHON_FAILED', `python env: pip install -r ${requirements} exited with code ${pip.code} (see the lines above; ${dir} is left unfinished and will be remade)`);
   const made = { requirements, hash: requirementsHash(text), python: version.stdout.join(' ').trim(), seconds: Math.round((Date.now() - started) / 1000) };
   await writeFile(marker, `${JSON.stringify(made, null, 2)}\n`);
   log(`python env: ready in ${made.seconds} s`);
