@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { RequestProblem } from '../http/problems.ts';
+import { HTTPException } from 'hono/http-exception';
 import type { SidecarServices } from '../services.ts';
 
 export const FeedbackSchema = z
@@ -29,7 +29,7 @@ export type Feedback = z.infer<typeof FeedbackSchema>;
  */
 export async function recordFeedback(services: SidecarServices, feedback: Feedback, requestId: string): Promise<z.infer<typeof FeedbackResponseSchema>> {
   const exists = await services.es.exists({ index: services.index, id: feedback.photo });
-  if (!exists) throw new RequestProblem(404, `photo: no photo ${feedback.photo} in ${services.index}`);
+  if (!exists) throw new HTTPException(404, { message: `photo: no photo ${feedback.photo} in ${services.index}` });
   const at = Date.now();
   services.feedbackEvents.write({
     '@timestamp': new Date(at).toISOString(),

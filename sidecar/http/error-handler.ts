@@ -1,9 +1,13 @@
 import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SidecarServices } from '../services.ts';
 import { esError } from '../compat/es-search.ts';
-import { classifyEsError, isHttpException, problem, RequestProblem } from './problems.ts';
+import { classifyEsError, problem } from './problems.ts';
+
+/** The message of the 415 that @hono/zod-openapi throws for a body of an undeclared content type. */
+const HONO_UNSUPPORTED_MEDIA_TYPE = 'Unsupported Media Type';
 
 /** A failed validation → 400 naming each field and what is wrong with it. */
 export function validationProblem(error: ZodError, target: string, c: Context): Response {
@@ -15,9 +19,10 @@ export function validationProblem(error: ZodError, target: string, c: Context): 
 }
 
 /**
- * Every error becomes an answer that says what happened: a deliberate problem keeps its status,
- * Hono's own (bad JSON, body too large, timeout) theirs, Elasticsearch down → 503 + Retry-After,
- * anything else → 500 logged with the request id. The ES-compatible route answers in ES's shape.
+ * Every error becomes an answer that says what happened: an HTTPException keeps its status and
+ * message (the handlers' own, and Hono's: bad JSON, wrong content type, timeout), Elasticsearch
+ * down → 503 + Retry-After, anything else → 500 logged with the request id. The ES-compatible
+ * route answers in ES's shape.
  */
 export function errorHandler(services: SidecarServices): ErrorHandler {
   return (error, c) => {
@@ -35,11 +40,11 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
       if (compat) return esError(c, es.status === 503 ? 503 : 400, 'pixrank_upstream_exception', es.message);
       return problem(c, es.status, es.message);
     }
-    if (error instanceof RequestProblem) return problem(c, error.status, error.message);
-    if (isHttpException(error)) {
-      const status = error.status as ContentfulStatusCode;
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      // Hono's own validator says only "Unsupported Media Type"; the handlers' 415s already say more.
       const message =
-        status === 415
+        status === 415 && error.message === HONO_UNSUPPORTED_MEDIA_TYPE
           ? `content-type must be application/json, not ${c.req.header('content-type') ?? 'missing'}`
           : error.message || (status === 400 ? 'malformed request' : 'request refused');
       return compat && status === 400 ? esError(c, 400, 'parsing_exception', message) : problem(c, status, message);

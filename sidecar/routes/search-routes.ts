@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import { FeedbackResponseSchema, FeedbackSchema, recordFeedback } from '../feedback/feedback.ts';
-import { RequestProblem } from '../http/problems.ts';
 import { RecommendQuerySchema, RecommendResponseSchema, runRecommend } from '../recommend/run-recommend.ts';
 import { runSearch } from '../search/run-search.ts';
 import { SearchRequestSchema, SearchResponseSchema } from '../search/search-schema.ts';
@@ -58,11 +58,11 @@ export function registerSearchRoutes(app: OpenAPIHono, services: SidecarServices
       // The route has two content types; the validator for the one sent ran, so its type is known here.
       const form = c.req.valid('form') as z.infer<typeof SimilarUploadSchema>;
       const bytes = Buffer.from(await form.image.arrayBuffer());
-      if (bytes.length === 0) throw new RequestProblem(400, 'body.image: the uploaded file is empty');
+      if (bytes.length === 0) throw new HTTPException(400, { message: 'body.image: the uploaded file is empty' });
       const options = { k: form.k, page: form.page, personalize: false, explain: false };
       return c.json(await runSimilar(services, { upload: { name: form.image.name || 'upload', bytes } }, options, c.get('requestId')), 200);
     }
-    if (!/^application\/json\b/i.test(type)) throw new RequestProblem(415, `content-type must be application/json or multipart/form-data, not ${type || 'missing'}`);
+    if (!/^application\/json\b/i.test(type)) throw new HTTPException(415, { message: `content-type must be application/json or multipart/form-data, not ${type || 'missing'}` });
     const { photo_id, url, ...options } = c.req.valid('json') as SimilarJson;
     const query = photo_id !== undefined ? { photo_id } : { url: url! };
     return c.json(await runSimilar(services, query, options, c.get('requestId')), 200);

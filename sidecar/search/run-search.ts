@@ -1,5 +1,5 @@
+import { HTTPException } from 'hono/http-exception';
 import type { SidecarServices } from '../services.ts';
-import { RequestProblem } from '../http/problems.ts';
 import { candidateWindow, presentPage } from './present.ts';
 import { rankCandidates } from './rank-pipeline.ts';
 import { mergeCandidates, retrieveText, type Retrieved } from './retrieve.ts';
@@ -20,7 +20,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
   let queryVector: Float32Array | undefined;
   if (request.mode !== 'keyword') {
     const queries = services.queries;
-    if (!queries) throw new RequestProblem(503, `mode ${request.mode} needs a CLIP model; start the sidecar with --model DIR (or use mode keyword)`);
+    if (!queries) throw new HTTPException(503, { message: `mode ${request.mode} needs a CLIP model; start the sidecar with --model DIR (or use mode keyword)` });
     queryVector = (await watch.timeAsync('embed', () => queries.embed(request.q))).vector;
   }
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>

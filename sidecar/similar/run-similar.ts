@@ -1,4 +1,4 @@
-import { RequestProblem } from '../http/problems.ts';
+import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
 import { retrieveByVector } from '../search/retrieve.ts';
@@ -67,13 +67,13 @@ async function queryVector(services: SidecarServices, query: SimilarQuery): Prom
     const vector = (await services.vectors.get([query.photo_id])).get(query.photo_id);
     if (vector) return vector;
     const exists = await services.es.exists({ index: services.index, id: query.photo_id });
-    if (!exists) throw new RequestProblem(404, `photo_id: no photo ${query.photo_id} in ${services.index}`);
-    throw new RequestProblem(409, `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)`);
+    if (!exists) throw new HTTPException(404, { message: `photo_id: no photo ${query.photo_id} in ${services.index}` });
+    throw new HTTPException(409, { message: `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)` });
   }
   const encoder = services.encoder;
-  if (!encoder) throw new RequestProblem(503, 'query by image needs a CLIP model; start the sidecar with --model DIR (photo_id works without one)');
+  if (!encoder) throw new HTTPException(503, { message: 'query by image needs a CLIP model; start the sidecar with --model DIR (photo_id works without one)' });
   const bytes = 'url' in query ? await fetchImage(query.url, services.limits.urlFetch) : query.upload.bytes;
   const [row] = await encoder.embedImages([bytes]);
-  if (row instanceof Error || !row) throw new RequestProblem(400, `image: ${row instanceof Error ? row.message : 'could not be read'}`);
+  if (row instanceof Error || !row) throw new HTTPException(400, { message: `image: ${row instanceof Error ? row.message : 'could not be read'}` });
   return row;
 }
