@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Client } from '../es-mappings/client.ts';
 import type { ClipEncoder } from './clip/encoder.ts';
+import type { ElasticReads } from './elastic-reads.ts';
 import type { EventWriter } from './events/event-writer.ts';
 import type { SidecarMetrics } from './http/metrics.ts';
 import type { ProfileStore } from './profiles/profile-store.ts';
@@ -12,7 +13,10 @@ import type { UrlFetchPolicy } from './similar/fetch-image.ts';
 
 /** Everything a request handler may use; built once by `openServices` (or by a test). */
 export interface SidecarServices {
+  /** The client, for what only Elasticsearch itself can answer: the probes and the ES-compatible `_search`. */
   es: Client;
+  /** Every read a request makes for ranking and display (search, kNN, vectors, texts, feedback). */
+  reads: ElasticReads;
   /** The photos alias searched. */
   index: string;
   /** CLIP (text and image); clip and hybrid modes and /similar by image need it. */

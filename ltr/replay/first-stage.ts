@@ -3,6 +3,7 @@ import type { RankedList } from '../../sidecar/fusion/ranked-list.ts';
 import type { RerankCandidate } from '../../sidecar/rerank/second-pass.ts';
 import { fuse } from '../../sidecar/search/rank-pipeline.ts';
 import { DEFAULT_RANKING } from '../../sidecar/search/ranking-options.ts';
+import { elasticReads } from '../../sidecar/elastic-reads.ts';
 import { mergeCandidates, retrieveText } from '../../sidecar/search/retrieve.ts';
 import { VectorStore } from '../../sidecar/search/vector-store.ts';
 
@@ -26,7 +27,7 @@ export interface FirstStageOptions {
 
 /** The first stage over an index: its vectors, and query embedding when there is a CLIP text encoder. */
 export function firstStageOptions(es: Client, index: string, encoder?: { embedQuery(text: string): Promise<Float32Array> }): FirstStageOptions {
-  return { es, index, vectors: new VectorStore(es, { index }), ...(encoder ? { embedQuery: (text: string) => encoder.embedQuery(text) } : {}) };
+  return { es, index, vectors: new VectorStore(elasticReads(es), { index }), ...(encoder ? { embedQuery: (text: string) => encoder.embedQuery(text) } : {}) };
 }
 
 /**
@@ -38,7 +39,7 @@ export async function firstStage(text: string, options: FirstStageOptions): Prom
   const size = options.size ?? DEFAULT_RANKING.candidates;
   const base = { index: options.index, size };
   const queryVector = options.embedQuery ? await options.embedQuery(text) : undefined;
-  const retrieved = await retrieveText(options.es, text, queryVector, { ...base, mode: 'hybrid', numCandidates: size * DEFAULT_RANKING.numCandidatesFactor });
+  const retrieved = await retrieveText(elasticReads(options.es), text, queryVector, { ...base, mode: 'hybrid', numCandidates: size * DEFAULT_RANKING.numCandidatesFactor });
   const listNamed = (name: string): RankedList => retrieved.find((r) => r.list.name === name)?.list ?? { name, hits: [] };
   const fused = fuse(retrieved.map((r) => r.list), DEFAULT_RANKING.fusion);
   const merged = mergeCandidates(retrieved);

@@ -28,7 +28,7 @@ export type Feedback = z.infer<typeof FeedbackSchema>;
  * profile in this instance's cache. A photo that is not in the index is a 404, not a silent event.
  */
 export async function recordFeedback(services: SidecarServices, feedback: Feedback, requestId: string): Promise<z.infer<typeof FeedbackResponseSchema>> {
-  const exists = await services.es.exists({ index: services.index, id: feedback.photo });
+  const exists = await services.reads.exists(feedback.photo, { index: services.index });
   if (!exists) throw new HTTPException(404, { message: `photo: no photo ${feedback.photo} in ${services.index}` });
   const at = Date.now();
   services.feedbackEvents.write({

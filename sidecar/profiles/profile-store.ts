@@ -1,19 +1,15 @@
 import { LRUCache } from 'lru-cache';
-import type { Client } from '../../es-mappings/client.ts';
-import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
-import type { VectorStore } from '../search/vector-store.ts';
 import { meanProfile, SESSION_LENGTH, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
+import type { ElasticReads } from '../elastic-reads.ts';
+import type { VectorStore } from '../search/vector-store.ts';
+import type { Interaction } from './read-interactions.ts';
+
+export type { Interaction };
 
 export type FeedbackType = 'click' | 'download' | 'like' | 'skip';
 
 /** How much each kind of feedback says about taste; skip is the one negative. */
 export const FEEDBACK_WEIGHTS: Record<FeedbackType, number> = { download: 1, like: 0.8, click: 0.3, skip: 1 };
-
-export interface Interaction {
-  photo_id: string;
-  type: string;
-  at: number;
-}
 
 export interface UserProfile {
   user: string;
@@ -45,7 +41,7 @@ export class ProfileStore {
   private readonly cache: LRUCache<string, UserProfile>;
 
   constructor(
-    private readonly es: Client,
+    private readonly reads: Pick<ElasticReads, 'interactions'>,
     private readonly vectors: VectorStore,
     private readonly options: ProfileStoreOptions,
   ) {
@@ -70,19 +66,8 @@ export class ProfileStore {
     return profile;
   }
 
-  private async readInteractions(user: string): Promise<Interaction[]> {
-    const response = await this.es.search<{ photo_id: string; type: string; '@timestamp': string }>({
-      index: FEEDBACK_EVENTS_INDEX,
-      size: this.options.history ?? 200,
-      // Events are kept per photos alias: the same user id in another dataset is someone else.
-      query: { bool: { filter: [{ term: { user } }, { term: { index: this.options.index } }] } },
-      sort: [{ '@timestamp': { order: 'desc' } }],
-      _source: ['photo_id', 'type', '@timestamp'],
-      ignore_unavailable: true,
-    });
-    return response.hits.hits.flatMap((hit) =>
-      hit._source ? [{ photo_id: hit._source.photo_id, type: hit._source.type, at: Date.parse(hit._source['@timestamp']) }] : [],
-    );
+  private readInteractions(user: string): Promise<Interaction[]> {
+    return this.reads.interactions(user, { index: this.options.index, size: this.options.history ?? 200 });
   }
 
   private async build(user: string, interactions: Interaction[]): Promise<UserProfile> {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
-import { mergeCandidates, retrieveByVector, retrievePopular, type Retrieved } from '../search/retrieve.ts';
+import { mergeCandidates, type Retrieved } from '../search/retrieve.ts';
 import { SearchResponseSchema } from '../search/search-schema.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
 import type { SidecarServices } from '../services.ts';
@@ -40,8 +40,8 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
   ];
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>
     queries.length === 0
-      ? Promise.all([retrievePopular(services.es, options)])
-      : Promise.all(queries.map(({ name, vector, field }) => retrieveByVector(services.es, vector, { ...options, field, numCandidates: size * services.ranking.numCandidatesFactor }, name))),
+      ? Promise.all([services.reads.popular(options)])
+      : Promise.all(queries.map(({ name, vector, field }) => services.reads.knn(vector, { ...options, field, numCandidates: size * services.ranking.numCandidatesFactor }, name))),
   );
   const secondPass = queries.length > 0 ? services.secondPass : undefined;
   const ranked = await rankCandidates(
@@ -58,7 +58,7 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
     services.ranking,
     watch,
   );
-  const hits = await presentPage(services.es, services.index, ranked, page, k, explain, watch);
+  const hits = await presentPage(services.reads, ranked, { index: services.index, page, k, explain }, watch);
   const took = watch.result();
   services.metrics.recordStages('recommend', took);
   const base = { request_id: requestId, mode: 'recommend', page, k, user, took_ms: took, hits };

@@ -24,7 +24,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     queryVector = (await watch.timeAsync('embed', () => queries.embed(request.q))).vector;
   }
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>
-    retrieveText(services.es, request.q, queryVector, { ...options, mode: request.mode, numCandidates: size * services.ranking.numCandidatesFactor }),
+    retrieveText(services.reads, request.q, queryVector, { ...options, mode: request.mode, numCandidates: size * services.ranking.numCandidatesFactor }),
   );
   const ranked = await rankCandidates(
     {
@@ -42,7 +42,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     services.ranking,
     watch,
   );
-  const hits = await presentPage(services.es, services.index, ranked, request.page, request.k, request.explain, watch, signal);
+  const hits = await presentPage(services.reads, ranked, { index: services.index, page: request.page, k: request.k, explain: request.explain, signal }, watch);
   const took = watch.result();
   services.metrics.recordStages('search', took);
 

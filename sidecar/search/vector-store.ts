@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Client } from '../../es-mappings/client.ts';
-import { vectorsById } from './vectors-by-id.ts';
+import type { ElasticReads } from '../elastic-reads.ts';
 
 export interface VectorStoreOptions {
   index: string;
@@ -22,7 +21,7 @@ export class VectorStore {
   private readonly field: string;
 
   constructor(
-    private readonly es: Client,
+    private readonly reads: Pick<ElasticReads, 'vectors'>,
     private readonly options: VectorStoreOptions,
   ) {
     this.field = options.field ?? 'clip';
@@ -39,7 +38,7 @@ export class VectorStore {
     }
     this.options.onLookup?.(found.size, missing.length);
     if (missing.length === 0) return found;
-    for (const [id, vector] of await vectorsById(this.es, this.options.index, missing, this.field, signal)) {
+    for (const [id, vector] of await this.reads.vectors(missing, { index: this.options.index, field: this.field, signal })) {
       this.cache.set(id, vector);
       found.set(id, vector);
     }

@@ -1,7 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
-import { retrieveByVector } from '../search/retrieve.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
 import type { SidecarServices } from '../services.ts';
 import { fetchImage } from './fetch-image.ts';
@@ -22,7 +21,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
   const exclude = 'photo_id' in query ? [query.photo_id] : [];
   const secondPass = options.personalize && options.user ? services.secondPass : undefined;
   const retrieved = await watch.timeAsync('retrieve', () =>
-    retrieveByVector(services.es, vector, {
+    services.reads.knn(vector, {
       index: services.index,
       size,
       filters: options.filters,
@@ -45,7 +44,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
     services.ranking,
     watch,
   );
-  const hits = await presentPage(services.es, services.index, ranked, options.page, options.k, options.explain, watch);
+  const hits = await presentPage(services.reads, ranked, { index: services.index, page: options.page, k: options.k, explain: options.explain }, watch);
   const took = watch.result();
   services.metrics.recordStages('similar', took);
   return {
@@ -66,7 +65,7 @@ async function queryVector(services: SidecarServices, query: SimilarQuery): Prom
   if ('photo_id' in query) {
     const vector = (await services.vectors.get([query.photo_id])).get(query.photo_id);
     if (vector) return vector;
-    const exists = await services.es.exists({ index: services.index, id: query.photo_id });
+    const exists = await services.reads.exists(query.photo_id, { index: services.index });
     if (!exists) throw new HTTPException(404, { message: `photo_id: no photo ${query.photo_id} in ${services.index}` });
     throw new HTTPException(409, { message: `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)` });
   }
