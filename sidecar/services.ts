@@ -35,6 +35,13 @@ export interface SidecarServices {
   limits: SidecarLimits;
 }
 
+/** The request a handler serves: its id (logs, events) and the signal its Elasticsearch calls take. */
+export interface RequestScope {
+  requestId: string;
+  /** Aborted at the time limit or when the client goes away; absent outside HTTP (`pixrank search`). */
+  signal?: AbortSignal;
+}
+
 export interface SidecarLimits {
   /** Largest request body (JSON or an uploaded image), bytes. */
   bodyBytes: number;

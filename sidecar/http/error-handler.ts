@@ -25,13 +25,17 @@ export function validationProblem(error: ZodError, target: string, c: Context): 
  * route answers in ES's shape.
  */
 export function errorHandler(services: SidecarServices): ErrorHandler {
-  return (error, c) => {
+  return function errorHandler(thrown, c) {
     const compat = c.req.path.endsWith('/_search');
     if (c.req.raw.signal.aborted) {
       // The client went away (its connection closed): nobody reads this answer.
       services.logger.debug({ request_id: c.get('requestId') }, 'client closed the request');
       return problem(c, 499 as ContentfulStatusCode, 'client closed the request');
     }
+    // Past the time limit the request's Elasticsearch calls fail as aborted (this handler sees those
+    // errors too, after the 504 went out): they are the time limit's doing, not failures to report.
+    const signal = c.get('requestSignal') as AbortSignal | undefined;
+    const error = signal?.aborted && signal.reason instanceof HTTPException ? signal.reason : thrown;
     const es = classifyEsError(error);
     if (es) {
       services.metrics.esErrors.inc({ kind: es.kind });

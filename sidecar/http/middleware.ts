@@ -4,6 +4,16 @@ import { HTTPException } from 'hono/http-exception';
 import type { SidecarServices } from '../services.ts';
 import { problem } from './problems.ts';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /**
+     * Aborted when the request outlives its time limit or its client goes away. Every
+     * Elasticsearch call the request makes takes it (`{ signal }`), so none outlives the answer.
+     */
+    requestSignal: AbortSignal;
+  }
+}
+
 /** Routes anyone may call (probes, metrics, the API description). */
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']);
 
@@ -40,12 +50,23 @@ export function apiKeyAuth(keys: string[]): MiddlewareHandler {
   };
 }
 
-/** A 504 when a request outlives its budget (its Elasticsearch calls are aborted with it). */
+/**
+ * A 504 when a request outlives its time limit, with the Elasticsearch calls still in flight aborted
+ * (they take `requestSignal`, which also follows the client's connection). The answer does not wait
+ * for them: work that cannot be aborted (an image being embedded) finishes unseen.
+ */
 export function requestTimeout(ms: number): MiddlewareHandler {
-  return async (c, next) => {
+  return async function requestTimeout(c, next) {
+    const timeLimit = new AbortController();
+    c.set('requestSignal', AbortSignal.any([timeLimit.signal, c.req.raw.signal]));
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HTTPException(504, { message: `the request took longer than ${ms} ms` })), ms);
+      timer = setTimeout(() => {
+        const timedOut = new HTTPException(504, { message: `the request took longer than ${ms} ms` });
+        // The reason is the 504 itself: the error handler answers it whatever the aborted calls throw.
+        timeLimit.abort(timedOut);
+        reject(timedOut);
+      }, ms);
     });
     try {
       await Promise.race([next(), expired]);

@@ -48,30 +48,31 @@ export class ProfileStore {
     this.cache = new LRUCache({ max: options.cacheSize ?? 10_000, ttl: options.cacheTtlMs ?? 30_000 });
   }
 
-  async get(user: string): Promise<UserProfile> {
+  /** `signal` cancels this caller's reads only: see VectorStore on why no read is shared between requests. */
+  async get(user: string, signal?: AbortSignal): Promise<UserProfile> {
     const cached = this.cache.get(user);
     if (cached) return cached;
-    const interactions = await this.readInteractions(user);
-    const profile = await this.build(user, interactions);
+    const interactions = await this.readInteractions(user, signal);
+    const profile = await this.build(user, interactions, signal);
     this.cache.set(user, profile);
     return profile;
   }
 
   /** Feedback just received: the cached profile includes it now. */
-  async record(user: string, interaction: Interaction): Promise<UserProfile> {
-    const current = this.cache.get(user)?.interactions ?? (await this.readInteractions(user));
+  async record(user: string, interaction: Interaction, signal?: AbortSignal): Promise<UserProfile> {
+    const current = this.cache.get(user)?.interactions ?? (await this.readInteractions(user, signal));
     const interactions = [interaction, ...current.filter((i) => !(i.photo_id === interaction.photo_id && i.type === interaction.type && i.at === interaction.at))];
-    const profile = await this.build(user, interactions.slice(0, this.options.history ?? 200));
+    const profile = await this.build(user, interactions.slice(0, this.options.history ?? 200), signal);
     this.cache.set(user, profile);
     return profile;
   }
 
-  private readInteractions(user: string): Promise<Interaction[]> {
-    return this.reads.interactions(user, { index: this.options.index, size: this.options.history ?? 200 });
+  private readInteractions(user: string, signal: AbortSignal | undefined): Promise<Interaction[]> {
+    return this.reads.interactions(user, { index: this.options.index, size: this.options.history ?? 200, signal });
   }
 
-  private async build(user: string, interactions: Interaction[]): Promise<UserProfile> {
-    const vectors = await this.vectors.get(interactions.map((i) => i.photo_id));
+  private async build(user: string, interactions: Interaction[], signal: AbortSignal | undefined): Promise<UserProfile> {
+    const vectors = await this.vectors.get(interactions.map((i) => i.photo_id), signal);
     const positives: WeightedVector[] = [];
     const negatives: WeightedVector[] = [];
     for (const interaction of interactions) {

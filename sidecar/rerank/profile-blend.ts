@@ -17,7 +17,7 @@ export class ProfileBlendPass implements SecondPass {
   ) {}
 
   async rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult> {
-    const profile = context.user ? await this.profiles.get(context.user) : undefined;
+    const profile = context.user ? await this.profiles.get(context.user, context.signal) : undefined;
     let min = Infinity;
     let max = -Infinity;
     for (const c of candidates) {

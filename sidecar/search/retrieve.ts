@@ -34,7 +34,7 @@ const CANDIDATE_HITS = { stored_fields: ['_none_'], docvalue_fields: CANDIDATE_F
 
 /** BM25 over keywords (by confidence) and texts, in the index's keyword layout; see keyword-query.ts. */
 export async function retrieveByKeywords(es: Client, text: string, options: RetrieveOptions): Promise<Retrieved> {
-  const layout = await keywordLayoutOf(es, options.index);
+  const layout = await keywordLayoutOf(es, options.index, Date.now(), options.signal);
   const body: estypes.SearchRequest = {
     size: options.size,
     query: { bool: { must: [keywordQuery(text, { layout })], filter: filterClauses(options.filters, options.excludeIds) } },

@@ -1,5 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
-import type { SidecarServices } from '../services.ts';
+import type { RequestScope, SidecarServices } from '../services.ts';
 import { candidateWindow, presentPage } from './present.ts';
 import { rankCandidates } from './rank-pipeline.ts';
 import { mergeCandidates, retrieveText, type Retrieved } from './retrieve.ts';
@@ -11,7 +11,8 @@ import { Stopwatch } from './stopwatch.ts';
  * kNN in parallel for hybrid), fuse, policy, second pass, one page. The served search is logged to
  * `search-events` without waiting for it.
  */
-export async function runSearch(services: SidecarServices, request: SearchRequest, requestId: string, signal?: AbortSignal): Promise<SearchResponse> {
+export async function runSearch(services: SidecarServices, request: SearchRequest, scope: RequestScope): Promise<SearchResponse> {
+  const { requestId, signal } = scope;
   const watch = new Stopwatch();
   const size = candidateWindow(request.page, request.k, services.ranking.candidates);
   const secondPass = request.personalize && request.user ? services.secondPass : undefined;

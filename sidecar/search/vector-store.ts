@@ -28,6 +28,12 @@ export class VectorStore {
     this.cache = new LRUCache({ max: options.maxEntries ?? 50_000, ttl: options.ttlMs ?? 10 * 60_000 });
   }
 
+  /**
+   * `signal` cancels this caller's read and nothing else. Reads are not shared between requests:
+   * two requests missing the same photo each read it, because a read shared by several requests
+   * could carry only one of their signals, and that request's abort would fail the others' lookups
+   * (an aborted read caches nothing; a finished one serves everyone after it).
+   */
   async get(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
     const found = new Map<string, Float32Array>();
     const missing: string[] = [];

@@ -43,11 +43,12 @@ const anyAddress = new Agent();
 
 /**
  * GET an image by URL for /similar: http(s) only, redirects followed by hand (each hop checked
- * again), a time limit for the whole fetch, and a byte limit enforced while reading. Every refusal
- * is a 400 saying why.
+ * again), a time limit for the whole fetch (cut short with the request's own), and a byte limit
+ * enforced while reading. Every refusal is a 400 saying why.
  */
-export async function fetchImage(url: string, policy: UrlFetchPolicy): Promise<Buffer> {
-  const signal = AbortSignal.timeout(policy.timeoutMs);
+export async function fetchImage(url: string, policy: UrlFetchPolicy, requestSignal?: AbortSignal): Promise<Buffer> {
+  const timeLimit = AbortSignal.timeout(policy.timeoutMs);
+  const signal = requestSignal ? AbortSignal.any([timeLimit, requestSignal]) : timeLimit;
   let current = url;
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
     const target = checkedUrl(current, policy);
