@@ -4,6 +4,7 @@ import type { ZodError } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SidecarServices } from '../services.ts';
 import { esError } from '../compat/es-search.ts';
+import { timeLimitPassed } from './middleware.ts';
 import { classifyEsError, problem } from './problems.ts';
 
 /** The message of the 415 that @hono/zod-openapi throws for a body of an undeclared content type. */
@@ -32,10 +33,11 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
       services.logger.debug({ request_id: c.get('requestId') }, 'client closed the request');
       return problem(c, 499 as ContentfulStatusCode, 'client closed the request');
     }
-    // Past the time limit the request's Elasticsearch calls fail as aborted (this handler sees those
-    // errors too, after the 504 went out): they are the time limit's doing, not failures to report.
-    const signal = c.get('requestSignal') as AbortSignal | undefined;
-    const error = signal?.aborted && signal.reason instanceof HTTPException ? signal.reason : thrown;
+    // With the client still there, an aborted request signal means the time limit passed. The calls
+    // it aborted fail after the 504 went out, and this handler sees their errors too: they are the
+    // time limit's doing, not failures to report.
+    const timedOut = (c.get('requestSignal') as AbortSignal | undefined)?.aborted === true;
+    const error = timedOut ? timeLimitPassed(services.limits.requestTimeoutMs) : thrown;
     const es = classifyEsError(error);
     if (es) {
       services.metrics.esErrors.inc({ kind: es.kind });

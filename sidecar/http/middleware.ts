@@ -50,28 +50,40 @@ export function apiKeyAuth(keys: string[]): MiddlewareHandler {
   };
 }
 
+/** The answer to a request past its time limit. */
+export function timeLimitPassed(ms: number): HTTPException {
+  return new HTTPException(504, { message: `the request took longer than ${ms} ms` });
+}
+
 /**
  * A 504 when a request outlives its time limit, with the Elasticsearch calls still in flight aborted
- * (they take `requestSignal`, which also follows the client's connection). The answer does not wait
- * for them: work that cannot be aborted (an image being embedded) finishes unseen.
+ * (they take `requestSignal`, aborted at the time limit or when the client's connection closes).
+ * The answer does not wait for them: work that cannot be aborted (an image being embedded) finishes
+ * unseen.
  */
 export function requestTimeout(ms: number): MiddlewareHandler {
   return async function requestTimeout(c, next) {
-    const timeLimit = new AbortController();
-    c.set('requestSignal', AbortSignal.any([timeLimit.signal, c.req.raw.signal]));
+    // Aborted without a reason, whatever ended the request: the Elasticsearch client reports only the
+    // standard AbortError as an aborted request; any other reason (a client's departure comes as a
+    // string) it takes for a broken connection, marks the node dead for every request and retries.
+    const request = new AbortController();
+    const client = c.req.raw.signal;
+    const clientGone = () => request.abort();
+    if (client.aborted) request.abort();
+    else client.addEventListener('abort', clientGone, { once: true });
+    c.set('requestSignal', request.signal);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const timedOut = new HTTPException(504, { message: `the request took longer than ${ms} ms` });
-        // The reason is the 504 itself: the error handler answers it whatever the aborted calls throw.
-        timeLimit.abort(timedOut);
-        reject(timedOut);
+        request.abort();
+        reject(timeLimitPassed(ms));
       }, ms);
     });
     try {
       await Promise.race([next(), expired]);
     } finally {
       clearTimeout(timer);
+      client.removeEventListener('abort', clientGone);
     }
   };
 }
