@@ -55,7 +55,9 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
           : error.message || (status === 400 ? 'malformed request' : 'request refused');
       return compat && status === 400 ? esError(c, 400, 'parsing_exception', message) : problem(c, status, message);
     }
-    services.logger.error({ request_id: c.get('requestId'), err: { type: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack } }, 'unhandled error');
+    // pino's own serializer for `err` writes the error's type, message and stack (a plain object
+    // given in its place would be logged as type "Object").
+    services.logger.error({ request_id: c.get('requestId'), err: error }, 'unhandled error');
     return problem(c, 500, `internal error (request ${c.get('requestId')}); see the sidecar log`);
   };
 }
