@@ -22,7 +22,7 @@ export interface SidecarServices {
   /** CLIP (text and image); clip and hybrid modes and /similar by image need it. */
   encoder?: ClipEncoder;
   queries?: QueryEmbedder;
-  /** The learned second pass (issue E), when models are loaded. */
+  /** The second pass of personalized requests: the LambdaMART model of `--models`, else the profile blend. */
   secondPass?: SecondPass;
   profiles: ProfileStore;
   /** Photos' CLIP vectors (cached; Elasticsearch keeps them out of `_source`). */

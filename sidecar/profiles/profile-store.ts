@@ -15,9 +15,9 @@ export interface UserProfile {
   user: string;
   /** Newest first. */
   interactions: Interaction[];
-  /** Seed 003's mean embedding (positives minus negatives), or null with no positives. */
+  /** The mean embedding of the positive photos minus the negatives (weighted), or null with no positives. */
   mean: Float32Array | null;
-  /** Seed 003's session vector over the user's most recent positives (SESSION_LENGTH), or null without any. */
+  /** The session vector over the user's most recent positives (SESSION_LENGTH), or null without any. */
   session: Float32Array | null;
   /** Positive photos, newest first (deduplicated). */
   positives: string[];

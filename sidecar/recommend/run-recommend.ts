@@ -29,8 +29,8 @@ export interface RecommendRequest {
 
 /**
  * Recommendations without a query: kNN from the user's mean-embedding profile, from the session
- * vector over their most recent positives (seed 003), and — with a `pixrank train` model whose ALS factors are in the
- * index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the user
+ * vector over their most recent positives, and — with a `pixrank train` model whose ALS factors are
+ * in the index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the user
  * already engaged with are left out. A user none of these know gets the most downloaded photos, and
  * is told so.
  */

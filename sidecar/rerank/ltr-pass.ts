@@ -5,7 +5,7 @@ import { FEEDBACK_WEIGHTS, type ProfileStore } from '../profiles/profile-store.t
 import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from './second-pass.ts';
 
 /**
- * The learned second pass (issue E): the featureset extracted for each candidate (the same code
+ * The learned second pass: the featureset extracted for each candidate (the same code
  * training used), scored by the LambdaMART model of a `pixrank train` folder. The user's profile
  * features come from the live profile (feedback-events, updated by /feedback); a user the
  * collaborative models never saw gets ALS factors folded in from that profile. `explain` gives each

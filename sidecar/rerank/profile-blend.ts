@@ -3,10 +3,11 @@ import { cosine } from '../policy/vectors.ts';
 import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from './second-pass.ts';
 
 /**
- * The second pass used until a learned model is loaded (issue E): the first-stage score, min-max
- * scaled to [0, 1], plus `weight` times the cosine of the candidate to the user's profile — the mean
- * of seed 003 and, in a live session, the session vector. A user without feedback keeps the
- * first-stage order. Explain shows both parts per candidate.
+ * The second pass used until a learned model is loaded: the first-stage score, min-max scaled to
+ * [0, 1], plus `weight` times the cosine of the candidate to the user's profile — the mean
+ * embedding of their positive photos (minus the skipped ones) and, in a live session, the session
+ * vector. A user without feedback keeps the first-stage order. Explain shows both parts per
+ * candidate.
  */
 export class ProfileBlendPass implements SecondPass {
   readonly version = 'profile-blend-1';

@@ -30,8 +30,9 @@ export interface RerankResult {
 }
 
 /**
- * The learned second pass (issue E) behind one interface. The sidecar calls it after the policy
- * when a model is loaded and the request asks for personalization; otherwise the order stands.
+ * The second pass behind one interface: the learned model (ltr-pass.ts) or, without one, the
+ * profile blend (profile-blend.ts). The sidecar calls it after the policy when the request names a
+ * user and asks for personalization; otherwise the order stands.
  */
 export interface SecondPass {
   readonly version: string;
