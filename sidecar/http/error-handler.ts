@@ -34,8 +34,9 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
       return problem(c, 499 as ContentfulStatusCode, 'client closed the request');
     }
     // With the client still there, an aborted request signal means the time limit passed. The calls
-    // it aborted fail after the 504 went out, and this handler sees their errors too: they are the
-    // time limit's doing, not failures to report.
+    // it aborted fail just after the 504 is decided, and this handler sees their errors too; what it
+    // answers them replaces the 504 if that has not gone out yet (Hono keeps the last error answer),
+    // so it must be the same 504, and nothing logged as a failure.
     const timedOut = (c.get('requestSignal') as AbortSignal | undefined)?.aborted === true;
     const error = timedOut ? timeLimitPassed(services.limits.requestTimeoutMs) : thrown;
     const es = classifyEsError(error);
