@@ -30,9 +30,9 @@ export interface RecommendRequest {
 /**
  * Recommendations without a query: kNN from the user's mean-embedding profile, from the session
  * vector over their most recent positives, and — with a `pixrank train` model whose ALS factors are
- * in the index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the user
- * already engaged with are left out. A user none of these know gets the most downloaded photos, and
- * is told so.
+ * in the index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the
+ * user already engaged with are left out. A user none of these know gets the most downloaded
+ * photos, and is told so.
  */
 export async function runRecommend(services: SidecarServices, request: RecommendRequest, scope: RequestScope): Promise<RecommendResponse> {
   const { user, k, page, explain } = request;
