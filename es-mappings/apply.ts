@@ -77,8 +77,8 @@ export async function vectorDimsOf(client: Client, index: string, field: string)
 }
 
 /** Whether `index` (an index or an alias) resolves to at least one index and every one maps `field`. */
-export async function mapsField(client: Client, index: string, field: string): Promise<boolean> {
-  const indices = Object.values(await client.indices.getMapping({ index }));
+export async function mapsField(client: Client, index: string, field: string, signal?: AbortSignal): Promise<boolean> {
+  const indices = Object.values(await client.indices.getMapping({ index }, { signal }));
   return indices.length > 0 && indices.every((m) => m.mappings.properties?.[field] !== undefined);
 }
 

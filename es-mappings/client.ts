@@ -33,8 +33,8 @@ export function createClient(url: string, auth: EsAuth = {}, overrides: Partial<
 }
 
 /** Readiness from `_cluster/health` (this distribution does not serve `GET /`). */
-export async function clusterReady(client: Client, timeoutMs = 5_000): Promise<void> {
-  await client.cluster.health({ wait_for_status: 'yellow', timeout: `${Math.ceil(timeoutMs / 1000)}s` }, { requestTimeout: timeoutMs + 2_000, maxRetries: 0 });
+export async function clusterReady(client: Client, timeoutMs = 5_000, signal?: AbortSignal): Promise<void> {
+  await client.cluster.health({ wait_for_status: 'yellow', timeout: `${Math.ceil(timeoutMs / 1000)}s` }, { requestTimeout: timeoutMs + 2_000, maxRetries: 0, signal });
 }
 
 /** The server's version from `_nodes/_local`. */

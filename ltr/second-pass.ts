@@ -28,6 +28,8 @@ export interface RerankContext {
   country?: string;
   /** The query's CLIP vector when there is one. */
   queryVector?: Float32Array;
+  /** The request's signal, for what the pass reads from Elasticsearch (the user's profile). */
+  signal?: AbortSignal;
 }
 
 /** A candidate as the first stages left it. */

@@ -88,7 +88,7 @@ export function registerSidecarCommands(program: Command): void {
       const needsModel = parsed.data.mode !== 'keyword';
       const services = await openServices({ es: cluster.client, index: options.index, modelDir: needsModel ? modelDir(options) : undefined, quantized: options.quantized, logger: pino({ level: 'silent' }), ...(options.models ? { modelsDir: options.models } : {}) });
       try {
-        const response = await runSearch(services, parsed.data, randomUUID());
+        const response = await runSearch(services, parsed.data, { requestId: randomUUID() });
         if (!options.json) {
           for (const hit of response.hits) {
             process.stdout.write(`${String(hit.rank).padStart(3)}. ${hit.photo_id}  ${hit.score.toFixed(4)}  ${hit.photographer ?? ''}  ${(hit.description ?? '').slice(0, 70)}\n`);

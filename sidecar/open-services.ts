@@ -2,6 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { Client } from '../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX, SEARCH_EVENTS_INDEX } from '../es-mappings/templates.ts';
 import { loadClipEncoder, threadsFromEnv } from './clip/index.ts';
+import { elasticReads } from './elastic-reads.ts';
 import { createEventWriter, type EventWriter } from './events/event-writer.ts';
 import { SidecarMetrics } from './http/metrics.ts';
 import { ProfileStore } from './profiles/profile-store.ts';
@@ -54,18 +55,20 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     logger.warn({ index, lost }, message);
   };
   const writer = (index: string): EventWriter => createEventWriter(options.es, { index, flushIntervalMs: options.flushIntervalMs, onError: eventErrors(index) });
-  const vectors = new VectorStore(options.es, {
+  const reads = elasticReads(options.es);
+  const vectors = new VectorStore(reads, {
     index: options.index,
     onLookup: (hits, misses) => {
       metrics.vectorCache.inc({ result: 'hit' }, hits);
       metrics.vectorCache.inc({ result: 'miss' }, misses);
     },
   });
-  const profiles = new ProfileStore(options.es, vectors, { index: options.index });
+  const profiles = new ProfileStore(reads, vectors, { index: options.index });
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir, profiles) : new ProfileBlendPass(profiles);
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
   const services: SidecarServices = {
     es: options.es,
+    reads,
     index: options.index,
     encoder,
     queries: encoder ? new QueryEmbedder(encoder, { onLookup: (hit) => metrics.queryCache.inc({ result: hit ? 'hit' : 'miss' }) }) : undefined,

@@ -71,7 +71,4 @@ export function useWorldSidecar(client: Client, alias: string, world: Parameters
   return fixture;
 }
 
-/** POST a JSON body to the app (no network). */
-export function postJson(app: ReturnType<typeof createApp>, path: string, body: unknown): Promise<Response> {
-  return Promise.resolve(app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
-}
+export { postJson } from './stub-services.ts';

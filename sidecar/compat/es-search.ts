@@ -49,14 +49,15 @@ export async function esCompatibleSearch(c: Context, services: SidecarServices):
     return esError(c, 400, 'parsing_exception', 'pixrank sidecar: ext.personalize needs {"user": "<user id>", "country"?: "…"}');
   }
 
+  const signal = c.get('requestSignal');
   const response = await services.es.transport.request<Record<string, unknown>>(
     { method: 'POST', path: `/${encodeURIComponent(index)}/_search`, body: forward, querystring },
-    { meta: true, signal: c.req.raw.signal },
+    { meta: true, signal },
   );
   const result = response.body;
   let personalized = false;
   if (personalize && services.secondPass) {
-    await rerankHits(services, result, personalize);
+    await rerankHits(services, result, personalize, signal);
     personalized = true;
   }
   c.header('x-elastic-product', 'Elasticsearch');
@@ -82,11 +83,11 @@ function candidateFromSource(id: string, source: EsHit['_source']): Candidate {
   };
 }
 
-async function rerankHits(services: SidecarServices, result: Record<string, unknown>, personalize: PersonalizeExt): Promise<void> {
+async function rerankHits(services: SidecarServices, result: Record<string, unknown>, personalize: PersonalizeExt, signal: AbortSignal): Promise<void> {
   const hits = ((result.hits as { hits?: EsHit[] } | undefined)?.hits ?? []) as EsHit[];
   if (hits.length === 0) return;
   // The caller's _source may leave out what the second pass reads: fetch it by id.
-  const vectors = await services.vectors.get(hits.map((h) => h._id));
+  const vectors = await services.vectors.get(hits.map((h) => h._id), signal);
   const candidates = hits.map((hit, i) => ({
     id: hit._id,
     candidate: candidateFromSource(hit._id, hit._source),
@@ -95,7 +96,12 @@ async function rerankHits(services: SidecarServices, result: Record<string, unkn
     fused: hit._score ?? hits.length - i,
   }));
   const { scores } = await services.secondPass!.rerank(
-    { user: personalize.user as string, country: typeof personalize.country === 'string' ? personalize.country : undefined, query: typeof personalize.query === 'string' ? personalize.query : undefined },
+    {
+      user: personalize.user as string,
+      country: typeof personalize.country === 'string' ? personalize.country : undefined,
+      query: typeof personalize.query === 'string' ? personalize.query : undefined,
+      signal,
+    },
     candidates,
     false,
   );

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { RequestProblem } from '../http/problems.ts';
-import type { SidecarServices } from '../services.ts';
+import { HTTPException } from 'hono/http-exception';
+import type { RequestScope, SidecarServices } from '../services.ts';
 
 export const FeedbackSchema = z
   .object({
@@ -27,9 +27,10 @@ export type Feedback = z.infer<typeof FeedbackSchema>;
  * Feedback → `feedback-events` (buffered bulk, flushed on shutdown) and, at once, the user's
  * profile in this instance's cache. A photo that is not in the index is a 404, not a silent event.
  */
-export async function recordFeedback(services: SidecarServices, feedback: Feedback, requestId: string): Promise<z.infer<typeof FeedbackResponseSchema>> {
-  const exists = await services.es.exists({ index: services.index, id: feedback.photo });
-  if (!exists) throw new RequestProblem(404, `photo: no photo ${feedback.photo} in ${services.index}`);
+export async function recordFeedback(services: SidecarServices, feedback: Feedback, scope: RequestScope): Promise<z.infer<typeof FeedbackResponseSchema>> {
+  const { requestId, signal } = scope;
+  const exists = await services.reads.exists(feedback.photo, { index: services.index, signal });
+  if (!exists) throw new HTTPException(404, { message: `photo: no photo ${feedback.photo} in ${services.index}` });
   const at = Date.now();
   services.feedbackEvents.write({
     '@timestamp': new Date(at).toISOString(),
@@ -42,6 +43,6 @@ export async function recordFeedback(services: SidecarServices, feedback: Feedba
     source: 'sidecar',
     request_id: feedback.request_id ?? requestId,
   });
-  const profile = await services.profiles.record(feedback.user, { photo_id: feedback.photo, type: feedback.type, at });
+  const profile = await services.profiles.record(feedback.user, { photo_id: feedback.photo, type: feedback.type, at }, signal);
   return { accepted: true, profile: { interactions: profile.interactions.length, positives: profile.positives.length, session: profile.session !== null } };
 }

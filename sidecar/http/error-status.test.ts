@@ -6,6 +6,7 @@ import { createError, ERROR_CODES, PixrankError } from '../../es-mappings/errors
 import { CLIP_ERROR_CODES, ClipError, type ClipErrorCode } from '../clip/index.ts';
 import { errorHandler } from './error-handler.ts';
 import { CLIP_ERROR_STATUS, statusOf } from './error-status.ts';
+import { DEFAULT_LIMITS } from '../open-services.ts';
 import { SidecarMetrics } from './metrics.ts';
 
 describe('the error catalogues', () => {
@@ -64,7 +65,7 @@ describe('statusOf', () => {
 describe('errorHandler', () => {
   function appThrowing(error: unknown): Hono {
     const app = new Hono();
-    app.onError(errorHandler({ logger: pino({ level: 'silent' }), metrics: new SidecarMetrics() }));
+    app.onError(errorHandler({ logger: pino({ level: 'silent' }), metrics: new SidecarMetrics(), limits: DEFAULT_LIMITS }));
     app.all('*', () => {
       throw error;
     });

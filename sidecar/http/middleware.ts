@@ -4,6 +4,16 @@ import { HTTPException } from 'hono/http-exception';
 import type { SidecarServices } from '../services.ts';
 import { problem } from './problems.ts';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /**
+     * Aborted when the request outlives its time limit or its client goes away. Every
+     * Elasticsearch call the request makes takes it (`{ signal }`), so none outlives the answer.
+     */
+    requestSignal: AbortSignal;
+  }
+}
+
 /** Routes anyone may call (probes, metrics, the API description). */
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']);
 
@@ -40,17 +50,40 @@ export function apiKeyAuth(keys: string[]): MiddlewareHandler {
   };
 }
 
-/** A 504 when a request outlives its budget (its Elasticsearch calls are aborted with it). */
+/** The answer to a request past its time limit. */
+export function timeLimitPassed(ms: number): HTTPException {
+  return new HTTPException(504, { message: `the request took longer than ${ms} ms` });
+}
+
+/**
+ * A 504 when a request outlives its time limit, with the Elasticsearch calls still in flight aborted
+ * (they take `requestSignal`, aborted at the time limit or when the client's connection closes).
+ * The answer does not wait for them: work that cannot be aborted (an image being embedded) finishes
+ * unseen.
+ */
 export function requestTimeout(ms: number): MiddlewareHandler {
-  return async (c, next) => {
+  return async function requestTimeout(c, next) {
+    // Aborted without a reason, whatever ended the request: the Elasticsearch client reports only the
+    // standard AbortError as an aborted request; any other reason (a client's departure comes as a
+    // string) it takes for a broken connection, marks the node dead for every request and retries.
+    const request = new AbortController();
+    const client = c.req.raw.signal;
+    const clientGone = () => request.abort();
+    if (client.aborted) request.abort();
+    else client.addEventListener('abort', clientGone, { once: true });
+    c.set('requestSignal', request.signal);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HTTPException(504, { message: `the request took longer than ${ms} ms` })), ms);
+      timer = setTimeout(() => {
+        request.abort();
+        reject(timeLimitPassed(ms));
+      }, ms);
     });
     try {
       await Promise.race([next(), expired]);
     } finally {
       clearTimeout(timer);
+      client.removeEventListener('abort', clientGone);
     }
   };
 }

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { errors } from '@elastic/elasticsearch';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -11,16 +10,6 @@ export interface Problem {
 export function problem(c: Context, status: ContentfulStatusCode, message: string, extra: Partial<Problem['error']> = {}, headers: Record<string, string> = {}): Response {
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.json({ error: { status, message, ...extra } } satisfies Problem, status);
-}
-
-/** An error a handler throws on purpose, with the status and message to answer. */
-export class RequestProblem extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export type EsFailure = { kind: 'unavailable' | 'missing_index' | 'rejected'; status: ContentfulStatusCode; message: string; retryAfter?: string };
@@ -42,8 +31,4 @@ export function classifyEsError(error: unknown): EsFailure | undefined {
     return { kind: 'rejected', status: 502, message: `elasticsearch refused the request: ${type ?? error.statusCode}: ${reason}` };
   }
   return undefined;
-}
-
-export function isHttpException(error: unknown): error is HTTPException {
-  return error instanceof HTTPException;
 }

@@ -1,27 +1,23 @@
 import { LRUCache } from 'lru-cache';
-import type { Client } from '../../es-mappings/client.ts';
-import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
-import type { VectorStore } from '../search/vector-store.ts';
 import { meanProfile, SESSION_LENGTH, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
+import type { ElasticReads } from '../elastic-reads.ts';
+import type { VectorStore } from '../search/vector-store.ts';
+import type { Interaction } from './read-interactions.ts';
+
+export type { Interaction };
 
 export type FeedbackType = 'click' | 'download' | 'like' | 'skip';
 
 /** How much each kind of feedback says about taste; skip is the one negative. */
 export const FEEDBACK_WEIGHTS: Record<FeedbackType, number> = { download: 1, like: 0.8, click: 0.3, skip: 1 };
 
-export interface Interaction {
-  photo_id: string;
-  type: string;
-  at: number;
-}
-
 export interface UserProfile {
   user: string;
   /** Newest first. */
   interactions: Interaction[];
-  /** Seed 003's mean embedding (positives minus negatives), or null with no positives. */
+  /** The mean embedding of the positive photos minus the negatives (weighted), or null with no positives. */
   mean: Float32Array | null;
-  /** Seed 003's session vector over the user's most recent positives (SESSION_LENGTH), or null without any. */
+  /** The session vector over the user's most recent positives (SESSION_LENGTH), or null without any. */
   session: Float32Array | null;
   /** Positive photos, newest first (deduplicated). */
   positives: string[];
@@ -45,48 +41,38 @@ export class ProfileStore {
   private readonly cache: LRUCache<string, UserProfile>;
 
   constructor(
-    private readonly es: Client,
+    private readonly reads: Pick<ElasticReads, 'interactions'>,
     private readonly vectors: VectorStore,
     private readonly options: ProfileStoreOptions,
   ) {
     this.cache = new LRUCache({ max: options.cacheSize ?? 10_000, ttl: options.cacheTtlMs ?? 30_000 });
   }
 
-  async get(user: string): Promise<UserProfile> {
+  /** `signal` cancels this caller's reads only: see VectorStore on why no read is shared between requests. */
+  async get(user: string, signal?: AbortSignal): Promise<UserProfile> {
     const cached = this.cache.get(user);
     if (cached) return cached;
-    const interactions = await this.readInteractions(user);
-    const profile = await this.build(user, interactions);
+    const interactions = await this.readInteractions(user, signal);
+    const profile = await this.build(user, interactions, signal);
     this.cache.set(user, profile);
     return profile;
   }
 
   /** Feedback just received: the cached profile includes it now. */
-  async record(user: string, interaction: Interaction): Promise<UserProfile> {
-    const current = this.cache.get(user)?.interactions ?? (await this.readInteractions(user));
+  async record(user: string, interaction: Interaction, signal?: AbortSignal): Promise<UserProfile> {
+    const current = this.cache.get(user)?.interactions ?? (await this.readInteractions(user, signal));
     const interactions = [interaction, ...current.filter((i) => !(i.photo_id === interaction.photo_id && i.type === interaction.type && i.at === interaction.at))];
-    const profile = await this.build(user, interactions.slice(0, this.options.history ?? 200));
+    const profile = await this.build(user, interactions.slice(0, this.options.history ?? 200), signal);
     this.cache.set(user, profile);
     return profile;
   }
 
-  private async readInteractions(user: string): Promise<Interaction[]> {
-    const response = await this.es.search<{ photo_id: string; type: string; '@timestamp': string }>({
-      index: FEEDBACK_EVENTS_INDEX,
-      size: this.options.history ?? 200,
-      // Events are kept per photos alias: the same user id in another dataset is someone else.
-      query: { bool: { filter: [{ term: { user } }, { term: { index: this.options.index } }] } },
-      sort: [{ '@timestamp': { order: 'desc' } }],
-      _source: ['photo_id', 'type', '@timestamp'],
-      ignore_unavailable: true,
-    });
-    return response.hits.hits.flatMap((hit) =>
-      hit._source ? [{ photo_id: hit._source.photo_id, type: hit._source.type, at: Date.parse(hit._source['@timestamp']) }] : [],
-    );
+  private readInteractions(user: string, signal: AbortSignal | undefined): Promise<Interaction[]> {
+    return this.reads.interactions(user, { index: this.options.index, size: this.options.history ?? 200, signal });
   }
 
-  private async build(user: string, interactions: Interaction[]): Promise<UserProfile> {
-    const vectors = await this.vectors.get(interactions.map((i) => i.photo_id));
+  private async build(user: string, interactions: Interaction[], signal: AbortSignal | undefined): Promise<UserProfile> {
+    const vectors = await this.vectors.get(interactions.map((i) => i.photo_id), signal);
     const positives: WeightedVector[] = [];
     const negatives: WeightedVector[] = [];
     for (const interaction of interactions) {

@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
-import { mergeCandidates, retrieveByVector, retrievePopular, type Retrieved } from '../search/retrieve.ts';
+import { mergeCandidates, type Retrieved } from '../search/retrieve.ts';
 import { SearchResponseSchema } from '../search/search-schema.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
-import type { SidecarServices } from '../services.ts';
+import type { RequestScope, SidecarServices } from '../services.ts';
 
 export const RecommendQuerySchema = z.object({
   k: z.coerce.number().int().min(1).max(100).default(10),
@@ -20,18 +20,27 @@ export const RecommendResponseSchema = SearchResponseSchema.extend({
 
 export type RecommendResponse = z.infer<typeof RecommendResponseSchema>;
 
+export interface RecommendRequest {
+  user: string;
+  k: number;
+  page: number;
+  explain: boolean;
+}
+
 /**
  * Recommendations without a query: kNN from the user's mean-embedding profile, from the session
- * vector over their most recent positives, and — with a `pixrank train` model whose ALS factors are in the
- * index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the user
- * already engaged with are left out. A user none of these know gets the most downloaded photos, and
- * is told so.
+ * vector over their most recent positives, and — with a `pixrank train` model whose ALS factors are
+ * in the index — kNN on the `als` field with the user's factors; the lists fused by RRF. Photos the
+ * user already engaged with are left out. A user none of these know gets the most downloaded
+ * photos, and is told so.
  */
-export async function runRecommend(services: SidecarServices, user: string, k: number, page: number, explain: boolean, requestId: string): Promise<RecommendResponse> {
+export async function runRecommend(services: SidecarServices, request: RecommendRequest, scope: RequestScope): Promise<RecommendResponse> {
+  const { user, k, page, explain } = request;
+  const { requestId, signal } = scope;
   const watch = new Stopwatch();
-  const profile = await watch.timeAsync('profile', () => services.profiles.get(user));
+  const profile = await watch.timeAsync('profile', () => services.profiles.get(user, signal));
   const size = candidateWindow(page, k, services.ranking.candidates);
-  const options = { index: services.index, size, excludeIds: profile.positives };
+  const options = { index: services.index, size, excludeIds: profile.positives, signal };
   const als = services.secondPass?.alsQuery?.(user, profile.positives);
   const queries = [
     ...(profile.mean ? [{ name: 'profile', vector: profile.mean, field: 'clip' }] : []),
@@ -40,8 +49,8 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
   ];
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>
     queries.length === 0
-      ? Promise.all([retrievePopular(services.es, options)])
-      : Promise.all(queries.map(({ name, vector, field }) => retrieveByVector(services.es, vector, { ...options, field, numCandidates: size * services.ranking.numCandidatesFactor }, name))),
+      ? Promise.all([services.reads.popular(options)])
+      : Promise.all(queries.map(({ name, vector, field }) => services.reads.knn(vector, { ...options, field, numCandidates: size * services.ranking.numCandidatesFactor }, name))),
   );
   const secondPass = queries.length > 0 ? services.secondPass : undefined;
   const ranked = await rankCandidates(
@@ -50,6 +59,7 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
       candidates: mergeCandidates(retrieved),
       vectors: services.vectors,
       wanted: page * k,
+      signal,
       exclude: new Set(profile.positives),
       secondPass,
       context: { user },
@@ -58,7 +68,7 @@ export async function runRecommend(services: SidecarServices, user: string, k: n
     services.ranking,
     watch,
   );
-  const hits = await presentPage(services.es, services.index, ranked, page, k, explain, watch);
+  const hits = await presentPage(services.reads, ranked, { index: services.index, page, k, explain, signal }, watch);
   const took = watch.result();
   services.metrics.recordStages('recommend', took);
   const base = { request_id: requestId, mode: 'recommend', page, k, user, took_ms: took, hits };

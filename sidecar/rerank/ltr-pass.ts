@@ -52,7 +52,7 @@ export class LtrSecondPass implements SecondPass {
 
   async rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult> {
     const { base, ranker } = this.models;
-    const profile = context.user ? await this.profiles.get(context.user) : undefined;
+    const profile = context.user ? await this.profiles.get(context.user, context.signal) : undefined;
     const state: UserState | undefined = profile
       ? { mean: profile.mean, session: profile.session, positives: profile.positives.map((photo) => ({ photo, weight: FEEDBACK_WEIGHTS.download })) }
       : undefined;

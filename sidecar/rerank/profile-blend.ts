@@ -3,10 +3,11 @@ import { cosine } from '../../ltr/vectors.ts';
 import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '../../ltr/second-pass.ts';
 
 /**
- * The second pass used until a learned model is loaded: the first-stage score, min-max
- * scaled to [0, 1], plus `weight` times the cosine of the candidate to the user's profile — the mean
- * of positives minus negatives and, in a live session, the session vector. A user without feedback keeps the
- * first-stage order. Explain shows both parts per candidate.
+ * The second pass used until a learned model is loaded: the first-stage score, min-max scaled to
+ * [0, 1], plus `weight` times the cosine of the candidate to the user's profile — the mean
+ * embedding of their positive photos (minus the skipped ones) and, in a live session, the session
+ * vector. A user without feedback keeps the first-stage order. Explain shows both parts per
+ * candidate.
  */
 export class ProfileBlendPass implements SecondPass {
   readonly version = 'profile-blend-1';
@@ -17,7 +18,7 @@ export class ProfileBlendPass implements SecondPass {
   ) {}
 
   async rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult> {
-    const profile = context.user ? await this.profiles.get(context.user) : undefined;
+    const profile = context.user ? await this.profiles.get(context.user, context.signal) : undefined;
     let min = Infinity;
     let max = -Infinity;
     for (const c of candidates) {

@@ -1,6 +1,7 @@
 import type { Client } from '../../es-mappings/client.ts';
 import type { FirstStage, FirstStageOptions } from '../../ltr/replay/first-stage.ts';
 import type { RankedList, RerankCandidate } from '../../ltr/second-pass.ts';
+import { elasticReads } from '../elastic-reads.ts';
 import { fuse } from '../search/rank-pipeline.ts';
 import { DEFAULT_RANKING } from '../search/ranking-options.ts';
 import { mergeCandidates, retrieveText } from '../search/retrieve.ts';
@@ -12,14 +13,15 @@ import { VectorStore } from '../search/vector-store.ts';
  * encoder), fused as the sidecar fuses by default (RRF), with each candidate's vector.
  */
 export function replayFirstStage(es: Client, index: string, encoder?: { embedQuery(text: string): Promise<Float32Array> }, size = DEFAULT_RANKING.candidates): FirstStageOptions {
-  const vectors = new VectorStore(es, { index });
+  const reads = elasticReads(es);
+  const vectors = new VectorStore(reads, { index });
   return {
     es,
     index,
     vectors,
     async firstStage(text: string): Promise<FirstStage> {
       const queryVector = encoder ? await encoder.embedQuery(text) : undefined;
-      const retrieved = await retrieveText(es, text, queryVector, { index, size, mode: 'hybrid', numCandidates: size * DEFAULT_RANKING.numCandidatesFactor });
+      const retrieved = await retrieveText(reads, text, queryVector, { index, size, mode: 'hybrid', numCandidates: size * DEFAULT_RANKING.numCandidatesFactor });
       const listNamed = (name: string): RankedList => retrieved.find((r) => r.list.name === name)?.list ?? { name, hits: [] };
       const fused = fuse(retrieved.map((r) => r.list), DEFAULT_RANKING.fusion);
       const merged = mergeCandidates(retrieved);

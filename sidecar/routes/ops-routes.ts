@@ -27,9 +27,13 @@ export function registerOpsRoutes(app: OpenAPIHono, services: SidecarServices): 
   app.openapi(health, (c) => c.json({ ok: true as const }, 200));
   app.openapi(ready, async (c) => {
     let elasticsearch: { ok: boolean; message?: string } = { ok: true };
+    // Each call gets a signal of its own that follows the request's: the client reports a call's
+    // own requestTimeout by dispatching 'abort' on the signal it was given, which would reach
+    // every other listener of a shared one.
+    const signal = () => AbortSignal.any([c.get('requestSignal')]);
     try {
-      await clusterReady(services.es, 2_000);
-      const exists = await services.es.indices.exists({ index: services.index }, { requestTimeout: 2_000, maxRetries: 0 });
+      await clusterReady(services.es, 2_000, signal());
+      const exists = await services.es.indices.exists({ index: services.index }, { requestTimeout: 2_000, maxRetries: 0, signal: signal() });
       if (!exists) elasticsearch = { ok: false, message: `index ${services.index} does not exist; ingest a dataset first` };
     } catch (error) {
       elasticsearch = { ok: false, message: error instanceof Error ? error.message : String(error) };

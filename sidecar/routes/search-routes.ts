@@ -1,10 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { FeedbackResponseSchema, FeedbackSchema, recordFeedback } from '../feedback/feedback.ts';
-import { RequestProblem } from '../http/problems.ts';
 import { RecommendQuerySchema, RecommendResponseSchema, runRecommend } from '../recommend/run-recommend.ts';
 import { runSearch } from '../search/run-search.ts';
 import { SearchRequestSchema, SearchResponseSchema } from '../search/search-schema.ts';
-import type { SidecarServices } from '../services.ts';
+import type { RequestScope, SidecarServices } from '../services.ts';
 import { runSimilar } from '../similar/run-similar.ts';
 import { type SimilarJson, SimilarJsonSchema, SimilarResponseSchema, SimilarUploadSchema } from '../similar/similar-schema.ts';
 import { PROBLEM_RESPONSES } from './problem-schema.ts';
@@ -49,8 +50,13 @@ const feedbackRoute = createRoute({
   responses: { 202: json(FeedbackResponseSchema, 'Recorded'), 404: PROBLEM_RESPONSES[400], ...PROBLEM_RESPONSES },
 });
 
+/** What a handler passes down: the request id, and the signal of the time limit and the client's connection. */
+function scopeOf(c: Context): RequestScope {
+  return { requestId: c.get('requestId'), signal: c.get('requestSignal') };
+}
+
 export function registerSearchRoutes(app: OpenAPIHono, services: SidecarServices): void {
-  app.openapi(searchRoute, async (c) => c.json(await runSearch(services, c.req.valid('json'), c.get('requestId'), c.req.raw.signal), 200));
+  app.openapi(searchRoute, async (c) => c.json(await runSearch(services, c.req.valid('json'), scopeOf(c)), 200));
 
   app.openapi(similarRoute, async (c) => {
     const type = c.req.header('content-type') ?? '';
@@ -58,21 +64,21 @@ export function registerSearchRoutes(app: OpenAPIHono, services: SidecarServices
       // The route has two content types; the validator for the one sent ran, so its type is known here.
       const form = c.req.valid('form') as z.infer<typeof SimilarUploadSchema>;
       const bytes = Buffer.from(await form.image.arrayBuffer());
-      if (bytes.length === 0) throw new RequestProblem(400, 'body.image: the uploaded file is empty');
+      if (bytes.length === 0) throw new HTTPException(400, { message: 'body.image: the uploaded file is empty' });
       const options = { k: form.k, page: form.page, personalize: false, explain: false };
-      return c.json(await runSimilar(services, { upload: { name: form.image.name || 'upload', bytes } }, options, c.get('requestId')), 200);
+      return c.json(await runSimilar(services, { upload: { name: form.image.name || 'upload', bytes } }, options, scopeOf(c)), 200);
     }
-    if (!/^application\/json\b/i.test(type)) throw new RequestProblem(415, `content-type must be application/json or multipart/form-data, not ${type || 'missing'}`);
+    if (!/^application\/json\b/i.test(type)) throw new HTTPException(415, { message: `content-type must be application/json or multipart/form-data, not ${type || 'missing'}` });
     const { photo_id, url, ...options } = c.req.valid('json') as SimilarJson;
     const query = photo_id !== undefined ? { photo_id } : { url: url! };
-    return c.json(await runSimilar(services, query, options, c.get('requestId')), 200);
+    return c.json(await runSimilar(services, query, options, scopeOf(c)), 200);
   });
 
   app.openapi(recommendRoute, async (c) => {
     const { user } = c.req.valid('param');
     const { k, page, explain } = c.req.valid('query');
-    return c.json(await runRecommend(services, user, k, page, explain, c.get('requestId')), 200);
+    return c.json(await runRecommend(services, { user, k, page, explain }, scopeOf(c)), 200);
   });
 
-  app.openapi(feedbackRoute, async (c) => c.json(await recordFeedback(services, c.req.valid('json'), c.get('requestId')), 202));
+  app.openapi(feedbackRoute, async (c) => c.json(await recordFeedback(services, c.req.valid('json'), scopeOf(c)), 202));
 }

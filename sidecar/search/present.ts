@@ -1,15 +1,24 @@
-import type { Client } from '../../es-mappings/client.ts';
+import type { ElasticReads } from '../elastic-reads.ts';
 import { photoView } from './photo-fields.ts';
 import type { RankOutput } from './rank-pipeline.ts';
-import { displaySources } from './retrieve.ts';
 import type { RankedPhoto } from './search-schema.ts';
 import type { Stopwatch } from './stopwatch.ts';
 
+export interface PageOptions {
+  index: string;
+  /** 1-based. */
+  page: number;
+  k: number;
+  explain: boolean;
+  signal?: AbortSignal;
+}
+
 /** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone. */
-export async function presentPage(es: Client, index: string, ranked: RankOutput, page: number, k: number, explain: boolean, watch: Stopwatch, signal?: AbortSignal): Promise<RankedPhoto[]> {
+export async function presentPage(reads: Pick<ElasticReads, 'texts'>, ranked: RankOutput, options: PageOptions, watch: Stopwatch): Promise<RankedPhoto[]> {
+  const { page, k, explain } = options;
   const start = (page - 1) * k;
   const hits = ranked.hits.slice(start, start + k);
-  const sources = await watch.timeAsync('display', () => displaySources(es, index, hits.map((h) => h.id), signal));
+  const sources = await watch.timeAsync('display', () => reads.texts(hits.map((h) => h.id), { index: options.index, signal: options.signal }));
   return hits.map((hit, i) => ({
     ...photoView(hit.id, sources.get(hit.id)),
     rank: start + i + 1,

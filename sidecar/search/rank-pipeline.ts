@@ -77,7 +77,7 @@ export async function rankCandidates(input: RankInput, defaults: RankingDefaults
   let personalized = false;
   if (input.secondPass && hits.length > 0) {
     const pass = input.secondPass;
-    const scored = await watch.timeAsync('rerank', () => pass.rerank(input.context, hits, input.explain));
+    const scored = await watch.timeAsync('rerank', () => pass.rerank({ ...input.context, signal: input.signal }, hits, input.explain));
     hits = hits
       .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i] }))
       .sort((a, b) => b.score - a.score || b.fused - a.fused);

@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { Client } from '../../es-mappings/client.ts';
+import type { ElasticReads } from '../elastic-reads.ts';
 import type { RankedList } from '../fusion/ranked-list.ts';
 import { keywordLayoutOf } from '../retrieval/keyword-layout.ts';
 import { keywordQuery } from '../retrieval/keyword-query.ts';
@@ -34,7 +35,7 @@ const CANDIDATE_HITS = { stored_fields: ['_none_'], docvalue_fields: CANDIDATE_F
 
 /** BM25 over keywords (by confidence) and texts, in the index's keyword layout; see keyword-query.ts. */
 export async function retrieveByKeywords(es: Client, text: string, options: RetrieveOptions): Promise<Retrieved> {
-  const layout = await keywordLayoutOf(es, options.index);
+  const layout = await keywordLayoutOf(es, options.index, Date.now(), options.signal);
   const body: estypes.SearchRequest = {
     size: options.size,
     query: { bool: { must: [keywordQuery(text, { layout })], filter: filterClauses(options.filters, options.excludeIds) } },
@@ -70,9 +71,9 @@ export async function retrieveByVector(es: Client, vector: ArrayLike<number>, op
  * The lists for one query text, in parallel: BM25 (unless `mode` is clip) and kNN with the query's
  * CLIP vector (when there is one). /search and the training replay both retrieve through this.
  */
-export function retrieveText(es: Client, text: string, queryVector: Float32Array | undefined, options: KnnOptions & { mode: 'keyword' | 'clip' | 'hybrid' }): Promise<Retrieved[]> {
+export function retrieveText(reads: Pick<ElasticReads, 'keyword' | 'knn'>, text: string, queryVector: Float32Array | undefined, options: KnnOptions & { mode: 'keyword' | 'clip' | 'hybrid' }): Promise<Retrieved[]> {
   const { mode, ...rest } = options;
-  return Promise.all([...(mode !== 'clip' ? [retrieveByKeywords(es, text, rest)] : []), ...(queryVector && mode !== 'keyword' ? [retrieveByVector(es, queryVector, rest)] : [])]);
+  return Promise.all([...(mode !== 'clip' ? [reads.keyword(text, rest)] : []), ...(queryVector && mode !== 'keyword' ? [reads.knn(queryVector, rest)] : [])]);
 }
 
 /** The most downloaded photos (for users without a profile). */

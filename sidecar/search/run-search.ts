@@ -1,5 +1,5 @@
-import type { SidecarServices } from '../services.ts';
-import { RequestProblem } from '../http/problems.ts';
+import { HTTPException } from 'hono/http-exception';
+import type { RequestScope, SidecarServices } from '../services.ts';
 import { candidateWindow, presentPage } from './present.ts';
 import { rankCandidates } from './rank-pipeline.ts';
 import { mergeCandidates, retrieveText, type Retrieved } from './retrieve.ts';
@@ -11,7 +11,8 @@ import { Stopwatch } from './stopwatch.ts';
  * kNN in parallel for hybrid), fuse, policy, second pass, one page. The served search is logged to
  * `search-events` without waiting for it.
  */
-export async function runSearch(services: SidecarServices, request: SearchRequest, requestId: string, signal?: AbortSignal): Promise<SearchResponse> {
+export async function runSearch(services: SidecarServices, request: SearchRequest, scope: RequestScope): Promise<SearchResponse> {
+  const { requestId, signal } = scope;
   const watch = new Stopwatch();
   const size = candidateWindow(request.page, request.k, services.ranking.candidates);
   const secondPass = request.personalize && request.user ? services.secondPass : undefined;
@@ -20,11 +21,11 @@ export async function runSearch(services: SidecarServices, request: SearchReques
   let queryVector: Float32Array | undefined;
   if (request.mode !== 'keyword') {
     const queries = services.queries;
-    if (!queries) throw new RequestProblem(503, `mode ${request.mode} needs a CLIP model; start the sidecar with --model DIR (or use mode keyword)`);
+    if (!queries) throw new HTTPException(503, { message: `mode ${request.mode} needs a CLIP model; start the sidecar with --model DIR (or use mode keyword)` });
     queryVector = (await watch.timeAsync('embed', () => queries.embed(request.q))).vector;
   }
   const retrieved: Retrieved[] = await watch.timeAsync('retrieve', () =>
-    retrieveText(services.es, request.q, queryVector, { ...options, mode: request.mode, numCandidates: size * services.ranking.numCandidatesFactor }),
+    retrieveText(services.reads, request.q, queryVector, { ...options, mode: request.mode, numCandidates: size * services.ranking.numCandidatesFactor }),
   );
   const ranked = await rankCandidates(
     {
@@ -42,7 +43,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     services.ranking,
     watch,
   );
-  const hits = await presentPage(services.es, services.index, ranked, request.page, request.k, request.explain, watch, signal);
+  const hits = await presentPage(services.reads, ranked, { index: services.index, page: request.page, k: request.k, explain: request.explain, signal }, watch);
   const took = watch.result();
   services.metrics.recordStages('search', took);
 

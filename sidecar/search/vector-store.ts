@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Client } from '../../es-mappings/client.ts';
-import { vectorsById } from './vectors-by-id.ts';
+import type { ElasticReads } from '../elastic-reads.ts';
 
 export interface VectorStoreOptions {
   index: string;
@@ -22,13 +21,19 @@ export class VectorStore {
   private readonly field: string;
 
   constructor(
-    private readonly es: Client,
+    private readonly reads: Pick<ElasticReads, 'vectors'>,
     private readonly options: VectorStoreOptions,
   ) {
     this.field = options.field ?? 'clip';
     this.cache = new LRUCache({ max: options.maxEntries ?? 50_000, ttl: options.ttlMs ?? 10 * 60_000 });
   }
 
+  /**
+   * `signal` cancels this caller's read and nothing else. Reads are not shared between requests:
+   * two requests missing the same photo each read it, because a read shared by several requests
+   * could carry only one of their signals, and that request's abort would fail the others' lookups
+   * (an aborted read caches nothing; a finished one serves everyone after it).
+   */
   async get(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
     const found = new Map<string, Float32Array>();
     const missing: string[] = [];
@@ -39,7 +44,7 @@ export class VectorStore {
     }
     this.options.onLookup?.(found.size, missing.length);
     if (missing.length === 0) return found;
-    for (const [id, vector] of await vectorsById(this.es, this.options.index, missing, this.field, signal)) {
+    for (const [id, vector] of await this.reads.vectors(missing, { index: this.options.index, field: this.field, signal })) {
       this.cache.set(id, vector);
       found.set(id, vector);
     }

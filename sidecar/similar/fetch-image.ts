@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { HTTPException } from 'hono/http-exception';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
-import { RequestProblem } from '../http/problems.ts';
 
 export interface UrlFetchPolicy {
   maxBytes: number;
@@ -43,11 +43,12 @@ const anyAddress = new Agent();
 
 /**
  * GET an image by URL for /similar: http(s) only, redirects followed by hand (each hop checked
- * again), a time limit for the whole fetch, and a byte limit enforced while reading. Every refusal
- * is a 400 saying why.
+ * again), a time limit for the whole fetch (cut short with the request's own), and a byte limit
+ * enforced while reading. Every refusal is a 400 saying why.
  */
-export async function fetchImage(url: string, policy: UrlFetchPolicy): Promise<Buffer> {
-  const signal = AbortSignal.timeout(policy.timeoutMs);
+export async function fetchImage(url: string, policy: UrlFetchPolicy, requestSignal?: AbortSignal): Promise<Buffer> {
+  const timeLimit = AbortSignal.timeout(policy.timeoutMs);
+  const signal = requestSignal ? AbortSignal.any([timeLimit, requestSignal]) : timeLimit;
   let current = url;
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
     const target = checkedUrl(current, policy);
@@ -55,7 +56,7 @@ export async function fetchImage(url: string, policy: UrlFetchPolicy): Promise<B
     try {
       response = await request(target, { method: 'GET', dispatcher: policy.allowPrivateAddresses ? anyAddress : publicOnly, signal, headers: { accept: 'image/*' } });
     } catch (error) {
-      throw new RequestProblem(400, `url: could not fetch ${target.href}: ${reasonOf(error, signal)}`);
+      throw new HTTPException(400, { message: `url: could not fetch ${target.href}: ${reasonOf(error, signal)}` });
     }
     if (response.statusCode >= 300 && response.statusCode < 400 && response.headers.location) {
       await response.body.dump();
@@ -64,12 +65,12 @@ export async function fetchImage(url: string, policy: UrlFetchPolicy): Promise<B
     }
     if (response.statusCode !== 200) {
       await response.body.dump();
-      throw new RequestProblem(400, `url: ${target.href} answered HTTP ${response.statusCode}`);
+      throw new HTTPException(400, { message: `url: ${target.href} answered HTTP ${response.statusCode}` });
     }
     const declared = Number(response.headers['content-length'] ?? NaN);
     if (declared > policy.maxBytes) {
       await response.body.dump();
-      throw new RequestProblem(400, `url: the image is ${declared} bytes; the limit is ${policy.maxBytes}`);
+      throw new HTTPException(400, { message: `url: the image is ${declared} bytes; the limit is ${policy.maxBytes}` });
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -78,17 +79,17 @@ export async function fetchImage(url: string, policy: UrlFetchPolicy): Promise<B
         size += (chunk as Buffer).length;
         if (size > policy.maxBytes) {
           response.body.destroy();
-          throw new RequestProblem(400, `url: the image is over the limit of ${policy.maxBytes} bytes`);
+          throw new HTTPException(400, { message: `url: the image is over the limit of ${policy.maxBytes} bytes` });
         }
         chunks.push(chunk as Buffer);
       }
     } catch (error) {
-      if (error instanceof RequestProblem) throw error;
-      throw new RequestProblem(400, `url: reading ${target.href} failed: ${reasonOf(error, signal)}`);
+      if (error instanceof HTTPException) throw error;
+      throw new HTTPException(400, { message: `url: reading ${target.href} failed: ${reasonOf(error, signal)}` });
     }
     return Buffer.concat(chunks);
   }
-  throw new RequestProblem(400, `url: more than ${policy.maxRedirects} redirects`);
+  throw new HTTPException(400, { message: `url: more than ${policy.maxRedirects} redirects` });
 }
 
 function checkedUrl(raw: string, policy: UrlFetchPolicy): URL {
@@ -96,13 +97,13 @@ function checkedUrl(raw: string, policy: UrlFetchPolicy): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new RequestProblem(400, `url: not a URL: ${raw.slice(0, 200)}`);
+    throw new HTTPException(400, { message: `url: not a URL: ${raw.slice(0, 200)}` });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RequestProblem(400, `url: only http and https are fetched, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HTTPException(400, { message: `url: only http and https are fetched, not ${url.protocol}` });
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // A literal address never goes through DNS, so the lookup check cannot see it: check it here.
   if (!policy.allowPrivateAddresses && (ipaddr.isValid(host) ? !isPublicAddress(host) : host === 'localhost' || host.endsWith('.localhost'))) {
-    throw new RequestProblem(400, `url: ${host} is not a public address (loopback and private networks are refused)`);
+    throw new HTTPException(400, { message: `url: ${host} is not a public address (loopback and private networks are refused)` });
   }
   return url;
 }

@@ -1,9 +1,8 @@
-import { RequestProblem } from '../http/problems.ts';
+import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, presentPage } from '../search/present.ts';
 import { rankCandidates } from '../search/rank-pipeline.ts';
-import { retrieveByVector } from '../search/retrieve.ts';
 import { Stopwatch } from '../search/stopwatch.ts';
-import type { SidecarServices } from '../services.ts';
+import type { RequestScope, SidecarServices } from '../services.ts';
 import { fetchImage } from './fetch-image.ts';
 import type { SimilarJson, SimilarResponse } from './similar-schema.ts';
 
@@ -15,19 +14,21 @@ type SimilarOptions = Omit<SimilarJson, 'photo_id' | 'url'>;
  * embedded by CLIP; then kNN with the same filters, policy and second pass as /search. The query
  * photo is excluded inside the kNN (so the page is still full) and again by the policy.
  */
-export async function runSimilar(services: SidecarServices, query: SimilarQuery, options: SimilarOptions, requestId: string): Promise<SimilarResponse> {
+export async function runSimilar(services: SidecarServices, query: SimilarQuery, options: SimilarOptions, scope: RequestScope): Promise<SimilarResponse> {
+  const { requestId, signal } = scope;
   const watch = new Stopwatch();
-  const vector = await watch.timeAsync('embed', () => queryVector(services, query));
+  const vector = await watch.timeAsync('embed', () => queryVector(services, query, signal));
   const size = candidateWindow(options.page, options.k, services.ranking.candidates);
   const exclude = 'photo_id' in query ? [query.photo_id] : [];
   const secondPass = options.personalize && options.user ? services.secondPass : undefined;
   const retrieved = await watch.timeAsync('retrieve', () =>
-    retrieveByVector(services.es, vector, {
+    services.reads.knn(vector, {
       index: services.index,
       size,
       filters: options.filters,
       excludeIds: exclude,
       numCandidates: size * services.ranking.numCandidatesFactor,
+      signal,
     }),
   );
   const ranked = await rankCandidates(
@@ -36,6 +37,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
       candidates: retrieved.candidates,
       vectors: services.vectors,
       wanted: options.page * options.k,
+      signal,
       policy: options.policy,
       exclude: new Set(exclude),
       secondPass,
@@ -45,7 +47,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
     services.ranking,
     watch,
   );
-  const hits = await presentPage(services.es, services.index, ranked, options.page, options.k, options.explain, watch);
+  const hits = await presentPage(services.reads, ranked, { index: services.index, page: options.page, k: options.k, explain: options.explain, signal }, watch);
   const took = watch.result();
   services.metrics.recordStages('similar', took);
   return {
@@ -62,18 +64,18 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
   };
 }
 
-async function queryVector(services: SidecarServices, query: SimilarQuery): Promise<Float32Array> {
+async function queryVector(services: SidecarServices, query: SimilarQuery, signal: AbortSignal | undefined): Promise<Float32Array> {
   if ('photo_id' in query) {
-    const vector = (await services.vectors.get([query.photo_id])).get(query.photo_id);
+    const vector = (await services.vectors.get([query.photo_id], signal)).get(query.photo_id);
     if (vector) return vector;
-    const exists = await services.es.exists({ index: services.index, id: query.photo_id });
-    if (!exists) throw new RequestProblem(404, `photo_id: no photo ${query.photo_id} in ${services.index}`);
-    throw new RequestProblem(409, `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)`);
+    const exists = await services.reads.exists(query.photo_id, { index: services.index, signal });
+    if (!exists) throw new HTTPException(404, { message: `photo_id: no photo ${query.photo_id} in ${services.index}` });
+    throw new HTTPException(409, { message: `photo_id: photo ${query.photo_id} has no CLIP vector (ingested without a model)` });
   }
   const encoder = services.encoder;
-  if (!encoder) throw new RequestProblem(503, 'query by image needs a CLIP model; start the sidecar with --model DIR (photo_id works without one)');
-  const bytes = 'url' in query ? await fetchImage(query.url, services.limits.urlFetch) : query.upload.bytes;
+  if (!encoder) throw new HTTPException(503, { message: 'query by image needs a CLIP model; start the sidecar with --model DIR (photo_id works without one)' });
+  const bytes = 'url' in query ? await fetchImage(query.url, services.limits.urlFetch, signal) : query.upload.bytes;
   const [row] = await encoder.embedImages([bytes]);
-  if (row instanceof Error || !row) throw new RequestProblem(400, `image: ${row instanceof Error ? row.message : 'could not be read'}`);
+  if (row instanceof Error || !row) throw new HTTPException(400, { message: `image: ${row instanceof Error ? row.message : 'could not be read'}` });
   return row;
 }
