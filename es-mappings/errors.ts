@@ -4,6 +4,9 @@
  */
 export type EsSetupErrorCode =
   | 'ES_UNREACHABLE'
+  | 'ES_CONFIG_INVALID'
+  | 'ES_AUTH_FAILED'
+  | 'ES_TLS_FAILED'
   | 'NO_JDK'
   | 'PORT_IN_USE'
   | 'DOWNLOAD_FAILED'
@@ -11,6 +14,7 @@ export type EsSetupErrorCode =
   | 'START_FAILED'
   | 'NOT_HEALTHY'
   | 'USER_SETUP_FAILED'
+  | 'SECURITY_SETUP_FAILED'
   | 'INDEX_CONFLICT'
   | 'REINDEX_FAILED';
 
