@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
+import { connectionFailure } from '../es-mappings/connection-errors.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
 import { registerLtrCommands } from '../ltr/commands.ts';
 import { registerClipCommands } from '../sidecar/clip/commands.ts';
@@ -36,7 +37,9 @@ registerModelTrainWorldCommand(model);
 
 try {
   await program.parseAsync(process.argv);
-} catch (error) {
+} catch (caught) {
+  // A credential refused on a path that did not say so itself is still one line naming the variable.
+  const error = connectionFailure(caught) ?? caught;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`pixrank: ${message}\n`);
   process.exitCode = 1;

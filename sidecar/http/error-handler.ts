@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler } from 'hono';
 import type { ZodError } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { connectionOf } from '../../es-mappings/client.ts';
 import type { SidecarServices } from '../services.ts';
 import { esError } from '../compat/es-search.ts';
 import { classifyEsError, isHttpException, problem, RequestProblem } from './problems.ts';
@@ -27,7 +28,7 @@ export function errorHandler(services: SidecarServices): ErrorHandler {
       services.logger.debug({ request_id: c.get('requestId') }, 'client closed the request');
       return problem(c, 499 as ContentfulStatusCode, 'client closed the request');
     }
-    const es = classifyEsError(error);
+    const es = classifyEsError(error, connectionOf(services.es));
     if (es) {
       services.metrics.esErrors.inc({ kind: es.kind });
       services.logger.warn({ request_id: c.get('requestId'), kind: es.kind }, es.message);
