@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureHttpCertificates } from './certs.ts';
 import { runEsTool, type ToolContext } from './es-tools.ts';
@@ -55,6 +55,10 @@ export async function setUpSecurity(context: ToolContext, layout: NodeLayout, op
   const superuserPassword = randomPassword();
   const password = randomPassword();
   await writeFile(join(layout.configDir, 'roles.yml'), APP_ROLE_YML);
+  // A keystore left by an earlier start belongs to the Elasticsearch user, and the keystore tool
+  // run as root will not overwrite a file it would change the owner of. It holds nothing but the
+  // previous bootstrap.password (and a seed Elasticsearch makes anew), so it is made afresh.
+  await rm(join(layout.configDir, 'elasticsearch.keystore'), { force: true });
   options.log(`es: security on: a random password for elastic, and the user ${APP_USER} (role ${APP_ROLE})`);
   // Two JVMs side by side: each tool spends most of its few seconds starting up.
   await Promise.all([
