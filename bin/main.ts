@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
+import { connectionFailure } from '../es-mappings/connection-errors.ts';
 import { registerIngestCommands } from '../ingest/commands.ts';
 import { registerLtrCommands } from '../ltr/commands.ts';
 import { registerModelTrainWorldCommand } from '../bench/world/clip-train/commands.ts';
@@ -37,7 +38,8 @@ registerModelTrainWorldCommand(model);
 
 try {
   await program.parseAsync(process.argv);
-} catch (error) {
-  process.stderr.write(failureText(error));
+} catch (caught) {
+  // A credential refused on a path that did not say so itself is still one line naming the variable.
+  process.stderr.write(failureText(connectionFailure(caught) ?? caught));
   process.exitCode = 1;
 }

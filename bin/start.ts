@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import getPort from 'get-port';
 import { generateWorld } from '../bench/world/generate.ts';
-import { createClient, type Client } from '../es-mappings/client.ts';
+import type { Client } from '../es-mappings/client.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
@@ -66,7 +66,7 @@ export function registerStartCommand(program: Command): void {
       const modelsDir = await personalizationModels(cluster.client, options.index, dataDir, model?.dir);
 
       logToStderr('start: 5/5 the sidecar');
-      const es = createClient(cluster.url, {}, { requestTimeout: 5_000, maxRetries: 1 });
+      const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
       const services = await openServices({ es, index: options.index, modelDir: model?.dir, ...(modelsDir ? { modelsDir } : {}), processMetrics: true });
       const port = options.port ?? (await getPort({ port: [8080, 8081, 8082, 8088] }));
       const sidecar = await listen(services, port);

@@ -1,35 +1,28 @@
 import { Client, errors, type ClientOptions } from '@elastic/elasticsearch';
+import { clientOptions, type EsConnection } from './connection.ts';
 
 export { errors as esErrors };
-export type { Client };
-
-export interface EsAuth {
-  apiKey?: string;
-  username?: string;
-  password?: string;
-}
-
-/** Credentials for `ES_URL` from the environment: `ES_API_KEY`, or `ES_USERNAME` + `ES_PASSWORD`. */
-export function authFromEnv(env: NodeJS.ProcessEnv = process.env): EsAuth {
-  if (env.ES_API_KEY) return { apiKey: env.ES_API_KEY };
-  if (env.ES_USERNAME) return { username: env.ES_USERNAME, password: env.ES_PASSWORD ?? '' };
-  return {};
-}
+export type { Client, ClientOptions };
 
 /**
- * The one place an Elasticsearch client is made. Timeouts are bounded so that an unreachable
- * cluster is an error within seconds, never a hang.
+ * The one place an Elasticsearch client is made, always from a whole connection (URL, credentials,
+ * CA), so no caller can drop the credentials on the way. Commands get theirs from the provisioned
+ * cluster (`cluster.client`, `cluster.newClient`), never from a bare URL.
  */
-export function createClient(url: string, auth: EsAuth = {}, overrides: Partial<ClientOptions> = {}): Client {
-  const options: ClientOptions = {
-    node: url,
-    requestTimeout: 30_000,
-    maxRetries: 2,
-    ...overrides,
-  };
-  if (auth.apiKey) options.auth = { apiKey: auth.apiKey };
-  else if (auth.username) options.auth = { username: auth.username, password: auth.password ?? '' };
-  return new Client(options);
+export function createClient(connection: EsConnection, overrides: Partial<ClientOptions> = {}): Client {
+  const client = new Client(clientOptions(connection, overrides));
+  made.set(client, connection);
+  return client;
+}
+
+const made = new WeakMap<Client, EsConnection>();
+
+/**
+ * The connection a client was made from, for code handed only the client (the sidecar) that must
+ * say which credential Elasticsearch refused: the client's errors do not carry it.
+ */
+export function connectionOf(client: Client): EsConnection | undefined {
+  return made.get(client);
 }
 
 /** Readiness from `_cluster/health` (this distribution does not serve `GET /`). */

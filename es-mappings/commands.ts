@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { positiveInt } from '../bin/cli-options.ts';
 import { applyMappings } from './apply.ts';
 import { createClient, serverVersion } from './client.ts';
-import { defaultInstanceDir } from './paths.ts';
+import { connectionFailure } from './connection-errors.ts';
+import { createError, type PixrankError } from './errors.ts';
+import { defaultInstanceDir, esStateFile } from './paths.ts';
 import { reindexAlias, upgradeIfBehind } from './reindex.ts';
 import { startLocalNode } from './server/local-node.ts';
 import { isAlive, terminateGroup } from './server/process-group.ts';
-import { clearInstanceState, readInstanceState, writeInstanceState } from './server/state.ts';
+import { clearInstanceState, localNodeConnection, readInstanceState, writeInstanceState, type EsInstanceState } from './server/state.ts';
 import { DEFAULT_ALIAS } from './templates.ts';
 import { logToStderr, withCluster } from './with-cluster.ts';
 
@@ -15,34 +17,59 @@ function printResult(json: boolean, human: string, value: unknown): void {
   if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
+/** What `es start --json` prints: where, and with security on as whom (and the CA to trust). */
+function startedJson(state: EsInstanceState): Record<string, string> {
+  const out: Record<string, string> = { url: state.url, version: state.version };
+  if (state.security) {
+    out.username = state.security.username;
+    out.password = state.security.password;
+    if (state.security.caCert) out.caCert = state.security.caCert;
+    if (state.security.caFingerprint) out.caFingerprint = state.security.caFingerprint;
+  }
+  return out;
+}
+
+function describeSecurity(state: EsInstanceState): string {
+  const security = state.security;
+  if (!security) return '';
+  const tls = security.caCert ? `, CA ${security.caCert} (SHA-256 ${security.caFingerprint})` : '';
+  return `, security on: user ${security.username} password ${security.password}${tls}; elastic's password is in ${esStateFile()}`;
+}
+
 /** `pixrank es start|status|stop|apply|reindex`. */
 export function registerEsCommands(program: Command): void {
   const es = program.command('es').description('Elasticsearch: a local node, the photos index and its alias');
 
   es.command('start')
     .description('start the local Elasticsearch in the background; later commands use it')
-    .option('--json', 'print {"url","version"} as the last line')
+    .option('--json', 'print {"url","version"} (with --secure also "username","password") as the last line')
     .option('--port <port>', 'HTTP port (default: a free one)', positiveInt)
-    .action(async (options: { json?: boolean; port?: number }) => {
+    .option('--secure', 'security on: basic auth as the least-privilege user pixrank, random passwords recorded for later commands')
+    .option('--tls', 'https with a CA of its own (implies --secure); prints the CA file and fingerprint')
+    .action(async (options: { json?: boolean; port?: number; secure?: boolean; tls?: boolean }) => {
+      const secure = !!options.secure || !!options.tls;
       const running = await readInstanceState();
       if (running && isAlive(running.pid)) {
-        printResult(!!options.json, `es: already running at ${running.url} (pid ${running.pid})`, { url: running.url, version: running.version });
+        const tlsRunning = running.url.startsWith('https:');
+        if ((secure && !running.security) || (options.tls && !tlsRunning)) {
+          throw createError('START_FAILED', `es: a node ${running.security ? 'without https' : 'without security'} is already running at ${running.url} (pid ${running.pid}); stop it with pixrank es stop, then start it with ${options.tls ? '--tls' : '--secure'}`);
+        }
+        printResult(!!options.json, `es: already running at ${running.url} (pid ${running.pid})${describeSecurity(running)}`, startedJson(running));
         return;
       }
       const instanceDir = defaultInstanceDir();
-      const node = await startLocalNode({ detached: true, instanceDir, log: logToStderr, ...(options.port ? { port: options.port } : {}) });
-      await writeInstanceState({
+      const node = await startLocalNode({ detached: true, instanceDir, log: logToStderr, secure, tls: !!options.tls, ...(options.port ? { port: options.port } : {}) });
+      const state: EsInstanceState = {
         url: node.url,
         version: node.version,
         pid: node.pid,
         instanceDir,
         dataDir: node.layout.dataDir,
         startedAt: new Date().toISOString(),
-      });
-      printResult(!!options.json, `es: Elasticsearch ${node.version} running at ${node.url} (pid ${node.pid}); stop it with pixrank es stop`, {
-        url: node.url,
-        version: node.version,
-      });
+        ...(node.security ? { security: node.security } : {}),
+      };
+      await writeInstanceState(state);
+      printResult(!!options.json, `es: Elasticsearch ${node.version} running at ${node.url} (pid ${node.pid})${describeSecurity(state)}; stop it with pixrank es stop`, startedJson(state));
     });
 
   es.command('status')
@@ -55,18 +82,22 @@ export function registerEsCommands(program: Command): void {
         process.exitCode = 3;
         return;
       }
-      const client = createClient(state.url);
+      const connection = localNodeConnection(state.url, state.security);
+      const client = createClient(connection);
       try {
         const health = await client.cluster.health({}, { requestTimeout: 5_000, maxRetries: 0 });
         const version = await serverVersion(client);
-        printResult(!!options.json, `es: running at ${state.url} (pid ${state.pid}, ${health.status}, version ${version}, data in ${state.dataDir})`, {
+        printResult(!!options.json, `es: running at ${state.url} (pid ${state.pid}, ${health.status}, version ${version}, data in ${state.dataDir}${state.security ? `, security on, user ${state.security.username}` : ''})`, {
           running: true,
           url: state.url,
           version,
           pid: state.pid,
           health: health.status,
           dataDir: state.dataDir,
+          secure: !!state.security,
         });
+      } catch (error) {
+        throw connectionFailure(error, connection) ?? error;
       } finally {
         await client.close();
       }

@@ -20,6 +20,9 @@ export const ERROR_CODES = {
   ES_UNREACHABLE: { status: 503, meaning: 'the Elasticsearch cluster does not answer or is not ready' },
   // 503 rather than 401: a caller of the sidecar cannot fix the sidecar's own credentials.
   ES_AUTH_FAILED: { status: 503, meaning: "the cluster refuses pixrank's credentials (ES_API_KEY, or ES_USERNAME and ES_PASSWORD)" },
+  ES_CONFIG_INVALID: { status: 500, meaning: 'the ES_* variables cannot describe a connection (a user without a password, an unreadable CA file, …)' },
+  ES_TLS_FAILED: { status: 503, meaning: "the cluster's certificate is not trusted: set ES_CA_CERT or ES_CA_FINGERPRINT" },
+  SECURITY_SETUP_FAILED: { status: 503, meaning: 'the local node with security on could not get its passwords, users or certificates' },
   NO_JDK: { status: 503, meaning: 'no Java ≥ 17 to run the local Elasticsearch distribution' },
   PORT_IN_USE: { status: 503, meaning: 'the port the local node should listen on is taken' },
   DOWNLOAD_FAILED: { status: 502, meaning: 'a download failed: the Elasticsearch distribution, or a photo from its URL' },

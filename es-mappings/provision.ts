@@ -1,9 +1,11 @@
-import { authFromEnv, clusterReady, createClient, serverVersion, type Client } from './client.ts';
+import { clusterReady, createClient, serverVersion, type Client, type ClientOptions } from './client.ts';
+import { CONNECTION_ENV, connectionFromEnv, type EsConnection } from './connection.ts';
+import { connectionFailure } from './connection-errors.ts';
 import { createError } from './errors.ts';
 import { dockerAnswers, startDockerNode } from './server/docker.ts';
 import { startLocalNode } from './server/local-node.ts';
 import { isAlive } from './server/process-group.ts';
-import { clearInstanceState, readInstanceState, writeInstanceState } from './server/state.ts';
+import { clearInstanceState, localNodeConnection, readInstanceState, writeInstanceState } from './server/state.ts';
 import { defaultInstanceDir } from './paths.ts';
 
 export type ClusterSource = 'ES_URL' | 'es start' | 'docker' | 'local';
@@ -12,13 +14,20 @@ export interface Cluster {
   url: string;
   version: string;
   source: ClusterSource;
+  /** Where and as whom (plain data: for child processes and test workers). */
+  connection: EsConnection;
+  /** A client with the cluster's credentials and CA; closed by `release`. */
   client: Client;
+  /** Another client with the same credentials and CA but other options (the sidecar's short timeouts); the caller closes it. */
+  newClient(overrides?: Partial<ClientOptions>): Client;
   /** Stops what this call started; a cluster found running is left running. */
   release(): Promise<void>;
 }
 
 export interface ProvisionOptions {
   log?: (line: string) => void;
+  /** Where ES_URL and the credentials are read from (process.env unless a test says otherwise). */
+  env?: NodeJS.ProcessEnv;
   /** Instance folder for a node started here (tests pass a temp folder). */
   instanceDir?: string;
   /** Skip the node `pixrank es start` left running (tests want a node of their own). */
@@ -29,78 +38,94 @@ export interface ProvisionOptions {
    * and commands run meanwhile share the node instead of starting another on the same data.
    */
   shared?: boolean;
+  /** A node started here runs with security on (and https with `tls`); its clients carry the credentials. */
+  secure?: boolean;
+  tls?: boolean;
 }
 
 /**
  * The Elasticsearch every command, test and bench uses, in this order:
- * 1. `ES_URL` (with `ES_API_KEY` or `ES_USERNAME`/`ES_PASSWORD`);
- * 2. the node `pixrank es start` left running;
- * 3. a container, when a Docker engine answers;
+ * 1. `ES_URL` or `ES_CLOUD_ID` (with `ES_API_KEY` or `ES_USERNAME`/`ES_PASSWORD`, and
+ *    `ES_CA_CERT` or `ES_CA_FINGERPRINT` for https), see connection.ts;
+ * 2. the node `pixrank es start` left running, with the credentials it recorded;
+ * 3. a container, when a Docker engine answers (not for a secured node);
  * 4. the local distribution, started for the caller's duration.
  */
 export async function provisionCluster(options: ProvisionOptions = {}): Promise<Cluster> {
   const log = options.log ?? (() => {});
+  const env = options.env ?? process.env;
 
-  if (process.env.ES_URL) {
-    const url = process.env.ES_URL;
-    const client = createClient(url, authFromEnv());
-    try {
-      await clusterReady(client, 10_000);
-    } catch (error) {
-      await client.close();
-      throw createError(
-        'ES_UNREACHABLE',
-        `es: ES_URL=${url} is unreachable or not ready (${describe(error)}); start that cluster, fix ES_URL, or unset it to let pixrank start a local Elasticsearch`,
-        { cause: error },
-      );
-    }
-    return { url, version: await serverVersion(client), source: 'ES_URL', client, release: () => client.close() };
-  }
+  const fromEnv = connectionFromEnv(env);
+  if (fromEnv) return await connectTo(fromEnv, fromEnv.cloudId ? 'ES_CLOUD_ID' : 'ES_URL');
+  const stray = CONNECTION_ENV.filter((name) => env[name]);
+  if (stray.length > 0) log(`es: ${stray.join(', ')} set without ES_URL or ES_CLOUD_ID; ignored`);
 
   if (!options.ignoreStartedInstance) {
     const state = await readInstanceState();
     if (state) {
-      const client = createClient(state.url);
+      const connection = localNodeConnection(state.url, state.security);
+      const client = createClient(connection);
       try {
         if (!isAlive(state.pid)) throw new Error(`pid ${state.pid} is gone`);
         await clusterReady(client, 5_000);
         log(`es: using the running local node at ${state.url} (started by es start or another pixrank command)`);
-        return { url: state.url, version: await serverVersion(client), source: 'es start', client, release: () => client.close() };
+        return cluster(connection, client, await serverVersion(client), 'es start', () => client.close());
       } catch (error) {
         await client.close();
+        // It answers, but not to what it recorded: forgetting it would start a second node on the same data.
+        const refused = connectionFailure(error, connection);
+        if (refused) throw refused;
         log(`es: the node recorded by pixrank es start is not answering (${describe(error)}); forgetting it`);
         await clearInstanceState();
       }
     }
   }
 
-  if (await dockerAnswers()) {
+  if (!options.secure && !options.tls && (await dockerAnswers())) {
     const node = await startDockerNode(log);
-    const client = createClient(node.url);
-    return { url: node.url, version: await serverVersion(client), source: 'docker', client, release: async () => {
+    const connection: EsConnection = { url: node.url };
+    const client = createClient(connection);
+    return cluster(connection, client, await serverVersion(client), 'docker', async () => {
       await client.close();
       await node.stop();
-    } };
+    });
   }
 
   const instanceDir = options.instanceDir ?? (options.shared ? defaultInstanceDir() : undefined);
-  const node = await startLocalNode({ log, ...(instanceDir ? { instanceDir } : {}) });
-  const client = createClient(node.url);
+  const node = await startLocalNode({ log, ...(instanceDir ? { instanceDir } : {}), secure: !!options.secure, tls: !!options.tls });
+  const client = createClient(node.connection);
   log(`es: Elasticsearch ${node.version} ready at ${node.url}`);
   if (options.shared) {
-    await writeInstanceState({ url: node.url, version: node.version, pid: node.pid, instanceDir: node.layout.instanceDir, dataDir: node.layout.dataDir, startedAt: new Date().toISOString() });
+    await writeInstanceState({ url: node.url, version: node.version, pid: node.pid, instanceDir: node.layout.instanceDir, dataDir: node.layout.dataDir, startedAt: new Date().toISOString(), ...(node.security ? { security: node.security } : {}) });
   }
-  return {
-    url: node.url,
-    version: node.version,
-    source: 'local',
-    client,
-    release: async () => {
-      await client.close();
-      if (options.shared && (await readInstanceState())?.pid === node.pid) await clearInstanceState();
-      await node.stop();
-    },
-  };
+  return cluster(node.connection, client, node.version, 'local', async () => {
+    await client.close();
+    if (options.shared && (await readInstanceState())?.pid === node.pid) await clearInstanceState();
+    await node.stop();
+  });
+}
+
+/** A cluster the environment names: it must answer, to these credentials, within seconds. */
+async function connectTo(connection: EsConnection, variable: 'ES_URL' | 'ES_CLOUD_ID'): Promise<Cluster> {
+  const client = createClient(connection);
+  try {
+    await clusterReady(client, 10_000);
+    return cluster(connection, client, await serverVersion(client), 'ES_URL', () => client.close());
+  } catch (error) {
+    await client.close();
+    const refused = connectionFailure(error, connection);
+    if (refused) throw refused;
+    const shown = variable === 'ES_URL' ? `ES_URL=${connection.url}` : `ES_CLOUD_ID (${connection.url})`;
+    throw createError(
+      'ES_UNREACHABLE',
+      `es: ${shown} is unreachable or not ready (${describe(error)}); start that cluster, fix ${variable}, or unset it to let pixrank start a local Elasticsearch`,
+      { cause: error },
+    );
+  }
+}
+
+function cluster(connection: EsConnection, client: Client, version: string, source: ClusterSource, release: () => Promise<void>): Cluster {
+  return { url: connection.url, version, source, connection, client, newClient: (overrides = {}) => createClient(connection, overrides), release };
 }
 
 function describe(error: unknown): string {

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dropAlias, testClient, testClusterEnv, uniqueAlias } from '../test/es.ts';
 import { vectorsById } from '../sidecar/search/vectors-by-id.ts';
 import { runIngest } from './run-ingest.ts';
 import { encodeNpy } from './vectors/npy.ts';
@@ -113,7 +113,7 @@ describe('pixrank ingest', () => {
     await writeFile(join(dir, 'photo_ids.csv'), `photo_id\n${ids.join('\n')}\n`);
 
     const cli = new URL('../bin/pixrank.js', import.meta.url).pathname;
-    const env = { ...process.env, ES_URL: inject('esUrl') };
+    const env = testClusterEnv();
     const args = [cli, 'ingest', '--data', dir, '--index', alias, '--vectors', join(dir, 'features.npy')];
     const first = spawn(process.execPath, args, { env, stdio: 'ignore' });
     const exited = new Promise((resolve) => first.once('exit', resolve));

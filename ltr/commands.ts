@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Client } from '../es-mappings/client.ts';
+import { isAuthRefusal } from '../es-mappings/connection-errors.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { loadClipEncoder, type ClipEncoder } from '../sidecar/clip/index.ts';
@@ -19,7 +20,11 @@ async function withFirstStage<T>(index: string, modelOption: string | undefined,
   if (!encoder) logToStderr('ltr: no CLIP model: clip lists are empty and clip features missing');
   try {
     return await withCluster(async ({ client }: { client: Client }) => {
-      const count = await client.count({ index }).catch(() => undefined);
+      // A refused credential is not a missing index: let withCluster say which variable to set.
+      const count = await client.count({ index }).catch((error: unknown) => {
+        if (isAuthRefusal(error)) throw error;
+        return undefined;
+      });
       if (!count?.count) throw createError('INDEX_MISSING', `ltr: the index ${index} is missing or empty; ingest the same data first (\`pixrank ingest --data DIR --index ${index}\`)`);
       return work(replayFirstStage(client, index, encoder));
     });

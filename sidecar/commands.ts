@@ -4,8 +4,7 @@ import { pino } from 'pino';
 import { positiveInt } from '../bin/cli-options.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
-import { logToStderr } from '../es-mappings/with-cluster.ts';
-import { createClient } from '../es-mappings/client.ts';
+import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { defaultClipModel } from './clip-cli/model-choice.ts';
 import { openServices } from './open-services.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
@@ -42,7 +41,7 @@ export function registerSidecarCommands(program: Command): void {
     .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string }) => {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
-      const es = createClient(cluster.url, {}, { requestTimeout: 5_000, maxRetries: 1 });
+      const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
       const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, ...(options.models ? { modelsDir: options.models } : {}) });
       const sidecar = await listen(services, options.port, options.host);
       const pass = services.secondPass;
@@ -84,20 +83,20 @@ export function registerSidecarCommands(program: Command): void {
     .action(async (text: string, options: ModelOptions & { mode: string; k: number; page: number; index: string; user?: string; models?: string; explain?: boolean; json?: boolean }) => {
       const parsed = SearchRequestSchema.safeParse({ q: text, mode: options.mode, k: options.k, page: options.page, user: options.user, personalize: !!options.user, explain: !!options.explain });
       if (!parsed.success) throw createError('INVALID_ARGUMENT', `search: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
-      const cluster = await provisionCluster({ log: logToStderr, shared: true });
       const needsModel = parsed.data.mode !== 'keyword';
-      const services = await openServices({ es: cluster.client, index: options.index, modelDir: needsModel ? modelDir(options) : undefined, quantized: options.quantized, logger: pino({ level: 'silent' }), ...(options.models ? { modelsDir: options.models } : {}) });
-      try {
-        const response = await runSearch(services, parsed.data, { requestId: randomUUID() });
-        if (!options.json) {
-          for (const hit of response.hits) {
-            process.stdout.write(`${String(hit.rank).padStart(3)}. ${hit.photo_id}  ${hit.score.toFixed(4)}  ${hit.photographer ?? ''}  ${(hit.description ?? '').slice(0, 70)}\n`);
+      await withCluster(async (cluster) => {
+        const services = await openServices({ es: cluster.client, index: options.index, modelDir: needsModel ? modelDir(options) : undefined, quantized: options.quantized, logger: pino({ level: 'silent' }), ...(options.models ? { modelsDir: options.models } : {}) });
+        try {
+          const response = await runSearch(services, parsed.data, { requestId: randomUUID() });
+          if (!options.json) {
+            for (const hit of response.hits) {
+              process.stdout.write(`${String(hit.rank).padStart(3)}. ${hit.photo_id}  ${hit.score.toFixed(4)}  ${hit.photographer ?? ''}  ${(hit.description ?? '').slice(0, 70)}\n`);
+            }
           }
+          process.stdout.write(`${JSON.stringify(response)}\n`);
+        } finally {
+          await services.close();
         }
-        process.stdout.write(`${JSON.stringify(response)}\n`);
-      } finally {
-        await services.close();
-        await cluster.release();
-      }
+      });
     });
 }

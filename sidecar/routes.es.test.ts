@@ -185,7 +185,7 @@ describe('Elasticsearch down', () => {
     await new Promise((r) => hanging.once('listening', r));
     const port = (hanging.address() as { port: number }).port;
     for (const url of ['http://127.0.0.1:1', `http://127.0.0.1:${port}`]) {
-      const es = createClient(url, {}, { requestTimeout: 500, maxRetries: 0 });
+      const es = createClient({ url }, { requestTimeout: 500, maxRetries: 0 });
       const services = await openServices({ es, index: alias, logger: pino({ level: 'silent' }), flushIntervalMs: 50 });
       try {
         const app = createApp(services);

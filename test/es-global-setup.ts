@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import type { EsConnection } from '../es-mappings/connection.ts';
 import { provisionCluster, type Cluster } from '../es-mappings/provision.ts';
 
 declare module 'vitest' {
@@ -6,6 +7,8 @@ declare module 'vitest' {
     esUrl: string;
     esVersion: string;
     esSource: string;
+    /** URL, credentials and CA: test clients are made from this, never from the bare URL. */
+    esConnection: EsConnection;
   }
 }
 
@@ -25,6 +28,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('esUrl', cluster.url);
   project.provide('esVersion', cluster.version);
   project.provide('esSource', cluster.source);
+  project.provide('esConnection', cluster.connection);
 }
 
 export async function teardown(): Promise<void> {

@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { authFromEnv, createClient, type Client } from '../es-mappings/client.ts';
+import { createClient, type Client } from '../es-mappings/client.ts';
+import { connectionEnv } from '../es-mappings/connection.ts';
 
-/** A client of the Elasticsearch the `es` test project started (see es-global-setup.ts). */
+/** A client of the Elasticsearch the `es` test project started (see es-global-setup.ts), with its credentials. */
 export function testClient(): Client {
-  const url = inject('esUrl');
-  return createClient(url, inject('esSource') === 'ES_URL' ? authFromEnv() : {});
+  return createClient(inject('esConnection'));
+}
+
+/** The environment that points a child `pixrank` process at the same Elasticsearch, credentials included. */
+export function testClusterEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(connectionEnv(inject('esConnection')))) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
 }
 
 /** An alias name no other test uses, so tests never see each other's documents. */

@@ -118,7 +118,7 @@ export function memoryServices(reads: ElasticReads, overrides: Partial<Omit<Side
   const vectors = rest.vectors ?? new VectorStore(reads, { index: 'photos' });
   const profiles = rest.profiles ?? new ProfileStore(reads, vectors, { index: 'photos' });
   return {
-    es: createClient('http://127.0.0.1:1', {}, { requestTimeout: 1_000, maxRetries: 0 }),
+    es: createClient({ url: 'http://127.0.0.1:1' }, { requestTimeout: 1_000, maxRetries: 0 }),
     index: 'photos',
     secondPass: new ProfileBlendPass(profiles),
     ranking: DEFAULT_RANKING,

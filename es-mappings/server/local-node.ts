@@ -5,6 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
+import { clusterReady, createClient, serverVersion } from '../client.ts';
+import type { EsConnection } from '../connection.ts';
+import { connectionFailure } from '../connection-errors.ts';
 import { createError } from '../errors.ts';
 import { ES_VERSION } from '../version.ts';
 import { ensureDistribution } from './download.ts';
@@ -12,6 +15,8 @@ import { esRunAs, grantTraverse, handOver } from './es-user.ts';
 import { findJdk, type Jdk } from './jdk.ts';
 import { nodeLayout, writeNodeConfig, type NodeLayout } from './node-config.ts';
 import { SETPRIV, sleep, terminateGroup, signalGroup } from './process-group.ts';
+import { setUpSecurity } from './security.ts';
+import { localNodeConnection, type LocalNodeCredentials } from './state.ts';
 
 export interface LocalNodeOptions {
   version?: string;
@@ -27,6 +32,12 @@ export interface LocalNodeOptions {
    */
   detached?: boolean;
   startTimeoutMs?: number;
+  /**
+   * Security on: basic auth with fresh random passwords for `elastic` and the least-privilege user
+   * `pixrank` (security.ts). `tls` adds https with a CA of the instance's own and implies `secure`.
+   */
+  secure?: boolean;
+  tls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -36,6 +47,10 @@ export interface LocalNode {
   pid: number;
   layout: NodeLayout;
   jdk: Jdk;
+  /** How to reach it, as the `pixrank` user when security is on. */
+  connection: EsConnection;
+  /** The passwords and CA when security is on. */
+  security?: LocalNodeCredentials;
   stop(): Promise<void>;
 }
 
@@ -56,7 +71,10 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   const layout = nodeLayout(instanceDir);
   const httpPort = requestedPort ?? (await getPort({ host: '127.0.0.1' }));
   const transportPort = await getPort({ host: '127.0.0.1', exclude: [httpPort] });
-  await writeNodeConfig(esHome, layout, { httpPort, transportPort, heap: options.heap ?? process.env.ES_HEAP ?? '1g' });
+  const tls = !!options.tls;
+  const secure = !!options.secure || tls;
+  await writeNodeConfig(esHome, layout, { httpPort, transportPort, heap: options.heap ?? process.env.ES_HEAP ?? '1g', secure, tls });
+  const security = secure ? await setUpSecurity({ esHome, javaHome: jdk.home, configDir: layout.configDir }, layout, { tls, log }) : undefined;
 
   const runAs = await esRunAs(log);
   if (runAs) {
@@ -70,7 +88,8 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   const bin = join(esHome, 'bin', 'elasticsearch');
   const tie = !options.detached && SETPRIV ? [SETPRIV, '--pdeathsig', 'TERM', '--'] : [];
   const [command, ...args] = [...tie, bin];
-  log(`es: starting Elasticsearch ${version} on http://127.0.0.1:${httpPort}${runAs ? ` as ${runAs.name}` : ''} (data in ${layout.dataDir})`);
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`;
+  log(`es: starting Elasticsearch ${version} on ${url}${runAs ? ` as ${runAs.name}` : ''} (data in ${layout.dataDir})`);
   let child: ChildProcess;
   try {
     child = spawn(command as string, args, {
@@ -96,19 +115,19 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   if (options.detached) child.unref();
   else track(pid);
 
-  const url = `http://127.0.0.1:${httpPort}`;
+  const connection = localNodeConnection(url, security);
   const stop = async (): Promise<void> => {
     await terminateGroup(pid);
     attached.delete(pid);
   };
+  let nodeVersion: string;
   try {
-    await waitForHealth(url, child, layout, logFile, options.startTimeoutMs ?? 180_000);
+    nodeVersion = await waitForHealth(connection, child, layout, logFile, options.startTimeoutMs ?? 180_000);
   } catch (error) {
     await stop();
     throw error;
   }
-  const nodeVersion = await readVersion(url);
-  return { url, version: nodeVersion, pid, layout, jdk, stop };
+  return { url, version: nodeVersion, pid, layout, jdk, connection, ...(security ? { security } : {}), stop };
 }
 
 async function assertPortFree(port: number): Promise<void> {
@@ -121,37 +140,42 @@ async function assertPortFree(port: number): Promise<void> {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess, layout: NodeLayout, logFile: string, timeoutMs: number): Promise<void> {
+/**
+ * Polls `_cluster/health` with the node's own credentials until it is yellow or green, and returns
+ * its version. A refused credential or certificate is reported at once: waiting would not help.
+ */
+async function waitForHealth(connection: EsConnection, child: ChildProcess, layout: NodeLayout, logFile: string, timeoutMs: number): Promise<string> {
   let exited: number | null | undefined;
   child.once('exit', (code, signal) => {
     exited = code ?? (signal ? -1 : 0);
   });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) {
-      const tail = logTail(layout, logFile);
-      const code = /BindException|Address already in use/.test(tail) ? 'PORT_IN_USE' : 'START_FAILED';
-      throw createError(code, `es start: Elasticsearch exited with code ${exited} before it was ready. The end of its log:\n${tail}`);
+  const client = createClient(connection, { requestTimeout: 5_000, maxRetries: 0 });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (exited !== undefined) {
+        const tail = logTail(layout, logFile);
+        const code = /BindException|Address already in use/.test(tail) ? 'PORT_IN_USE' : 'START_FAILED';
+        throw createError(code, `es start: Elasticsearch exited with code ${exited} before it was ready. The end of its log:\n${tail}`);
+      }
+      try {
+        await clusterReady(client, 1_000);
+        // `GET /` is not served by this distribution (405), so the version comes from the node info.
+        return await serverVersion(client);
+      } catch (error) {
+        const refused = connectionFailure(error, connection);
+        if (refused) throw refused;
+        // Not listening or not yellow yet.
+      }
+      await sleep(500);
     }
-    try {
-      const response = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`, { signal: AbortSignal.timeout(5_000) });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(500);
+  } finally {
+    await client.close();
   }
   throw createError(
     'NOT_HEALTHY',
-    `es start: Elasticsearch at ${url} did not turn yellow or green within ${Math.round(timeoutMs / 1000)} s; it was stopped. The end of its log:\n${logTail(layout, logFile)}`,
+    `es start: Elasticsearch at ${connection.url} did not turn yellow or green within ${Math.round(timeoutMs / 1000)} s; it was stopped. The end of its log:\n${logTail(layout, logFile)}`,
   );
-}
-
-async function readVersion(url: string): Promise<string> {
-  // `GET /` is not served by this distribution (405), so the version comes from the node info.
-  const response = await fetch(`${url}/_nodes/_local?filter_path=nodes.*.version`);
-  const body = (await response.json()) as { nodes?: Record<string, { version?: string }> };
-  return Object.values(body.nodes ?? {})[0]?.version ?? 'unknown';
 }
 
 /** The last lines Elasticsearch wrote: its own log file, else what it printed. */

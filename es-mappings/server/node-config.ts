@@ -1,5 +1,6 @@
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { securitySettings } from './security.ts';
 
 export interface NodeLayout {
   instanceDir: string;
@@ -24,11 +25,14 @@ export interface NodeSettings {
   transportPort: number;
   /** JVM heap, e.g. `1g` (`ES_HEAP` overrides the default). */
   heap: string;
+  /** Security on (basic auth), and with `tls` https too; off by default for a dev node. */
+  secure?: boolean;
+  tls?: boolean;
 }
 
 /**
  * A config folder of the instance's own (the distribution's stays untouched, so several instances
- * share one unpacked distribution): single-node, loopback only, security off, and only settings
+ * share one unpacked distribution): single-node, loopback only, security off unless asked for, and only settings
  * that exist in this distribution (an unknown setting is a start-up error there).
  */
 export async function writeNodeConfig(esHome: string, layout: NodeLayout, settings: NodeSettings): Promise<void> {
@@ -44,7 +48,7 @@ export async function writeNodeConfig(esHome: string, layout: NodeLayout, settin
     `transport.port: ${settings.transportPort}`,
     `path.data: ${layout.dataDir}`,
     `path.logs: ${layout.logsDir}`,
-    'xpack.security.enabled: false',
+    ...securitySettings({ secure: !!settings.secure, tls: !!settings.tls }),
     // A nearly full disk must not turn the test indices read-only.
     'cluster.routing.allocation.disk.threshold_enabled: false',
     'action.destructive_requires_name: false',

@@ -1,7 +1,20 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { EsConnection } from '../connection.ts';
 import { esStateFile } from '../paths.ts';
+
+/** The credentials of a node started with security on (see security.ts). */
+export interface LocalNodeCredentials {
+  /** The least-privilege file-realm user commands use. */
+  username: string;
+  password: string;
+  /** The built-in superuser's password (bootstrap.password), for a person's own admin work. */
+  superuserPassword: string;
+  /** The CA's PEM file when the node serves https. */
+  caCert?: string;
+  caFingerprint?: string;
+}
 
 /** What `pixrank es start` leaves behind so later commands find the node it started. */
 export interface EsInstanceState {
@@ -11,6 +24,7 @@ export interface EsInstanceState {
   instanceDir: string;
   dataDir: string;
   startedAt: string;
+  security?: LocalNodeCredentials;
 }
 
 export async function readInstanceState(): Promise<EsInstanceState | undefined> {
@@ -23,12 +37,26 @@ export async function readInstanceState(): Promise<EsInstanceState | undefined> 
   }
 }
 
+/** Written readable by its owner only: it may hold passwords. */
 export async function writeInstanceState(state: EsInstanceState): Promise<void> {
   const file = esStateFile();
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  // `mode` applies only when the file is created; an older file keeps its mode otherwise.
+  await chmod(file, 0o600);
 }
 
 export async function clearInstanceState(): Promise<void> {
   await rm(esStateFile(), { force: true });
+}
+
+/** How to reach a local node: its URL, and with security on its user and its CA. */
+export function localNodeConnection(url: string, security: LocalNodeCredentials | undefined): EsConnection {
+  if (!security) return { url, localNode: true };
+  const connection: EsConnection = { url, username: security.username, password: security.password, localNode: true };
+  if (security.caCert) {
+    connection.ca = readFileSync(security.caCert, 'utf8');
+    connection.caFile = security.caCert;
+  }
+  return connection;
 }

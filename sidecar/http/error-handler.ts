@@ -2,6 +2,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { connectionOf } from '../../es-mappings/client.ts';
 import type { SidecarServices } from '../services.ts';
 import { esError } from '../compat/es-search.ts';
 import { isCodedError, statusOf } from './error-status.ts';
@@ -27,7 +28,7 @@ export function validationProblem(error: ZodError, target: string, c: Context): 
  * (error-status.ts) and its own message, anything else → 500 logged with the request id. The
  * ES-compatible route answers in ES's shape.
  */
-export function errorHandler(services: Pick<SidecarServices, 'logger' | 'metrics' | 'limits'>): ErrorHandler {
+export function errorHandler(services: Pick<SidecarServices, 'es' | 'logger' | 'metrics' | 'limits'>): ErrorHandler {
   return function errorHandler(thrown, c) {
     const compat = c.req.path.endsWith('/_search');
     if (c.req.raw.signal.aborted) {
@@ -41,7 +42,7 @@ export function errorHandler(services: Pick<SidecarServices, 'logger' | 'metrics
     // so it must be the same 504, and nothing logged as a failure.
     const timedOut = (c.get('requestSignal') as AbortSignal | undefined)?.aborted === true;
     const error = timedOut ? timeLimitPassed(services.limits.requestTimeoutMs) : thrown;
-    const es = classifyEsError(error);
+    const es = classifyEsError(error, connectionOf(services.es));
     if (es) {
       services.metrics.esErrors.inc({ kind: es.kind });
       services.logger.warn({ request_id: c.get('requestId'), kind: es.kind }, es.message);

@@ -6,6 +6,7 @@ import { createError, ERROR_CODES, PixrankError } from '../../es-mappings/errors
 import { CLIP_ERROR_CODES, ClipError, type ClipErrorCode } from '../clip/index.ts';
 import { errorHandler } from './error-handler.ts';
 import { CLIP_ERROR_STATUS, statusOf } from './error-status.ts';
+import { createClient } from '../../es-mappings/client.ts';
 import { DEFAULT_LIMITS } from '../open-services.ts';
 import { SidecarMetrics } from './metrics.ts';
 
@@ -65,7 +66,7 @@ describe('statusOf', () => {
 describe('errorHandler', () => {
   function appThrowing(error: unknown): Hono {
     const app = new Hono();
-    app.onError(errorHandler({ logger: pino({ level: 'silent' }), metrics: new SidecarMetrics(), limits: DEFAULT_LIMITS }));
+    app.onError(errorHandler({ es: createClient({ url: 'http://127.0.0.1:1' }), logger: pino({ level: 'silent' }), metrics: new SidecarMetrics(), limits: DEFAULT_LIMITS }));
     app.all('*', () => {
       throw error;
     });

@@ -99,7 +99,7 @@ describe('the ES-compatible route through the real client', () => {
 
   it('the forwarded search is aborted at the time limit: 504, the connection closed, an abort to the client', async () => {
     // The client's own timeout is far away: only the request's time limit can end this call.
-    const es = createClient(`http://127.0.0.1:${port}`, {}, { requestTimeout: 30_000, maxRetries: 0 });
+    const es = createClient({ url: `http://127.0.0.1:${port}` }, { requestTimeout: 30_000, maxRetries: 0 });
     const failures: string[] = [];
     es.diagnostic.on('response', (error) => void (error && failures.push(error.name)));
     const { app } = memoryApp(memoryReads(world), { es, limits: { requestTimeoutMs: LIMIT_MS } });

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { clusterReady } from '../../es-mappings/client.ts';
+import { clusterReady, connectionOf } from '../../es-mappings/client.ts';
+import { connectionFailure } from '../../es-mappings/connection-errors.ts';
 import type { SidecarServices } from '../services.ts';
 
 const ReadySchema = z
@@ -36,7 +37,9 @@ export function registerOpsRoutes(app: OpenAPIHono, services: SidecarServices): 
       const exists = await services.es.indices.exists({ index: services.index }, { requestTimeout: 2_000, maxRetries: 0, signal: signal() });
       if (!exists) elasticsearch = { ok: false, message: `index ${services.index} does not exist; ingest a dataset first` };
     } catch (error) {
-      elasticsearch = { ok: false, message: error instanceof Error ? error.message : String(error) };
+      // A refused credential or certificate says which variable to set, not Elasticsearch's stack of causes.
+      const explained = connectionFailure(error, connectionOf(services.es)) ?? error;
+      elasticsearch = { ok: false, message: explained instanceof Error ? explained.message : String(explained) };
     }
     const body = {
       ready: elasticsearch.ok && services.encoder !== undefined,
