@@ -66,7 +66,7 @@ export async function provisionCluster(options: ProvisionOptions = {}): Promise<
       const connection = localNodeConnection(state.url, state.security);
       const client = createClient(connection);
       try {
-        if (!isAlive(state.pid)) throw new Error(`pid ${state.pid} is gone`);
+        if (!isAlive(state.pid)) throw createError('ES_UNREACHABLE', `pid ${state.pid} is gone`);
         await clusterReady(client, 5_000);
         log(`es: using the running local node at ${state.url} (started by es start or another pixrank command)`);
         return cluster(connection, client, await serverVersion(client), 'es start', () => client.close());
