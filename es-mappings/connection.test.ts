@@ -26,7 +26,7 @@ function configError(env: NodeJS.ProcessEnv): PixrankError {
     connectionFromEnv(env);
   } catch (error) {
     expect(error).toBeInstanceOf(PixrankError);
-    expect((error as PixrankError).code).toBe('ES_CONFIG_INVALID');
+    expect((error as PixrankError).code).toBe('INVALID_CONFIG');
     expect((error as Error).message).not.toContain('\n');
     return error as PixrankError;
   }

@@ -28,7 +28,7 @@ export interface EsConnection {
 export const CONNECTION_ENV = ['ES_URL', 'ES_CLOUD_ID', 'ES_API_KEY', 'ES_USERNAME', 'ES_PASSWORD', 'ES_CA_CERT', 'ES_CA_FINGERPRINT'] as const;
 
 function invalid(message: string): PixrankError {
-  return createError('ES_CONFIG_INVALID', message);
+  return createError('INVALID_CONFIG', message);
 }
 
 /**

@@ -20,7 +20,6 @@ export const ERROR_CODES = {
   ES_UNREACHABLE: { status: 503, meaning: 'the Elasticsearch cluster does not answer or is not ready' },
   // 503 rather than 401: a caller of the sidecar cannot fix the sidecar's own credentials.
   ES_AUTH_FAILED: { status: 503, meaning: "the cluster refuses pixrank's credentials (ES_API_KEY, or ES_USERNAME and ES_PASSWORD)" },
-  ES_CONFIG_INVALID: { status: 500, meaning: 'the ES_* variables cannot describe a connection (a user without a password, an unreadable CA file, …)' },
   ES_TLS_FAILED: { status: 503, meaning: "the cluster's certificate is not trusted: set ES_CA_CERT or ES_CA_FINGERPRINT" },
   SECURITY_SETUP_FAILED: { status: 503, meaning: 'the local node with security on could not get its passwords, users or certificates' },
   NO_JDK: { status: 503, meaning: 'no Java ≥ 17 to run the local Elasticsearch distribution' },
@@ -40,7 +39,7 @@ export const ERROR_CODES = {
   // What a command or function was given.
   INVALID_ARGUMENT: { status: 400, meaning: 'an option or argument is out of range, missing, or conflicts with another' },
   // 500: a setting of the process is the operator's to fix, not the caller's.
-  INVALID_CONFIG: { status: 500, meaning: 'an environment variable has a value pixrank cannot use' },
+  INVALID_CONFIG: { status: 500, meaning: 'an environment variable has a value pixrank cannot use (the ES_* variables, PIXRANK_TF_BACKEND, …)' },
   DATA_NOT_FOUND: { status: 404, meaning: 'a data file or folder a command was pointed at does not exist' },
   DATA_MALFORMED: { status: 422, meaning: 'a data file (TSV, .npy, JSONL, TREC) cannot be read as its format says' },
   NOT_ENOUGH_DATA: { status: 422, meaning: 'the data holds too little to fit or evaluate a model' },
