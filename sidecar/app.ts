@@ -7,6 +7,7 @@ import { errorHandler, validationProblem } from './http/error-handler.ts';
 import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
 import { problem } from './http/problems.ts';
 import { registerImageRoutes, type ImageRoutesOptions } from './images/image-routes.ts';
+import { registerPageRoutes } from './page/page-routes.tsx';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
 import { registerSearchRoutes } from './routes/search-routes.ts';
 import type { SidecarServices } from './services.ts';
@@ -42,6 +43,8 @@ export function createApp(services: SidecarServices, options: AppOptions = {}): 
   registerSearchRoutes(app, services);
   registerOpsRoutes(app, services);
   registerImageRoutes(app, services, options.images);
+  // The page asks the API the way a browser would, in-process: one contract for both.
+  registerPageRoutes(app, services, { api: async (path, init) => app.request(path, init) });
   app.post('/:index/_search', (c) => esCompatibleSearch(c, services));
   app.get('/:index/_search', (c) => esCompatibleSearch(c, services));
   app.openAPIRegistry.registerPath({
