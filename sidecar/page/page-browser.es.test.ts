@@ -69,10 +69,12 @@ describe.skipIf('missing' in found)(`the search page in Chromium${'missing' in f
       const type = response.request().resourceType();
       if (type === 'document' || type === 'script' || type === 'stylesheet') own.push({ url: response.url(), bytes: (await response.body()).length });
     });
-    await page.goto(`${sidecar.url}/?q=${topic(1)}&mode=hybrid`);
+    // The heaviest page there is: personalized, so every hit has its "why" line.
+    await page.goto(`${sidecar.url}/?q=${topic(1)}&mode=hybrid&user=${world.users[0]}`);
     await page.waitForLoadState('networkidle');
+    expect(await page.locator('#results .why').count()).toBe(24);
     const transfer = own.reduce((sum, r) => sum + r.bytes, 0);
-    console.log(`page: own transfer of /?q=${topic(1)} (HTML with 24 results, script, stylesheet; thumbnails not counted): ${(transfer / 1024).toFixed(1)} KB — ${own.map((r) => `${new URL(r.url).pathname} ${r.bytes} B`).join(', ')}`);
+    console.log(`page: own transfer of a personalized /?q=${topic(1)} (HTML with 24 results and their why lines, script, stylesheet; thumbnails not counted): ${(transfer / 1024).toFixed(1)} KB — ${own.map((r) => `${new URL(r.url).pathname} ${r.bytes} B`).join(', ')}`);
     expect(own.map((r) => r.url.endsWith('.js') || r.url.endsWith('.css'))).toContain(true);
     expect(transfer).toBeLessThanOrEqual(100 * 1024);
     await expect.poll(() => page.isVisible('#for-you')).toBe(true); // the script ran
