@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../bench/world/vocabulary.ts';
@@ -30,20 +31,41 @@ let services: OpenedServices;
 let sidecar: RunningSidecar;
 let browser: Browser;
 
+beforeAll(async () => {
+  world = await ingestTestWorld(client, alias, { photos: 360, users: 30, seed: 61, modelDir: WORLD_MODEL_DIR });
+  services = await openServices({ es: client, index: alias, modelDir: WORLD_MODEL_DIR, logger: pino({ level: 'silent' }), flushIntervalMs: 100 });
+  sidecar = await listen(services, 0);
+}, 300_000);
+
+afterAll(async () => {
+  await sidecar?.stop();
+  await dropAlias(client, alias);
+  await client.close();
+});
+
+describe('thumbnails of a world’s image files (no browser needed)', () => {
+  it('are found through the dataset folder the ingest recorded in the index: a 256 px JPEG, Cache-Control, and 304 for its ETag', async () => {
+    const photo = world.photos[0]!;
+    const response = await fetch(`${sidecar.url}/images/${photo.photo_id}?w=256`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=86400');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect((await sharp(bytes).metadata()).width).toBe(256);
+    console.log(`page: /images/${photo.photo_id}?w=256 → ${response.headers.get('content-type')}, ${bytes.length} bytes`);
+    const again = await fetch(`${sidecar.url}/images/${photo.photo_id}?w=256`, { headers: { 'if-none-match': response.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+});
+
 describe.skipIf('missing' in found)(`the search page in Chromium${'missing' in found ? ` (skipped: ${found.missing})` : ''}`, () => {
   beforeAll(async () => {
-    world = await ingestTestWorld(client, alias, { photos: 360, users: 30, seed: 61, modelDir: WORLD_MODEL_DIR });
-    services = await openServices({ es: client, index: alias, modelDir: WORLD_MODEL_DIR, logger: pino({ level: 'silent' }), flushIntervalMs: 100 });
-    sidecar = await listen(services, 0);
     // As root Chromium refuses its sandbox; the page is this test's own, so none is needed.
     browser = await chromium.launch({ executablePath: (found as { path: string }).path, args: ['--no-sandbox'] });
-  }, 300_000);
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await sidecar?.stop();
-    await dropAlias(client, alias);
-    await client.close();
   });
 
   /** A fresh browser context (no cache, no cookies) whose console errors and failed loads are collected. */
