@@ -72,7 +72,7 @@ export function registerStartCommand(program: Command): void {
       const sidecar = await listen(services, port);
       process.stdout.write(
         [
-          `pixrank is running: sidecar ${sidecar.url} (API docs ${sidecar.url}/docs), Elasticsearch ${cluster.version} at ${cluster.url}, index ${options.index}.`,
+          `pixrank is running: open ${sidecar.url}/ to search (API docs ${sidecar.url}/docs), Elasticsearch ${cluster.version} at ${cluster.url}, index ${options.index}.`,
           `  try: curl -s ${sidecar.url}/search -H 'content-type: application/json' -d '{"q":"mountain lake","mode":"hybrid","k":5}'`,
           `       curl -s ${sidecar.url}/recommend/<user>?k=5`,
           `Press Ctrl-C to stop${cluster.source === 'local' ? ' (the local Elasticsearch stops with it; its data stays)' : ''}.`,

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { applyMappings, clipDimsOf, indicesBehindAlias } from '../es-mappings/apply.ts';
 import type { Client } from '../es-mappings/client.ts';
+import { recordDatasetFolder } from '../es-mappings/dataset-folder.ts';
 import { createError } from '../es-mappings/errors.ts';
 import { upgradeIfBehind } from '../es-mappings/reindex.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
@@ -85,6 +86,8 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
   } else {
     await upgradeIfBehind(client, alias, log);
   }
+  // The sidecar serves images whose paths are relative to this folder (GET /images/:photo_id).
+  await recordDatasetFolder(client, alias, resolve(dataDir));
 
   const rejects = new RejectWriter(dataDir);
   const sources = unsplashSources(dataDir);

@@ -6,6 +6,8 @@ import { esCompatibleSearch } from './compat/es-search.ts';
 import { errorHandler, validationProblem } from './http/error-handler.ts';
 import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
 import { problem } from './http/problems.ts';
+import { registerImageRoutes, type ImageRoutesOptions } from './images/image-routes.ts';
+import { registerPageRoutes } from './page/page-routes.tsx';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
 import { registerSearchRoutes } from './routes/search-routes.ts';
 import type { SidecarServices } from './services.ts';
@@ -15,7 +17,12 @@ import type { SidecarServices } from './services.ts';
  * request id, access log and metrics, API keys, body limit, time limit; then the routes, each
  * validated by its zod schema (a 400 names the field), documented at /openapi.json and /docs.
  */
-export function createApp(services: SidecarServices): OpenAPIHono {
+export interface AppOptions {
+  /** Where thumbnails come from and are cached (tests set these; the defaults read Elasticsearch and the cache folder). */
+  images?: ImageRoutesOptions;
+}
+
+export function createApp(services: SidecarServices, options: AppOptions = {}): OpenAPIHono {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(result.error, result.target, c)),
   });
@@ -35,6 +42,9 @@ export function createApp(services: SidecarServices): OpenAPIHono {
 
   registerSearchRoutes(app, services);
   registerOpsRoutes(app, services);
+  registerImageRoutes(app, services, options.images);
+  // The page asks the API the way a browser would, in-process: one contract for both.
+  registerPageRoutes(app, services, { api: async (path, init) => app.request(path, init) });
   app.post('/:index/_search', (c) => esCompatibleSearch(c, services));
   app.get('/:index/_search', (c) => esCompatibleSearch(c, services));
   app.openAPIRegistry.registerPath({
