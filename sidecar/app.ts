@@ -6,9 +6,12 @@ import { esCompatibleSearch } from './compat/es-search.ts';
 import { errorHandler, validationProblem } from './http/error-handler.ts';
 import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
 import { problem } from './http/problems.ts';
+import { registerFeedbackRoute } from './feedback/feedback-route.ts';
+import { registerRecommendRoute } from './recommend/recommend-route.ts';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
-import { registerSearchRoutes } from './routes/search-routes.ts';
+import { registerSearchRoute } from './search/search-route.ts';
 import type { SidecarServices } from './services.ts';
+import { registerSimilarRoute } from './similar/similar-route.ts';
 
 /**
  * The sidecar's HTTP app, built without listening (tests call `app.request`). Middleware order:
@@ -33,7 +36,10 @@ export function createApp(services: SidecarServices): OpenAPIHono {
   app.onError(errorHandler(services));
   app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}; the routes are listed at /openapi.json`));
 
-  registerSearchRoutes(app, services);
+  registerSearchRoute(app, services);
+  registerSimilarRoute(app, services);
+  registerRecommendRoute(app, services);
+  registerFeedbackRoute(app, services);
   registerOpsRoutes(app, services);
   app.post('/:index/_search', (c) => esCompatibleSearch(c, services));
   app.get('/:index/_search', (c) => esCompatibleSearch(c, services));

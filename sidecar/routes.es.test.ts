@@ -9,7 +9,7 @@ import { createClient } from '../es-mappings/client.ts';
 import { testClient, uniqueAlias } from '../test/es.ts';
 import { createApp } from './app.ts';
 import { openServices } from './open-services.ts';
-import type { SearchResponse } from './search/search-schema.ts';
+import type { SearchResponse } from './pipeline/response-schema.ts';
 import { listen, type RunningSidecar } from './serve.ts';
 import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts';
 import { tinyClipDir } from '../test/clip-fixtures.ts';

@@ -1,9 +1,9 @@
-import { z } from '@hono/zod-openapi';
 import type { Candidate } from '../../ltr/second-pass.ts';
 
-/** Doc-valued fields each retriever returns per hit (no stored fields are read: see retrieve.ts). */
+/** Doc-valued fields each list returns per hit (no stored fields are read: see elastic-reads.ts). */
 export const CANDIDATE_FIELDS = ['photo_id', 'photographer.username', 'location.country', 'stats.downloads', 'stats.views', 'submitted_at'];
 
+/** What ranking knows of a hit, from its doc values (`hit.fields`); undefined without a photo id. */
 export function candidateOf(fields: Record<string, unknown> | undefined): Candidate | undefined {
   const first = <T>(name: string): T | null => ((fields?.[name] as T[] | undefined)?.[0] ?? null);
   const id = first<string>('photo_id');
@@ -15,6 +15,21 @@ export function candidateOf(fields: Record<string, unknown> | undefined): Candid
     downloads: first<number>('stats.downloads'),
     views: first<number>('stats.views'),
     submitted_at: first<string>('submitted_at'),
+  };
+}
+
+/** A photo document's `_source` as a client's own query may return it (any part may be missing). */
+export type SourceFacts = PhotoSource & { stats?: { downloads?: number | null; views?: number | null } | null; submitted_at?: string | null };
+
+/** What ranking knows of a hit a client's own query returned: its `_source` as given (the ES-compatible route). */
+export function candidateFromSource(id: string, source: Partial<SourceFacts> | undefined): Candidate {
+  return {
+    photo_id: id,
+    photographer: source?.photographer?.username ?? null,
+    country: source?.location?.country ?? null,
+    downloads: source?.stats?.downloads ?? null,
+    views: source?.stats?.views ?? null,
+    submitted_at: source?.submitted_at ?? null,
   };
 }
 
@@ -32,31 +47,3 @@ export interface PhotoSource {
 }
 
 export const DISPLAY_FIELDS = ['photo_id', 'url', 'image_url', 'description', 'ai_description', 'orientation', 'photographer.username', 'location.country', 'colors.name'];
-
-export const PhotoViewSchema = z
-  .object({
-    photo_id: z.string(),
-    url: z.string().nullable(),
-    image_url: z.string().nullable(),
-    description: z.string().nullable(),
-    photographer: z.string().nullable(),
-    country: z.string().nullable(),
-    orientation: z.string().nullable(),
-    colors: z.array(z.string()),
-  })
-  .openapi('Photo');
-
-export type PhotoView = z.infer<typeof PhotoViewSchema>;
-
-export function photoView(id: string, source: PhotoSource | undefined): PhotoView {
-  return {
-    photo_id: id,
-    url: source?.url ?? null,
-    image_url: source?.image_url ?? null,
-    description: source?.description ?? source?.ai_description ?? null,
-    photographer: source?.photographer?.username ?? null,
-    country: source?.location?.country ?? null,
-    orientation: source?.orientation ?? null,
-    colors: (source?.colors ?? []).flatMap((c) => (c.name ? [c.name] : [])),
-  };
-}
