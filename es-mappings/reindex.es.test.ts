@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { elasticReads } from '../sidecar/retrieval/elastic-reads.ts';
-import { keywordLayoutOf } from '../sidecar/retrieval/keyword-layout.ts';
+import { keywordLayoutOf } from '../sidecar/retrieval/keyword-query.ts';
 import { applyMappings, indicesBehindAlias } from './apply.ts';
 import { KEYWORD_TIERS_FIELD } from './keyword-tiers.ts';
 import { reindexAlias, upgradeIfBehind } from './reindex.ts';

@@ -7,7 +7,7 @@ import { SidecarMetrics } from './http/metrics.ts';
 import { ProfileStore } from './profiles/profile-store.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { ProfileBlendPass } from './rerank/profile-blend.ts';
-import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/ranking-options.ts';
+import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/request-options.ts';
 import { elasticReads } from './retrieval/elastic-reads.ts';
 import { VectorStore } from './retrieval/photo-cache.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';

@@ -8,7 +8,7 @@ import type { SidecarMetrics } from './http/metrics.ts';
 import type { ProfileStore } from './profiles/profile-store.ts';
 import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
-import type { RankingDefaults } from './pipeline/ranking-options.ts';
+import type { RankingDefaults } from './pipeline/request-options.ts';
 import type { VectorStore } from './retrieval/photo-cache.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
 

@@ -5,12 +5,12 @@ import { createApp } from '../sidecar/app.ts';
 import type { EventWriter } from '../sidecar/events/event-writer.ts';
 import { SidecarMetrics } from '../sidecar/http/metrics.ts';
 import { DEFAULT_LIMITS } from '../sidecar/open-services.ts';
-import { DEFAULT_RANKING } from '../sidecar/pipeline/ranking-options.ts';
+import { DEFAULT_RANKING } from '../sidecar/pipeline/request-options.ts';
 import { ProfileStore } from '../sidecar/profiles/profile-store.ts';
 import { ProfileBlendPass } from '../sidecar/rerank/profile-blend.ts';
 import type { ElasticReads, Interaction, ListOptions, ListQuery, Retrieved } from '../sidecar/retrieval/elastic-reads.ts';
 import { VectorStore } from '../sidecar/retrieval/photo-cache.ts';
-import type { PhotoSource } from '../sidecar/retrieval/photo-fields.ts';
+import type { PhotoSource } from '../sidecar/retrieval/elastic-reads.ts';
 import type { Candidate } from '../ltr/second-pass.ts';
 import type { SidecarLimits, SidecarServices } from '../sidecar/services.ts';
 

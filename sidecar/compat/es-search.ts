@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { requestContext, runPipeline, type RankedHit } from '../pipeline/pipeline.ts';
-import { candidateFromSource, type SourceFacts } from '../retrieval/photo-fields.ts';
+import { candidateFromSource, type SourceFacts } from '../retrieval/elastic-reads.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
 
 /** Keys of the search DSL the sidecar will not forward: scripts, and Lucene syntax from user text. */

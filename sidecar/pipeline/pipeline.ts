@@ -3,9 +3,9 @@ import { fuseLists, type FusedHit, type FusionSettings } from '../fusion/fusion.
 import { applyPolicy } from '../policy/rerank-policy.ts';
 import type { UserProfile } from '../profiles/profile-store.ts';
 import type { Retrieved } from '../retrieval/elastic-reads.ts';
-import type { PhotoSource } from '../retrieval/photo-fields.ts';
+import type { PhotoSource } from '../retrieval/elastic-reads.ts';
 import type { RequestScope, SidecarServices } from '../services.ts';
-import type { FusionOptions, PolicyOptionsInput, RankingDefaults } from './ranking-options.ts';
+import type { FusionOptions, PolicyOptionsInput, RankingDefaults } from './request-options.ts';
 import type { PhotoView, RankedPhoto } from './response-schema.ts';
 import { Stopwatch } from './stopwatch.ts';
 

@@ -2,10 +2,8 @@ import { errors, type estypes, type TransportResult } from '@elastic/elasticsear
 import type { Client } from '../../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
 import type { Candidate, RankedList } from '../../ltr/second-pass.ts';
-import { filterClauses, type SearchFilters } from './filters.ts';
-import { keywordLayoutOf } from './keyword-layout.ts';
-import { keywordQuery, type KeywordLayout } from './keyword-query.ts';
-import { CANDIDATE_FIELDS, candidateOf, DISPLAY_FIELDS, type PhotoSource } from './photo-fields.ts';
+import type { SearchFilters } from '../pipeline/request-options.ts';
+import { keywordLayoutOf, keywordQuery, type KeywordLayout } from './keyword-query.ts';
 
 /**
  * One ranked list a request asks for. All the lists of a request go to Elasticsearch in one
@@ -85,6 +83,54 @@ export function elasticReads(es: Client): ElasticReads {
       (await es.transport.request<Record<string, unknown>>({ method: 'POST', path: `/${encodeURIComponent(options.index)}/_search`, body, querystring: options.querystring }, { meta: true, signal: options.signal })).body,
   };
 }
+
+/** Doc-valued fields each list returns per hit (no stored fields are read: see CANDIDATE_HITS). */
+export const CANDIDATE_FIELDS = ['photo_id', 'photographer.username', 'location.country', 'stats.downloads', 'stats.views', 'submitted_at'];
+
+/** What ranking knows of a hit, from its doc values (`hit.fields`); undefined without a photo id. */
+export function candidateOf(fields: Record<string, unknown> | undefined): Candidate | undefined {
+  const first = <T>(name: string): T | null => ((fields?.[name] as T[] | undefined)?.[0] ?? null);
+  const id = first<string>('photo_id');
+  if (!id) return undefined;
+  return {
+    photo_id: id,
+    photographer: first<string>('photographer.username'),
+    country: first<string>('location.country'),
+    downloads: first<number>('stats.downloads'),
+    views: first<number>('stats.views'),
+    submitted_at: first<string>('submitted_at'),
+  };
+}
+
+/** A photo document's `_source` as a client's own query may return it (any part may be missing). */
+export type SourceFacts = PhotoSource & { stats?: { downloads?: number | null; views?: number | null } | null; submitted_at?: string | null };
+
+/** What ranking knows of a hit a client's own query returned: its `_source` as given (the ES-compatible route). */
+export function candidateFromSource(id: string, source: Partial<SourceFacts> | undefined): Candidate {
+  return {
+    photo_id: id,
+    photographer: source?.photographer?.username ?? null,
+    country: source?.location?.country ?? null,
+    downloads: source?.stats?.downloads ?? null,
+    views: source?.stats?.views ?? null,
+    submitted_at: source?.submitted_at ?? null,
+  };
+}
+
+/** The part of a photo document shown to people, read for the served page only. */
+export interface PhotoSource {
+  photo_id: string;
+  url?: string | null;
+  image_url?: string | null;
+  description?: string | null;
+  ai_description?: string | null;
+  orientation?: string | null;
+  photographer?: { username?: string | null } | null;
+  location?: { country?: string | null } | null;
+  colors?: Array<{ name?: string | null }> | null;
+}
+
+export const DISPLAY_FIELDS = ['photo_id', 'url', 'image_url', 'description', 'ai_description', 'orientation', 'photographer.username', 'location.country', 'colors.name'];
 
 /**
  * Hits carry doc values only (`stored_fields: _none_`): reading stored fields decompresses a block
@@ -205,4 +251,27 @@ export function textLists(text: string, vector: Float32Array | undefined, mode: 
   if (mode !== 'clip') lists.push({ kind: 'keyword', name: 'keyword', text });
   if (vector && mode !== 'keyword') lists.push({ kind: 'knn', name: 'clip', vector, field: 'clip', numCandidates });
   return lists;
+}
+
+const FIELD_OF: Record<keyof SearchFilters, string> = {
+  country: 'location.country',
+  orientation: 'orientation',
+  color: 'colors.name',
+  photographer: 'photographer.username',
+};
+
+/**
+ * Filters as Elasticsearch filter clauses (exact `term`/`terms` on keyword fields: no scoring, cached
+ * by the node). The same clauses go into the `bool.filter` of a keyword query and the `filter` of a
+ * kNN search, so both lists obey them before ranking, not after.
+ */
+export function filterClauses(filters: SearchFilters | undefined, excludeIds: readonly string[] = []): estypes.QueryDslQueryContainer[] {
+  const clauses: estypes.QueryDslQueryContainer[] = [];
+  for (const [name, field] of Object.entries(FIELD_OF) as Array<[keyof SearchFilters, string]>) {
+    const value = filters?.[name];
+    if (value === undefined) continue;
+    clauses.push(Array.isArray(value) ? { terms: { [field]: value } } : { term: { [field]: value } });
+  }
+  if (excludeIds.length > 0) clauses.push({ bool: { must_not: [{ ids: { values: [...excludeIds] } }] } });
+  return clauses;
 }

@@ -3,7 +3,7 @@ import type { FirstStage, FirstStageOptions } from '../../ltr/replay/first-stage
 import type { RankedList } from '../../ltr/second-pass.ts';
 import { fuseLists } from '../fusion/fusion.ts';
 import { fusionSettings, mergeCandidates, rerankCandidate } from '../pipeline/pipeline.ts';
-import { DEFAULT_RANKING } from '../pipeline/ranking-options.ts';
+import { DEFAULT_RANKING } from '../pipeline/request-options.ts';
 import { elasticReads, textLists } from './elastic-reads.ts';
 import { VectorStore } from './photo-cache.ts';
 

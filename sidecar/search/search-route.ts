@@ -1,10 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
-import { FusionOptionsSchema, PolicyOptionsSchema } from '../pipeline/ranking-options.ts';
+import { FusionOptionsSchema, PolicyOptionsSchema, SearchFiltersSchema } from '../pipeline/request-options.ts';
 import { SearchResponseSchema, type SearchResponse } from '../pipeline/response-schema.ts';
 import { textLists } from '../retrieval/elastic-reads.ts';
-import { SearchFiltersSchema } from '../retrieval/filters.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
 

@@ -1,9 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
-import { PolicyOptionsSchema } from '../pipeline/ranking-options.ts';
+import { PolicyOptionsSchema, SearchFiltersSchema } from '../pipeline/request-options.ts';
 import { SearchResponseSchema } from '../pipeline/response-schema.ts';
-import { SearchFiltersSchema } from '../retrieval/filters.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
 import { fetchImage } from './fetch-image.ts';
