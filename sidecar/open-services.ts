@@ -9,7 +9,7 @@ import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { ProfileBlendPass } from './rerank/profile-blend.ts';
 import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/request-options.ts';
 import { elasticReads } from './retrieval/elastic-reads.ts';
-import { VectorStore } from './retrieval/photo-cache.ts';
+import { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
 import type { SidecarLimits, SidecarServices } from './services.ts';
 import { DEFAULT_URL_FETCH } from './similar/fetch-image.ts';
@@ -63,6 +63,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
       metrics.vectorCache.inc({ result: 'miss' }, misses);
     },
   });
+  const texts = new TextStore(reads, {
+    index: options.index,
+    onLookup: (hits, misses) => {
+      metrics.textCache.inc({ result: 'hit' }, hits);
+      metrics.textCache.inc({ result: 'miss' }, misses);
+    },
+  });
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
@@ -75,6 +82,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     secondPass,
     profiles,
     vectors,
+    texts,
     searchEvents: writer(SEARCH_EVENTS_INDEX),
     feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
     ranking: { ...DEFAULT_RANKING, ...options.ranking },

@@ -9,7 +9,7 @@ import type { ProfileStore } from './profiles/profile-store.ts';
 import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
 import type { RankingDefaults } from './pipeline/request-options.ts';
-import type { VectorStore } from './retrieval/photo-cache.ts';
+import type { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
 
 /** Everything a request handler may use; built once by `openServices` (or by a test). */
@@ -28,6 +28,8 @@ export interface SidecarServices {
   profiles: ProfileStore;
   /** Photos' CLIP vectors (cached; Elasticsearch keeps them out of `_source`). */
   vectors: VectorStore;
+  /** The texts and URLs of photos on served pages (cached). */
+  texts: TextStore;
   searchEvents: EventWriter;
   feedbackEvents: EventWriter;
   ranking: RankingDefaults;

@@ -9,7 +9,7 @@ import { DEFAULT_RANKING } from '../sidecar/pipeline/request-options.ts';
 import { ProfileStore } from '../sidecar/profiles/profile-store.ts';
 import { ProfileBlendPass } from '../sidecar/rerank/profile-blend.ts';
 import type { ElasticReads, Interaction, ListOptions, ListQuery, Retrieved } from '../sidecar/retrieval/elastic-reads.ts';
-import { VectorStore } from '../sidecar/retrieval/photo-cache.ts';
+import { TextStore, VectorStore } from '../sidecar/retrieval/photo-cache.ts';
 import type { PhotoSource } from '../sidecar/retrieval/elastic-reads.ts';
 import type { Candidate } from '../ltr/second-pass.ts';
 import type { SidecarLimits, SidecarServices } from '../sidecar/services.ts';
@@ -113,6 +113,7 @@ export type MemoryServices = SidecarServices & { searchEvents: ReturnType<typeof
 export function memoryServices(reads: ElasticReads, overrides: Partial<Omit<SidecarServices, 'limits'>> & { limits?: Partial<SidecarLimits> } = {}): MemoryServices {
   const { limits, ...rest } = overrides;
   const vectors = rest.vectors ?? new VectorStore(reads, { index: 'photos' });
+  const texts = rest.texts ?? new TextStore(reads, { index: 'photos' });
   const profiles = rest.profiles ?? new ProfileStore(reads, vectors, { index: 'photos' });
   return {
     es: createClient({ url: 'http://127.0.0.1:1' }, { requestTimeout: 1_000, maxRetries: 0 }),
@@ -124,6 +125,7 @@ export function memoryServices(reads: ElasticReads, overrides: Partial<Omit<Side
     ...rest,
     reads,
     vectors,
+    texts,
     profiles,
     searchEvents: memoryEvents(),
     feedbackEvents: memoryEvents(),

@@ -194,12 +194,12 @@ async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, pass: Sec
     .sort((a, b) => b.score - a.score || b.fused - a.fused);
 }
 
-/** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone. */
+/** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone (cached). */
 async function present(ctx: RequestContext, ranked: RankedHit[], page: { page: number; k: number }, explain: boolean): Promise<RankedPhoto[]> {
   const start = (page.page - 1) * page.k;
   const hits = ranked.slice(start, start + page.k);
   const { services } = ctx;
-  const sources = await ctx.watch.timeAsync('display', () => services.reads.texts(hits.map((h) => h.id), { index: services.index, signal: ctx.signal }));
+  const sources = await ctx.watch.timeAsync('display', () => services.texts.get(hits.map((h) => h.id), ctx.signal));
   return hits.map((hit, i) => ({
     ...photoView(hit.id, sources.get(hit.id)),
     rank: start + i + 1,

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ElasticReads } from './elastic-reads.ts';
+import type { ElasticReads, PhotoSource } from './elastic-reads.ts';
 
 export interface PhotoCacheOptions {
   /** Photos kept in memory (a 512-float vector is 2 KiB). */
@@ -61,5 +61,16 @@ export interface VectorStoreOptions extends PhotoCacheOptions {
 export class VectorStore extends PhotoCache<Float32Array> {
   constructor(reads: Pick<ElasticReads, 'vectors'>, options: VectorStoreOptions) {
     super((ids, signal) => reads.vectors(ids, { index: options.index, field: options.field ?? 'clip', signal }), options);
+  }
+}
+
+/**
+ * The texts and URLs of the photos on served pages. Read for the page alone (10 of ~190 candidates)
+ * they took 2.3 ms p50 as their own request, against 9 ms more when every candidate's `_source`
+ * came with the retrieval; a page of photos served in the last minutes costs no request at all.
+ */
+export class TextStore extends PhotoCache<PhotoSource> {
+  constructor(reads: Pick<ElasticReads, 'texts'>, options: PhotoCacheOptions & { index: string }) {
+    super((ids, signal) => reads.texts(ids, { index: options.index, signal }), { maxEntries: 20_000, ...options });
   }
 }
