@@ -133,4 +133,25 @@ describe('second pass', () => {
     }
     expect(calls).toHaveLength(0);
   });
+
+  it('the user’s profile is read beside the retrieval, not after it, and handed to the pass', async () => {
+    // The lists answer only once the feedback read has started: a profile read that waited for
+    // them would never start, and the request would hang until the test's time-out.
+    let feedbackAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (feedbackAsked = resolve));
+    const user = { photo_id: 'p3', type: 'download', at: 1 };
+    const reads = memoryReads({ ...world, photos: world.photos.map((p) => ({ ...p, vector: [1, 0] })), interactions: { u2: [user] } });
+    const { app: gated } = memoryApp(
+      {
+        ...reads,
+        lists: async (queries, options) => (await asked, reads.lists(queries, options)),
+        interactions: (who, options) => (feedbackAsked(), reads.interactions(who, options)),
+      },
+      { secondPass },
+    );
+    calls.length = 0;
+    const result = await search(gated, { q: 'sea', mode: 'keyword', user: 'u2', policy: POLICY_OFF });
+    expect(result.personalized).toBe(true);
+    expect(calls[0]!.context.profile).toMatchObject({ positives: ['p3'], mean: Float32Array.of(1, 0) });
+  }, 5_000);
 });
