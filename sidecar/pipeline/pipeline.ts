@@ -88,14 +88,15 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   // The profile depends on nothing the request computes: read it beside embedding and retrieval.
   const profile = readProfile(ctx, plan.profileOf ?? (pass ? plan.personalize?.user : undefined));
 
+  // A plan without `embed` (a keyword search) retrieves with the empty query: every field of one is optional.
   const query = plan.embed ? await watch.timeAsync('embed', () => plan.embed!(ctx, profile)) : ({} as Q);
   const retrieved = await watch.timeAsync('retrieve', () => plan.retrieve(ctx, query));
   const facts = mergeCandidates(retrieved);
   const fusion = fusionSettings(services.ranking, plan.fusion);
   const fused = watch.time('fuse', () => fuseLists(retrieved.map((r) => r.list), fusion)).filter((hit) => facts.has(hit.id));
   const rerank = query.personal === false ? undefined : pass;
-  const policy = await policyStage(ctx, plan, query, fused, facts, rerank !== undefined);
-  const ranked: RankedHit[] = rerank && policy.kept.length > 0 ? await secondPassStage(ctx, plan, rerank, policy.kept, query, profile) : policy.kept.map((hit) => ({ ...hit, score: hit.fused }));
+  const policy = await policyStage(ctx, plan, { query, fused, facts, rerank: rerank !== undefined });
+  const ranked: RankedHit[] = rerank && policy.kept.length > 0 ? await secondPassStage(ctx, plan, { pass: rerank, kept: policy.kept, query, profile }) : policy.kept.map((hit) => ({ ...hit, score: hit.fused }));
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
   const took = watch.result();
@@ -155,7 +156,8 @@ const POLICY_OFF = { duplicate_cosine: 1, max_per_photographer: 0 };
  * without a second pass it stops once the page is full (widening while it is not); the second
  * pass scores the whole window, so then every candidate's vector is read.
  */
-async function policyStage(ctx: RequestContext, plan: Plan<Query>, query: Query, fused: FusedHit[], facts: Map<string, Candidate>, rerank: boolean) {
+async function policyStage(ctx: RequestContext, plan: Plan<Query>, input: { query: Query; fused: FusedHit[]; facts: Map<string, Candidate>; rerank: boolean }) {
+  const { query, fused, facts, rerank } = input;
   const { services, watch } = ctx;
   const settings = plan.policy === 'off' ? POLICY_OFF : { ...services.ranking.policy, ...plan.policy };
   const wanted = plan.page ? plan.page.page * plan.page.k : fused.length;
@@ -185,7 +187,8 @@ async function policyStage(ctx: RequestContext, plan: Plan<Query>, query: Query,
   }
 }
 
-async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, pass: SecondPass, kept: RerankCandidate[], query: Query, profile: Promise<UserProfile> | undefined): Promise<RankedHit[]> {
+async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { pass: SecondPass; kept: RerankCandidate[]; query: Query; profile: Promise<UserProfile> | undefined }): Promise<RankedHit[]> {
+  const { pass, kept, query, profile } = input;
   // Started with the request; usually read by now.
   const user = await profile;
   const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank({ ...plan.personalize, queryVector: query.vector, profile: user, signal: ctx.signal }, kept, plan.explain));
