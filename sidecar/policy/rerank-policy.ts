@@ -61,8 +61,9 @@ export function applyPolicy<T extends PolicyHit>(ranked: readonly T[], options: 
 }
 
 /**
- * Basis vectors each hit is described by. Each costs n × d to build; on the demo's vectors 4 did
- * best (1.8 ms for 190 candidates, 6.7 ms for 300; 8 took 3.0 and 6.7, 16 took 2.5 and 7.5).
+ * Basis vectors each hit is described by (the bound below is written out for exactly four). Each
+ * costs n × d to build; on the demo's vectors 4 did best (1.8 ms for 190 candidates, 6.7 ms for
+ * 300; 8 took 3.0 and 6.7, 16 took 2.5 and 7.5).
  */
 const BASIS = 4;
 /** Slack on every bound, far above the rounding of a 512-term float64 dot product (~1e-13). */
@@ -78,16 +79,16 @@ const SLACK = 1e-6;
  * explains least) and a rest of length e = √(1 − |c|²). By Cauchy–Schwarz u·v ≤ c_u·c_v + e_u·e_v,
  * so a pair whose bound is at most the threshold cannot be a duplicate and its exact cosine is
  * never computed; and since a duplicate's distance is below r = √(2 − 2t), its coordinates differ
- * by less than r along every basis vector, so kept hits sit in a grid over two coordinates with
- * cells of side r and a hit looks only at its 3 × 3 neighbouring cells. Every pair that survives
+ * by less than r along every basis vector, so kept hits sit in a grid over three coordinates with
+ * cells of side r and a hit looks only at its 3 × 3 × 3 neighbouring cells. Every pair that survives
  * both is decided by the same cosine as before, so the answer is the same.
  */
 class NearDuplicates {
-  private readonly basis: number;
-  /** Coordinate m of hit i at `i * basis + m`. */
+  /** Coordinate m of hit i at `i * BASIS + m` (0 past the basis vectors the candidates needed). */
   private readonly coords: Float64Array;
   /** The length of each hit's unit vector outside the basis; NaN for a hit without a vector. */
   private readonly rest: Float64Array;
+  /** The side of a grid cell: at least r, so a duplicate is at most one cell away along each axis. */
   private readonly cell: number;
   /** The hits' unit vectors, one row of `dims` each (zeros for a hit without a vector). */
   private readonly units: Float64Array;
@@ -104,19 +105,19 @@ class NearDuplicates {
     this.dims = placed.length > 0 ? units[placed[0]!]!.length : 0;
     this.units = new Float64Array(vectors.length * this.dims);
     for (const i of placed) if (units[i]!.length === this.dims) this.units.set(units[i]!, i * this.dims);
-    this.basis = Math.min(BASIS, placed.length);
-    this.coords = new Float64Array(vectors.length * this.basis);
+    this.coords = new Float64Array(vectors.length * BASIS);
     const energy = new Float64Array(vectors.length).fill(Number.NaN);
     for (const i of placed) energy[i] = 1;
     // Below 0 a zero vector would be a duplicate (its cosine is 0): no bound holds, every pair is compared.
-    this.cell = threshold < 0 ? Infinity : Math.sqrt(Math.max(0, 2 - 2 * threshold)) + SLACK;
+    // No finer than 1/1024: a looser grid is still right, and the cell keys stay exact integers.
+    this.cell = threshold < 0 ? Infinity : Math.max(Math.sqrt(Math.max(0, 2 - 2 * threshold)) + SLACK, 2 ** -10);
     const directions: Float64Array[] = [];
     let pivot = placed[0];
-    for (let m = 0; m < this.basis && pivot !== undefined && energy[pivot]! > 1e-9; m++) {
+    for (let m = 0; m < BASIS && pivot !== undefined && energy[pivot]! > 1e-9; m++) {
       // The pivot's part outside the basis so far, scaled to length 1: the next basis vector.
       const direction = Float64Array.from(units[pivot]!);
       for (let b = 0; b < m; b++) {
-        const c = this.coords[pivot * this.basis + b]!;
+        const c = this.coords[pivot * BASIS + b]!;
         const previous = directions[b]!;
         for (let d = 0; d < direction.length; d++) direction[d] = direction[d]! - c * previous[d]!;
       }
@@ -126,7 +127,7 @@ class NearDuplicates {
       let next = pivot;
       for (const i of placed) {
         const c = dot(units[i]!, direction);
-        this.coords[i * this.basis + m] = c;
+        this.coords[i * BASIS + m] = c;
         energy[i] = Math.max(0, energy[i]! - c * c);
         if (energy[i]! > energy[next]!) next = i;
       }
@@ -138,7 +139,7 @@ class NearDuplicates {
   /** Hit `i` was kept: later hits are compared with it. */
   keep(i: number): void {
     if (Number.isNaN(this.rest[i]!)) return;
-    const key = this.key(this.coordinate(i, 0), this.coordinate(i, 1));
+    const key = this.key(this.cellOf(i, 0), this.cellOf(i, 1), this.cellOf(i, 2));
     const members = this.grid.get(key);
     if (members) members.push(i);
     else this.grid.set(key, [i]);
@@ -146,29 +147,41 @@ class NearDuplicates {
 
   /** The best-ranked kept hit whose cosine to hit `i` exceeds the threshold, if any. */
   originalOf(i: number): number | undefined {
-    if (Number.isNaN(this.rest[i]!)) return undefined;
+    const rest = this.rest;
+    const coords = this.coords;
+    const restI = rest[i]!;
+    if (Number.isNaN(restI)) return undefined;
+    // This hit's coordinates, held in locals: the bound below runs for most kept hits of the
+    // neighbouring cells (a million times for 2,000 candidates), so it must cost a few multiplies.
+    const o = i * BASIS;
+    const c0 = coords[o]!;
+    const c1 = coords[o + 1]!;
+    const c2 = coords[o + 2]!;
+    const c3 = coords[o + 3]!;
+    const limit = this.threshold - SLACK;
+    const x = this.cellOf(i, 0);
+    const y = this.cellOf(i, 1);
+    const z = this.cellOf(i, 2);
     let best = Infinity;
-    const x = this.coordinate(i, 0);
-    const y = this.coordinate(i, 1);
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
-        for (const j of this.grid.get(this.key(x + dx, y + dy)) ?? []) {
-          if (j >= best) break;
-          if (this.bound(i, j) > this.threshold - SLACK && this.unitDot(i, j) > this.threshold - SLACK && cosine(this.vectors[j]!, this.vectors[i]!) > this.threshold) {
-            best = j;
-            break;
+        for (let dz = -1; dz <= 1; dz++) {
+          const members = this.grid.get(this.key(x + dx, y + dy, z + dz));
+          if (!members) continue;
+          for (let m = 0; m < members.length; m++) {
+            const j = members[m]!;
+            if (j >= best) break;
+            const q = j * BASIS;
+            const bound = restI * rest[j]! + c0 * coords[q]! + c1 * coords[q + 1]! + c2 * coords[q + 2]! + c3 * coords[q + 3]!;
+            if (bound > limit && this.unitDot(i, j) > limit && cosine(this.vectors[j]!, this.vectors[i]!) > this.threshold) {
+              best = j;
+              break;
+            }
           }
         }
       }
     }
     return best === Infinity ? undefined : best;
-  }
-
-  /** At least the cosine of hits i and j (Cauchy–Schwarz on their parts outside the basis). */
-  private bound(i: number, j: number): number {
-    let sum = this.rest[i]! * this.rest[j]!;
-    for (let m = 0; m < this.basis; m++) sum += this.coords[i * this.basis + m]! * this.coords[j * this.basis + m]!;
-    return sum;
   }
 
   /** The cosine of hits i and j from their unit vectors: a third of `cosine`'s work, exact but for rounding. */
@@ -190,13 +203,14 @@ class NearDuplicates {
     return s0 + s1 + (s2 + s3);
   }
 
-  private coordinate(i: number, m: number): number {
-    return m < this.basis && Number.isFinite(this.cell) ? Math.floor(this.coords[i * this.basis + m]! / this.cell) : 0;
+  /** The grid cell of hit i along basis vector m (one cell for all when no bound holds). */
+  private cellOf(i: number, m: number): number {
+    return Number.isFinite(this.cell) ? Math.floor(this.coords[i * BASIS + m]! / this.cell) : 0;
   }
 
-  private key(x: number, y: number): number {
-    // Coordinates lie in [-1, 1] and a cell is at least SLACK wide: at most 2,000,001 cells a side.
-    return x * 4_000_037 + y;
+  private key(x: number, y: number, z: number): number {
+    // Coordinates lie in [-1, 1] and a cell is at least 2^-10 wide: under 2^12 cells a side.
+    return ((x + 4_096) * 8_192 + (y + 4_096)) * 8_192 + (z + 4_096);
   }
 }
 
