@@ -2,8 +2,7 @@ import type { Candidate, RerankCandidate, SecondPass } from '../../ltr/second-pa
 import { fuseLists, type FusedHit, type FusionSettings } from '../fusion/fusion.ts';
 import { applyPolicy } from '../policy/rerank-policy.ts';
 import type { UserProfile } from '../profiles/profile-store.ts';
-import type { Retrieved } from '../retrieval/elastic-reads.ts';
-import type { PhotoSource } from '../retrieval/elastic-reads.ts';
+import type { PhotoSource, Retrieved } from '../retrieval/elastic-reads.ts';
 import type { RequestScope, SidecarServices } from '../services.ts';
 import type { FusionOptions, PolicyOptionsInput, RankingDefaults } from './request-options.ts';
 import type { PhotoView, RankedPhoto } from './response-schema.ts';
