@@ -206,6 +206,24 @@ describe('Elasticsearch down', () => {
   });
 });
 
+describe('a missing index', () => {
+  it('is a 503 saying to ingest, whether the mapping read or a list inside the msearch finds it missing', async () => {
+    const missing = await testSidecar(client, uniqueAlias('no-such-photos'));
+    try {
+      // keyword reads the index's mapping first; clip sends its kNN list straight in the msearch,
+      // which answers 200 with the error inside.
+      for (const mode of ['keyword', 'clip']) {
+        const { status, body, headers } = await json<Problem>(postJson(missing.app, '/search', { q: 'dog', mode }));
+        expect(status, mode).toBe(503);
+        expect(headers.get('retry-after')).toBe('30');
+        expect(body.error.message).toMatch(/^elasticsearch: no such index \[no-such-photos-\w+\] \(ingest a dataset first/);
+      }
+    } finally {
+      await missing.services.close();
+    }
+  });
+});
+
 describe('ops routes', () => {
   it('healthz, readyz, metrics and the OpenAPI document listing every route', async () => {
     expect((await fixture.sidecar.app.request('/healthz')).status).toBe(200);
