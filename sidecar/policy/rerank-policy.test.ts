@@ -60,7 +60,7 @@ describe('near-duplicates found without comparing every pair', () => {
     hits.push({ id: `h${i}`, photographer: null, clip });
   }
 
-  it.each([0, 0.3, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999])('threshold %s: the same duplicates, each of the same original', (threshold) => {
+  it.each([-0.5, 0, 0.3, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999])('threshold %s: the same duplicates, each of the same original', (threshold) => {
     const expected = allPairs(hits, threshold);
     const result = applyPolicy(hits, { duplicateCosine: threshold });
     expect(result.dropped.map((d) => [d.hit.id, d.of])).toEqual(expected);

@@ -35,7 +35,9 @@ export function applyPolicy<T extends PolicyHit>(ranked: readonly T[], options: 
   const kept: T[] = [];
   const dropped: PolicyResult<T>['dropped'] = [];
   const perPhotographer = new Map<string, number>();
-  const duplicates = threshold < 1 ? new NearDuplicates(ranked.map((hit) => hit.clip), threshold) : undefined;
+  const vectors = ranked.map((hit) => hit.clip);
+  // Below 0 even a zero vector is a duplicate (its cosine is 0) and no bound holds: every pair is compared.
+  const duplicates = threshold < 0 ? new AllPairs(vectors, threshold) : threshold < 1 ? new NearDuplicates(vectors, threshold) : undefined;
   ranked.forEach((hit, i) => {
     if (options.exclude?.has(hit.id)) {
       dropped.push({ hit, reason: 'excluded' });
@@ -108,9 +110,8 @@ class NearDuplicates {
     this.coords = new Float64Array(vectors.length * BASIS);
     const energy = new Float64Array(vectors.length).fill(Number.NaN);
     for (const i of placed) energy[i] = 1;
-    // Below 0 a zero vector would be a duplicate (its cosine is 0): no bound holds, every pair is compared.
     // No finer than 1/1024: a looser grid is still right, and the cell keys stay exact integers.
-    this.cell = threshold < 0 ? Infinity : Math.max(Math.sqrt(Math.max(0, 2 - 2 * threshold)) + SLACK, 2 ** -10);
+    this.cell = Math.max(Math.sqrt(Math.max(0, 2 - 2 * threshold)) + SLACK, 2 ** -10);
     const directions: Float64Array[] = [];
     let pivot = placed[0];
     for (let m = 0; m < BASIS && pivot !== undefined && energy[pivot]! > 1e-9; m++) {
@@ -203,14 +204,33 @@ class NearDuplicates {
     return s0 + s1 + (s2 + s3);
   }
 
-  /** The grid cell of hit i along basis vector m (one cell for all when no bound holds). */
+  /** The grid cell of hit i along basis vector m. */
   private cellOf(i: number, m: number): number {
-    return Number.isFinite(this.cell) ? Math.floor(this.coords[i * BASIS + m]! / this.cell) : 0;
+    return Math.floor(this.coords[i * BASIS + m]! / this.cell);
   }
 
   private key(x: number, y: number, z: number): number {
     // Coordinates lie in [-1, 1] and a cell is at least 2^-10 wide: under 2^12 cells a side.
     return ((x + 4_096) * 8_192 + (y + 4_096)) * 8_192 + (z + 4_096);
+  }
+}
+
+/** Every hit against every kept one: the policy as first written, for thresholds no bound serves. */
+class AllPairs {
+  private readonly kept: number[] = [];
+
+  constructor(
+    private readonly vectors: ReadonlyArray<ArrayLike<number> | null>,
+    private readonly threshold: number,
+  ) {}
+
+  keep(i: number): void {
+    if (this.vectors[i]) this.kept.push(i);
+  }
+
+  originalOf(i: number): number | undefined {
+    const vector = this.vectors[i];
+    return vector ? this.kept.find((j) => cosine(this.vectors[j]!, vector) > this.threshold) : undefined;
   }
 }
 
