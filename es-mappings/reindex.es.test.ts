@@ -1,8 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
-import { retrieveByKeywords } from '../sidecar/search/retrieve.ts';
-import { keywordLayoutOf } from '../sidecar/retrieval/keyword-layout.ts';
+import { elasticReads } from '../sidecar/retrieval/elastic-reads.ts';
+import { keywordLayoutOf } from '../sidecar/retrieval/keyword-query.ts';
 import { applyMappings, indicesBehindAlias } from './apply.ts';
 import { KEYWORD_TIERS_FIELD } from './keyword-tiers.ts';
 import { reindexAlias, upgradeIfBehind } from './reindex.ts';
@@ -69,15 +69,15 @@ describe('es reindex', () => {
     await client.helpers.bulk({ datasource: docs, onDocument: (d) => ({ index: { _index: older, _id: d.photo_id } }), refreshOnCompletion: older });
 
     expect(await keywordLayoutOf(client, older)).toBe('nested');
-    const before = await retrieveByKeywords(client, 'dog', { index: older, size: 10 });
-    expect(before.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
+    const [before] = await elasticReads(client).lists([{ kind: 'keyword', name: 'keyword', text: 'dog' }], { index: older, size: 10 });
+    expect(before!.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
 
     expect(await upgradeIfBehind(client, older)).toMatchObject({ from: `${older}-v1`, to: `${older}-v2`, documents: 3 });
     expect(await upgradeIfBehind(client, older)).toBeUndefined();
     const copied = await client.get<Record<string, unknown>>({ index: older, id: 'beachBBBBBB' });
     expect(copied._source![KEYWORD_TIERS_FIELD]).toEqual({ very_high: ['beach'], high: [], medium: [], low: ['dog'] });
     expect(await keywordLayoutOf(client, older, Date.now() + 60_000)).toBe('tiers');
-    const after = await retrieveByKeywords(client, 'dog', { index: older, size: 10 });
-    expect(after.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
+    const [after] = await elasticReads(client).lists([{ kind: 'keyword', name: 'keyword', text: 'dog' }], { index: older, size: 10 });
+    expect(after!.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
   });
 });

@@ -6,7 +6,7 @@ import { generateWorld } from '../bench/world/generate.ts';
 import { tinyClipDir } from '../test/clip-fixtures.ts';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { loadImageEmbedder } from './clip-embedder.ts';
-import { vectorsById } from '../sidecar/search/vectors-by-id.ts';
+import { vectorsById } from '../sidecar/retrieval/elastic-reads.ts';
 import { runIngest } from './run-ingest.ts';
 
 const tinyClip = tinyClipDir;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, testClusterEnv, uniqueAlias } from '../test/es.ts';
-import { vectorsById } from '../sidecar/search/vectors-by-id.ts';
+import { vectorsById } from '../sidecar/retrieval/elastic-reads.ts';
 import { runIngest } from './run-ingest.ts';
 import { encodeNpy } from './vectors/npy.ts';
 

@@ -21,6 +21,16 @@ export interface Candidate {
   clauses?: Record<string, number>;
 }
 
+/** What the second pass knows of the user, read before it is called (the sidecar reads it from `feedback-events`). */
+export interface RerankProfile {
+  /** The mean embedding of the positive photos minus the negatives, or null without positives. */
+  mean: Float32Array | null;
+  /** The session vector over the most recent positives, or null without any. */
+  session: Float32Array | null;
+  /** Positive photos, newest first. */
+  positives: readonly string[];
+}
+
 /** What the second pass knows about the request. */
 export interface RerankContext {
   user?: string;
@@ -28,7 +38,9 @@ export interface RerankContext {
   country?: string;
   /** The query's CLIP vector when there is one. */
   queryVector?: Float32Array;
-  /** The request's signal, for what the pass reads from Elasticsearch (the user's profile). */
+  /** The user's profile when there is a user: read beside the first stage, so the pass itself reads nothing. */
+  profile?: RerankProfile;
+  /** The request's signal, for anything a pass might still read. */
   signal?: AbortSignal;
 }
 

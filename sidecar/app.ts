@@ -8,9 +8,12 @@ import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
 import { problem } from './http/problems.ts';
 import { registerImageRoutes, type ImageRoutesOptions } from './images/image-routes.ts';
 import { registerPageRoutes } from './page/page-routes.tsx';
+import { registerFeedbackRoute } from './feedback/feedback-route.ts';
+import { registerRecommendRoute } from './recommend/recommend-route.ts';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
-import { registerSearchRoutes } from './routes/search-routes.ts';
+import { registerSearchRoute } from './search/search-route.ts';
 import type { SidecarServices } from './services.ts';
+import { registerSimilarRoute } from './similar/similar-route.ts';
 
 /**
  * The sidecar's HTTP app, built without listening (tests call `app.request`). Middleware order:
@@ -40,7 +43,10 @@ export function createApp(services: SidecarServices, options: AppOptions = {}): 
   app.onError(errorHandler(services));
   app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}; the routes are listed at /openapi.json`));
 
-  registerSearchRoutes(app, services);
+  registerSearchRoute(app, services);
+  registerSimilarRoute(app, services);
+  registerRecommendRoute(app, services);
+  registerFeedbackRoute(app, services);
   registerOpsRoutes(app, services);
   registerImageRoutes(app, services, options.images);
   // The page asks the API the way a browser would, in-process: one contract for both.

@@ -8,8 +8,7 @@ import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { defaultClipModel } from './clip-cli/model-choice.ts';
 import { openServices } from './open-services.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
-import { runSearch } from './search/run-search.ts';
-import { SearchRequestSchema } from './search/search-schema.ts';
+import { runSearch, SearchRequestSchema } from './search/search-route.ts';
 import { listen } from './serve.ts';
 import { createError } from '../es-mappings/errors.ts';
 

@@ -2,15 +2,15 @@ import { pino, type Logger } from 'pino';
 import type { Client } from '../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX, SEARCH_EVENTS_INDEX } from '../es-mappings/templates.ts';
 import { loadClipEncoder, threadsFromEnv } from './clip/index.ts';
-import { elasticReads } from './elastic-reads.ts';
 import { createEventWriter, type EventWriter } from './events/event-writer.ts';
 import { SidecarMetrics } from './http/metrics.ts';
 import { ProfileStore } from './profiles/profile-store.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { ProfileBlendPass } from './rerank/profile-blend.ts';
+import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/request-options.ts';
+import { elasticReads } from './retrieval/elastic-reads.ts';
+import { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
-import { DEFAULT_RANKING, type RankingDefaults } from './search/ranking-options.ts';
-import { VectorStore } from './search/vector-store.ts';
 import type { SidecarLimits, SidecarServices } from './services.ts';
 import { DEFAULT_URL_FETCH } from './similar/fetch-image.ts';
 
@@ -63,8 +63,15 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
       metrics.vectorCache.inc({ result: 'miss' }, misses);
     },
   });
+  const texts = new TextStore(reads, {
+    index: options.index,
+    onLookup: (hits, misses) => {
+      metrics.textCache.inc({ result: 'hit' }, hits);
+      metrics.textCache.inc({ result: 'miss' }, misses);
+    },
+  });
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
-  const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir, profiles) : new ProfileBlendPass(profiles);
+  const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
   const services: SidecarServices = {
     es: options.es,
@@ -75,6 +82,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     secondPass,
     profiles,
     vectors,
+    texts,
     searchEvents: writer(SEARCH_EVENTS_INDEX),
     feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
     ranking: { ...DEFAULT_RANKING, ...options.ranking },

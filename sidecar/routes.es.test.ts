@@ -9,7 +9,7 @@ import { createClient } from '../es-mappings/client.ts';
 import { testClient, uniqueAlias } from '../test/es.ts';
 import { createApp } from './app.ts';
 import { openServices } from './open-services.ts';
-import type { SearchResponse } from './search/search-schema.ts';
+import type { SearchResponse } from './pipeline/response-schema.ts';
 import { listen, type RunningSidecar } from './serve.ts';
 import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts';
 import { tinyClipDir } from '../test/clip-fixtures.ts';
@@ -203,6 +203,24 @@ describe('Elasticsearch down', () => {
       }
     }
     hanging.close();
+  });
+});
+
+describe('a missing index', () => {
+  it('is a 503 saying to ingest, whether the mapping read or a list inside the msearch finds it missing', async () => {
+    const missing = await testSidecar(client, uniqueAlias('no-such-photos'));
+    try {
+      // keyword reads the index's mapping first; clip sends its kNN list straight in the msearch,
+      // which answers 200 with the error inside.
+      for (const mode of ['keyword', 'clip']) {
+        const { status, body, headers } = await json<Problem>(postJson(missing.app, '/search', { q: 'dog', mode }));
+        expect(status, mode).toBe(503);
+        expect(headers.get('retry-after')).toBe('30');
+        expect(body.error.message).toMatch(/^elasticsearch: no such index \[no-such-photos-\w+\] \(ingest a dataset first/);
+      }
+    } finally {
+      await missing.services.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testClient, uniqueAlias } from '../test/es.ts';
-import type { SearchResponse } from './search/search-schema.ts';
-import { vectorsById } from './search/vectors-by-id.ts';
+import type { SearchResponse } from './pipeline/response-schema.ts';
+import { vectorsById } from './retrieval/elastic-reads.ts';
 import { WORLD_MODEL_DIR } from './clip/index.ts';
 import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts';
 

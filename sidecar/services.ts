@@ -1,21 +1,22 @@
+import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Client } from '../es-mappings/client.ts';
 import type { ClipEncoder } from './clip/index.ts';
-import type { ElasticReads } from './elastic-reads.ts';
+import type { ElasticReads } from './retrieval/elastic-reads.ts';
 import type { EventWriter } from './events/event-writer.ts';
 import type { SidecarMetrics } from './http/metrics.ts';
 import type { ProfileStore } from './profiles/profile-store.ts';
 import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
-import type { RankingDefaults } from './search/ranking-options.ts';
-import type { VectorStore } from './search/vector-store.ts';
+import type { RankingDefaults } from './pipeline/request-options.ts';
+import type { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
 
 /** Everything a request handler may use; built once by `openServices` (or by a test). */
 export interface SidecarServices {
-  /** The client, for what only Elasticsearch itself can answer: the probes and the ES-compatible `_search`. */
+  /** The client, for what is not a request's read: the probes, and naming the connection in error answers. */
   es: Client;
-  /** Every read a request makes for ranking and display (search, kNN, vectors, texts, feedback). */
+  /** Every read a request makes of Elasticsearch (the lists, vectors, texts, feedback, the ES-compatible search). */
   reads: ElasticReads;
   /** The photos alias searched. */
   index: string;
@@ -27,6 +28,8 @@ export interface SidecarServices {
   profiles: ProfileStore;
   /** Photos' CLIP vectors (cached; Elasticsearch keeps them out of `_source`). */
   vectors: VectorStore;
+  /** The texts and URLs of photos on served pages (cached). */
+  texts: TextStore;
   searchEvents: EventWriter;
   feedbackEvents: EventWriter;
   ranking: RankingDefaults;
@@ -40,6 +43,11 @@ export interface RequestScope {
   requestId: string;
   /** Aborted at the time limit or when the client goes away; absent outside HTTP (`pixrank search`). */
   signal?: AbortSignal;
+}
+
+/** What a handler passes down: the request id, and the signal of the time limit and the client's connection. */
+export function scopeOf(c: Context): RequestScope {
+  return { requestId: c.get('requestId'), signal: c.get('requestSignal') };
 }
 
 export interface SidecarLimits {

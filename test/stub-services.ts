@@ -2,17 +2,16 @@ import { errors } from '@elastic/elasticsearch';
 import { pino, type Logger } from 'pino';
 import { createClient } from '../es-mappings/client.ts';
 import { createApp } from '../sidecar/app.ts';
-import type { ElasticReads } from '../sidecar/elastic-reads.ts';
 import type { EventWriter } from '../sidecar/events/event-writer.ts';
 import { SidecarMetrics } from '../sidecar/http/metrics.ts';
 import { DEFAULT_LIMITS } from '../sidecar/open-services.ts';
-import { ProfileStore, type Interaction } from '../sidecar/profiles/profile-store.ts';
+import { DEFAULT_RANKING } from '../sidecar/pipeline/request-options.ts';
+import { ProfileStore } from '../sidecar/profiles/profile-store.ts';
 import { ProfileBlendPass } from '../sidecar/rerank/profile-blend.ts';
+import type { ElasticReads, Interaction, ListOptions, ListQuery, Retrieved } from '../sidecar/retrieval/elastic-reads.ts';
+import { TextStore, VectorStore } from '../sidecar/retrieval/photo-cache.ts';
+import type { PhotoSource } from '../sidecar/retrieval/elastic-reads.ts';
 import type { Candidate } from '../ltr/second-pass.ts';
-import type { PhotoSource } from '../sidecar/search/photo-fields.ts';
-import { DEFAULT_RANKING } from '../sidecar/search/ranking-options.ts';
-import type { RetrieveOptions, Retrieved } from '../sidecar/search/retrieve.ts';
-import { VectorStore } from '../sidecar/search/vector-store.ts';
 import type { SidecarLimits, SidecarServices } from '../sidecar/services.ts';
 
 /** A photo of an in-memory world: what ranking and display read of it. */
@@ -31,6 +30,8 @@ export interface MemoryWorld {
   knn?: Array<[string, number]>;
   /** Feedback per user, newest first. */
   interactions?: Record<string, Interaction[]>;
+  /** What the ES-compatible route's forwarded search answers (Elasticsearch's response body). */
+  forward?: Record<string, unknown>;
 }
 
 /**
@@ -40,29 +41,25 @@ export interface MemoryWorld {
  */
 export function memoryReads(world: MemoryWorld): ElasticReads {
   const byId = new Map(world.photos.map((p) => [p.id, p]));
-  const retrieved = (name: string, list: Array<[string, number]>, options: RetrieveOptions): Retrieved => {
+  const popular = (): Array<[string, number]> => [...world.photos].sort((a, b) => (b.downloads ?? 0) - (a.downloads ?? 0)).map((p) => [p.id, p.downloads ?? 0]);
+  const retrieved = (query: ListQuery, options: ListOptions): Retrieved => {
+    const list = query.kind === 'keyword' ? (world.keyword ?? []) : query.kind === 'knn' ? (world.knn ?? []) : popular();
     const excluded = new Set(options.excludeIds ?? []);
     const hits = list.filter(([id]) => byId.has(id) && !excluded.has(id)).slice(0, options.size);
     return {
-      list: { name, hits: hits.map(([id, score]) => ({ id, score })) },
+      list: { name: query.name, hits: hits.map(([id, score]) => ({ id, score })) },
       candidates: new Map(hits.map(([id]) => [id, candidateOf(byId.get(id)!)])),
-      request: { in_memory: name },
+      request: { in_memory: query.name },
       took: 0,
     };
   };
   return {
-    keyword: async (_text, options) => retrieved('keyword', world.keyword ?? [], options),
-    knn: async (_vector, options, name = 'clip') => retrieved(name, world.knn ?? [], options),
-    popular: async (options) =>
-      retrieved(
-        'popular',
-        [...world.photos].sort((a, b) => (b.downloads ?? 0) - (a.downloads ?? 0)).map((p) => [p.id, p.downloads ?? 0]),
-        options,
-      ),
+    lists: async (queries, options) => queries.map((query) => retrieved(query, options)),
     texts: async (ids) => new Map(ids.flatMap((id) => (byId.has(id) ? [[id, sourceOf(byId.get(id)!)] as const] : []))),
     vectors: async (ids) => new Map(ids.flatMap((id) => (byId.get(id)?.vector ? [[id, Float32Array.from(byId.get(id)!.vector!)] as const] : []))),
     exists: async (id) => byId.has(id),
     interactions: async (user, options) => (world.interactions?.[user] ?? []).slice(0, options.size),
+    forward: async () => structuredClone(world.forward ?? { took: 0, hits: { hits: [] } }),
   };
 }
 
@@ -110,23 +107,25 @@ export type MemoryServices = SidecarServices & { searchEvents: ReturnType<typeof
 /**
  * Services over in-memory reads, with the sidecar's own caches, profile store, ranking defaults and
  * (unless replaced) the profile-blend second pass. The client points at an address where nothing
- * listens: the two things that use it directly (the probes, the ES-compatible `_search`) answer as
- * with Elasticsearch down, unless a test gives its own.
+ * listens: what uses it directly (the probes) answers as with Elasticsearch down, unless a test
+ * gives its own.
  */
 export function memoryServices(reads: ElasticReads, overrides: Partial<Omit<SidecarServices, 'limits'>> & { limits?: Partial<SidecarLimits> } = {}): MemoryServices {
   const { limits, ...rest } = overrides;
   const vectors = rest.vectors ?? new VectorStore(reads, { index: 'photos' });
+  const texts = rest.texts ?? new TextStore(reads, { index: 'photos' });
   const profiles = rest.profiles ?? new ProfileStore(reads, vectors, { index: 'photos' });
   return {
     es: createClient({ url: 'http://127.0.0.1:1' }, { requestTimeout: 1_000, maxRetries: 0 }),
     index: 'photos',
-    secondPass: new ProfileBlendPass(profiles),
+    secondPass: new ProfileBlendPass(),
     ranking: DEFAULT_RANKING,
     metrics: new SidecarMetrics(),
     logger: pino({ level: 'silent' }),
     ...rest,
     reads,
     vectors,
+    texts,
     profiles,
     searchEvents: memoryEvents(),
     feedbackEvents: memoryEvents(),

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import type { SidecarServices } from '../services.ts';
-import type { Candidate } from '../../ltr/second-pass.ts';
-import type { PhotoSource } from '../search/photo-fields.ts';
+import { requestContext, runPipeline, type RankedHit } from '../pipeline/pipeline.ts';
+import { candidateFromSource, type SourceFacts } from '../retrieval/elastic-reads.ts';
+import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
 
 /** Keys of the search DSL the sidecar will not forward: scripts, and Lucene syntax from user text. */
 const DENIED_KEYS = new Set(['script', 'script_score', 'script_fields', 'runtime_mappings', 'scripted_metric', 'bucket_script', 'bucket_selector', 'query_string']);
@@ -16,7 +16,8 @@ interface PersonalizeExt {
  * `POST /{index}/_search` for existing Elasticsearch clients: the body is Elasticsearch's own query
  * DSL and the answer is Elasticsearch's own response, so an unmodified client pointed at the
  * sidecar works. `ext.personalize: {user, country?}` (the DSL's place for extensions) is taken out
- * before forwarding and applies the second pass to the returned hits.
+ * before forwarding and applies the second pass to the returned hits, through the same pipeline as
+ * /search; without it the answer is Elasticsearch's, passed through.
  */
 export async function esCompatibleSearch(c: Context, services: SidecarServices): Promise<Response> {
   const index = c.req.param('index') ?? '';
@@ -49,66 +50,53 @@ export async function esCompatibleSearch(c: Context, services: SidecarServices):
     return esError(c, 400, 'parsing_exception', 'pixrank sidecar: ext.personalize needs {"user": "<user id>", "country"?: "…"}');
   }
 
-  const signal = c.get('requestSignal');
-  const response = await services.es.transport.request<Record<string, unknown>>(
-    { method: 'POST', path: `/${encodeURIComponent(index)}/_search`, body: forward, querystring },
-    { meta: true, signal },
-  );
-  const result = response.body;
-  let personalized = false;
-  if (personalize && services.secondPass) {
-    await rerankHits(services, result, personalize, signal);
-    personalized = true;
-  }
+  const scope = scopeOf(c);
+  const ask = () => services.reads.forward(forward, { index, querystring, signal: scope.signal });
+  const pass = personalize ? services.secondPass : undefined;
+  const result = pass && personalize ? await personalized(services, scope, ask, personalize) : await ask();
   c.header('x-elastic-product', 'Elasticsearch');
-  c.header('x-pixrank-personalized', String(personalized));
+  c.header('x-pixrank-personalized', String(pass !== undefined));
   return c.json(result, 200);
 }
 
 interface EsHit {
   _id: string;
   _score: number | null;
-  _source?: PhotoSource & { stats?: { downloads?: number | null; views?: number | null }; submitted_at?: string | null };
+  _source?: Partial<SourceFacts>;
 }
 
-/** What the second pass may use of a hit the caller's own query returned (its `_source` as given). */
-function candidateFromSource(id: string, source: EsHit['_source']): Candidate {
-  return {
-    photo_id: id,
-    photographer: source?.photographer?.username ?? null,
-    country: source?.location?.country ?? null,
-    downloads: source?.stats?.downloads ?? null,
-    views: source?.stats?.views ?? null,
-    submitted_at: source?.submitted_at ?? null,
-  };
-}
-
-async function rerankHits(services: SidecarServices, result: Record<string, unknown>, personalize: PersonalizeExt, signal: AbortSignal): Promise<void> {
-  const hits = ((result.hits as { hits?: EsHit[] } | undefined)?.hits ?? []) as EsHit[];
-  if (hits.length === 0) return;
-  // The caller's _source may leave out what the second pass reads: fetch it by id.
-  const vectors = await services.vectors.get(hits.map((h) => h._id), signal);
-  const candidates = hits.map((hit, i) => ({
-    id: hit._id,
-    candidate: candidateFromSource(hit._id, hit._source),
-    vector: vectors.get(hit._id),
-    lists: { elasticsearch: { rank: i + 1, score: hit._score ?? 0 } },
-    fused: hit._score ?? hits.length - i,
-  }));
-  const { scores } = await services.secondPass!.rerank(
-    {
+/**
+ * The client's own search as the pipeline's one list (`elasticsearch`), every hit kept (policy
+ * off) and re-ranked by the second pass; the answer is Elasticsearch's, its hits in the new order
+ * with the pass's scores. What the pass knows of a hit is its `_source` as the caller asked for it.
+ */
+async function personalized(services: SidecarServices, scope: RequestScope, ask: () => Promise<Record<string, unknown>>, personalize: PersonalizeExt): Promise<Record<string, unknown>> {
+  let response: Record<string, unknown> = {};
+  let hits: EsHit[] = [];
+  const result = await runPipeline(requestContext(services, scope), {
+    route: 'compat',
+    retrieve: async () => {
+      response = await ask();
+      hits = ((response.hits as { hits?: EsHit[] } | undefined)?.hits ?? []) as EsHit[];
+      // A hit without a score (a sorted search) keeps its place through the pass's first-stage score.
+      const list = { name: 'elasticsearch', hits: hits.map((hit, i) => ({ id: hit._id, score: hit._score ?? hits.length - i })) };
+      return [{ list, candidates: new Map(hits.map((hit) => [hit._id, candidateFromSource(hit._id, hit._source)])), request: {}, took: Number(response.took ?? 0) }];
+    },
+    policy: 'off',
+    personalize: {
       user: personalize.user as string,
       country: typeof personalize.country === 'string' ? personalize.country : undefined,
       query: typeof personalize.query === 'string' ? personalize.query : undefined,
-      signal,
     },
-    candidates,
-    false,
-  );
-  const order = hits.map((hit, i) => ({ hit, score: scores[i]!, i })).sort((a, b) => b.score - a.score || a.i - b.i);
-  const reordered = order.map(({ hit, score }) => ({ ...hit, _score: score }));
-  (result.hits as { hits: EsHit[]; max_score?: number | null }).hits = reordered;
-  (result.hits as { max_score?: number | null }).max_score = reordered[0]?._score ?? null;
+    explain: false,
+  });
+  if (hits.length === 0) return response;
+  // Equal scores keep Elasticsearch's order.
+  const position = (hit: RankedHit) => hit.lists.elasticsearch!.rank;
+  const reordered = [...result.ranked].sort((a, b) => b.score - a.score || position(a) - position(b)).map((hit) => ({ ...hits[position(hit) - 1]!, _score: hit.score }));
+  (response.hits as { hits: EsHit[]; max_score?: number | null }).hits = reordered;
+  (response.hits as { max_score?: number | null }).max_score = reordered[0]?._score ?? null;
+  return response;
 }
 
 function deniedKey(value: unknown, depth = 0): string | undefined {

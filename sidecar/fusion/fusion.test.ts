@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearFusion } from './linear.ts';
-import type { RankedList } from './ranked-list.ts';
-import { reciprocalRankFusion } from './rrf.ts';
+import { linearFusion, reciprocalRankFusion, type RankedList } from './fusion.ts';
 
 const keyword: RankedList = { name: 'keyword', hits: [{ id: 'a', score: 12 }, { id: 'b', score: 6 }, { id: 'c', score: 3 }] };
 const clip: RankedList = { name: 'clip', hits: [{ id: 'c', score: 0.9 }, { id: 'd', score: 0.8 }, { id: 'a', score: 0.7 }] };

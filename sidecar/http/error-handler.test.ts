@@ -1,13 +1,13 @@
 import { errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
-import type { ElasticReads } from '../elastic-reads.ts';
+import { elasticReads, type ElasticReads } from '../retrieval/elastic-reads.ts';
 import { answer, memoryApp, memoryLogger, memoryReads, postJson, type ProblemBody } from '../../test/stub-services.ts';
 
 const world = { photos: [{ id: 'p1' }], keyword: [['p1', 1]] as Array<[string, number]> };
 
-/** The keyword read fails with `error`, as the client would fail it. */
-function failingKeyword(error: Error): ElasticReads {
-  return { ...memoryReads(world), keyword: () => Promise.reject(error) };
+/** The read of the lists fails with `error`, as the client would fail it. */
+function failingLists(error: Error): ElasticReads {
+  return { ...memoryReads(world), lists: () => Promise.reject(error) };
 }
 
 /** A ResponseError as the client raises it for an Elasticsearch error answer. */
@@ -25,7 +25,7 @@ const keywordSearch = { q: 'dog', mode: 'keyword' };
 
 describe('Elasticsearch failures: what they mean for the caller', () => {
   it('unreachable: 503 with Retry-After, counted by kind', async () => {
-    const { app, services } = memoryApp(failingKeyword(new errors.ConnectionError('connect ECONNREFUSED 127.0.0.1:9200')));
+    const { app, services } = memoryApp(failingLists(new errors.ConnectionError('connect ECONNREFUSED 127.0.0.1:9200')));
     const { status, body, headers } = await answer<ProblemBody>(postJson(app, '/search', keywordSearch));
     expect(status).toBe(503);
     expect(headers.get('retry-after')).toBe('5');
@@ -34,7 +34,7 @@ describe('Elasticsearch failures: what they mean for the caller', () => {
   });
 
   it('overloaded (429): 503 with Retry-After', async () => {
-    const { app } = memoryApp(failingKeyword(responseError(429, 'es_rejected_execution_exception', 'rejected execution of search')));
+    const { app } = memoryApp(failingLists(responseError(429, 'es_rejected_execution_exception', 'rejected execution of search')));
     const { status, body, headers } = await answer<ProblemBody>(postJson(app, '/search', keywordSearch));
     expect(status).toBe(503);
     expect(headers.get('retry-after')).toBe('5');
@@ -42,7 +42,7 @@ describe('Elasticsearch failures: what they mean for the caller', () => {
   });
 
   it('no index: 503 saying to ingest, retry later', async () => {
-    const { app } = memoryApp(failingKeyword(responseError(404, 'index_not_found_exception', 'no such index [photos]')));
+    const { app } = memoryApp(failingLists(responseError(404, 'index_not_found_exception', 'no such index [photos]')));
     const { status, body, headers } = await answer<ProblemBody>(postJson(app, '/search', keywordSearch));
     expect(status).toBe(503);
     expect(headers.get('retry-after')).toBe('30');
@@ -50,7 +50,7 @@ describe('Elasticsearch failures: what they mean for the caller', () => {
   });
 
   it('any other refusal: 502 with Elasticsearch’s reason, no Retry-After', async () => {
-    const { app } = memoryApp(failingKeyword(responseError(400, 'search_phase_execution_exception', 'all shards failed')));
+    const { app } = memoryApp(failingLists(responseError(400, 'search_phase_execution_exception', 'all shards failed')));
     const { status, body, headers } = await answer<ProblemBody>(postJson(app, '/search', keywordSearch));
     expect(status).toBe(502);
     expect(headers.get('retry-after')).toBeNull();
@@ -58,7 +58,9 @@ describe('Elasticsearch failures: what they mean for the caller', () => {
   });
 
   it('the ES-compatible route answers in Elasticsearch’s own error shape (a real client, nothing listening)', async () => {
-    const { app } = memoryApp(memoryReads(world));
+    const { app, services } = memoryApp(memoryReads(world));
+    // The forwarded search through the real client, to an address where nothing listens.
+    services.reads.forward = elasticReads(services.es).forward;
     const response = await postJson(app, '/photos/_search', { query: { match_all: {} } });
     const body = (await response.json()) as { error: { type: string; reason: string }; status: number };
     expect(response.status).toBe(503);
@@ -85,7 +87,7 @@ describe('other errors', () => {
 
   it('anything else: 500 naming the request id, logged with its stack under that id', async () => {
     const { logger, lines } = memoryLogger();
-    const { app } = memoryApp(failingKeyword(new TypeError('cannot read properties of undefined')), { logger });
+    const { app } = memoryApp(failingLists(new TypeError('cannot read properties of undefined')), { logger });
     const response = await postJson(app, '/search', keywordSearch);
     const id = response.headers.get('x-request-id');
     const body = (await response.json()) as ProblemBody;

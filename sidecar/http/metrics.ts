@@ -31,6 +31,12 @@ export class SidecarMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly textCache = new Counter({
+    name: 'pixrank_text_cache_total',
+    help: 'Photo texts of served pages from the sidecar cache (hit) or read from Elasticsearch (miss)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly esErrors = new Counter({
     name: 'pixrank_elasticsearch_errors_total',
     help: 'Elasticsearch calls that failed, by kind',

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../es-mappings/client.ts';
-import type { ElasticReads } from '../elastic-reads.ts';
+import { elasticReads, type ElasticReads } from '../retrieval/elastic-reads.ts';
 import { answer, hangingRead, memoryApp, memoryLogger, memoryReads, postJson, type MemoryWorld, type ProblemBody } from '../../test/stub-services.ts';
 
 const LIMIT_MS = 80;
@@ -13,25 +13,26 @@ const world: MemoryWorld = {
   keyword: [['p1', 2], ['p2', 1]],
   knn: [['p2', 0.9]],
   interactions: { u1: [{ photo_id: 'p1', type: 'download', at: 1 }] },
+  forward: { took: 1, hits: { hits: [{ _id: 'p1', _score: 1, _source: {} }, { _id: 'p2', _score: 0.5, _source: {} }] } },
 };
 
-type TwoArgumentRead = Exclude<keyof ElasticReads, 'popular'>;
-
 /** The in-memory reads with one of them (each takes its options second) never answering until its request gives up. */
-function withHanging(name: TwoArgumentRead): { reads: ElasticReads; seen: AbortSignal[] } {
+function withHanging(name: keyof ElasticReads): { reads: ElasticReads; seen: AbortSignal[] } {
   const hanging = hangingRead();
   const reads: ElasticReads = { ...memoryReads(world), [name]: (_: unknown, options: { signal?: AbortSignal }) => hanging.read(options) };
   return { reads, seen: hanging.seen };
 }
 
-const requests: Array<[string, TwoArgumentRead, string, unknown?]> = [
-  ['/search: the keyword retrieval', 'keyword', '/search', { q: 'x', mode: 'keyword' }],
+const requests: Array<[string, keyof ElasticReads, string, unknown?]> = [
+  ['/search: the retrieval of its lists', 'lists', '/search', { q: 'x', mode: 'keyword' }],
   ['/search: the vectors the policy reads', 'vectors', '/search', { q: 'x', mode: 'keyword' }],
   ['/search: the texts of the page', 'texts', '/search', { q: 'x', mode: 'keyword' }],
   ['/search: the second pass’s read of the user’s feedback', 'interactions', '/search', { q: 'x', mode: 'keyword', user: 'u1' }],
-  ['/similar: the kNN search', 'knn', '/similar', { photo_id: 'p1' }],
+  ['/similar: the kNN search', 'lists', '/similar', { photo_id: 'p1' }],
   ['/recommend: the feedback its profile is made of', 'interactions', '/recommend/u1'],
   ['/feedback: whether the photo exists', 'exists', '/feedback', { user: 'u1', photo: 'p2', type: 'like' }],
+  ['/{index}/_search: the forwarded search', 'forward', '/photos/_search', { query: { match_all: {} }, ext: { personalize: { user: 'u1' } } }],
+  ['/{index}/_search: the feedback of the user it personalizes for', 'interactions', '/photos/_search', { query: { match_all: {} }, ext: { personalize: { user: 'u1' } } }],
 ];
 
 describe('the time limit aborts the Elasticsearch calls in flight', () => {
@@ -54,7 +55,7 @@ describe('the time limit aborts the Elasticsearch calls in flight', () => {
   });
 
   it('a client that goes away aborts the calls too (499, never read)', async () => {
-    const { reads, seen } = withHanging('keyword');
+    const { reads, seen } = withHanging('lists');
     const { app } = memoryApp(reads, { limits: { requestTimeoutMs: 10_000 } });
     const client = new AbortController();
     const pending = postJson(app, '/search', { q: 'x', mode: 'keyword' }, { signal: client.signal });
@@ -68,7 +69,7 @@ describe('the time limit aborts the Elasticsearch calls in flight', () => {
   it('a request answered in time leaves its signal alone', async () => {
     const reads = memoryReads(world);
     const seen: AbortSignal[] = [];
-    const { app } = memoryApp({ ...reads, keyword: (text, options) => (seen.push(options.signal!), reads.keyword(text, options)) }, { limits: { requestTimeoutMs: LIMIT_MS } });
+    const { app } = memoryApp({ ...reads, lists: (queries, options) => (seen.push(options.signal!), reads.lists(queries, options)) }, { limits: { requestTimeoutMs: LIMIT_MS } });
     expect((await postJson(app, '/search', { q: 'x', mode: 'keyword' })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, LIMIT_MS * 2));
     expect(seen[0]!.aborted).toBe(false);
@@ -102,7 +103,7 @@ describe('the ES-compatible route through the real client', () => {
     const es = createClient({ url: `http://127.0.0.1:${port}` }, { requestTimeout: 30_000, maxRetries: 0 });
     const failures: string[] = [];
     es.diagnostic.on('response', (error) => void (error && failures.push(error.name)));
-    const { app } = memoryApp(memoryReads(world), { es, limits: { requestTimeoutMs: LIMIT_MS } });
+    const { app } = memoryApp({ ...memoryReads(world), forward: elasticReads(es).forward }, { es, limits: { requestTimeoutMs: LIMIT_MS } });
     try {
       const response = await postJson(app, '/photos/_search', { query: { match_all: {} } });
       expect(response.status).toBe(504);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { ElasticReads } from '../elastic-reads.ts';
+import type { ElasticReads } from '../retrieval/elastic-reads.ts';
 import { answer, memoryApp, postJson, type ProblemBody } from '../../test/stub-services.ts';
 
 /** Reads that fail the test if called: a request refused at the door must never reach Elasticsearch. */

@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { meanProfile, SESSION_LENGTH, sessionVector, type WeightedVector } from '../../ltr/profiles/user-vectors.ts';
-import type { ElasticReads } from '../elastic-reads.ts';
-import type { VectorStore } from '../search/vector-store.ts';
-import type { Interaction } from './read-interactions.ts';
+import type { ElasticReads, Interaction } from '../retrieval/elastic-reads.ts';
+import type { VectorStore } from '../retrieval/photo-cache.ts';
 
 export type { Interaction };
 
@@ -34,8 +33,10 @@ export interface ProfileStoreOptions {
 /**
  * User profiles from what users did, kept in Elasticsearch (`feedback-events`: the dataset's
  * conversions and live feedback), so any sidecar instance computes the same profile. A short-lived
- * LRU cache saves the two reads per request; feedback through this instance updates its cached
- * profile at once, before Elasticsearch has even refreshed.
+ * LRU cache saves the two reads (the feedback, then its photos' vectors); a request that needs a
+ * profile starts reading it with the request, beside embedding and retrieval (pipeline.ts).
+ * Feedback through this instance updates its cached profile at once, before Elasticsearch has even
+ * refreshed.
  */
 export class ProfileStore {
   private readonly cache: LRUCache<string, UserProfile>;

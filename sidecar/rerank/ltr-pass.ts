@@ -1,7 +1,7 @@
 import { alsUser, extractFeatures, type UserState } from '../../ltr/features/extract.ts';
 import { FEATURES } from '../../ltr/features/pixrank-featureset.ts';
 import { loadModelsDir, type LoadedModels } from '../../ltr/pipeline/models-dir.ts';
-import { FEEDBACK_WEIGHTS, type ProfileStore } from '../profiles/profile-store.ts';
+import { FEEDBACK_WEIGHTS } from '../profiles/profile-store.ts';
 import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '../../ltr/second-pass.ts';
 
 /**
@@ -15,15 +15,12 @@ import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '.
 export class LtrSecondPass implements SecondPass {
   private models: LoadedModels;
 
-  private constructor(
-    models: LoadedModels,
-    private readonly profiles: ProfileStore,
-  ) {
+  private constructor(models: LoadedModels) {
     this.models = models;
   }
 
-  static async open(dir: string, profiles: ProfileStore): Promise<LtrSecondPass> {
-    return new LtrSecondPass(await loadModelsDir(dir), profiles);
+  static async open(dir: string): Promise<LtrSecondPass> {
+    return new LtrSecondPass(await loadModelsDir(dir));
   }
 
   get version(): string {
@@ -52,7 +49,7 @@ export class LtrSecondPass implements SecondPass {
 
   async rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult> {
     const { base, ranker } = this.models;
-    const profile = context.user ? await this.profiles.get(context.user, context.signal) : undefined;
+    const profile = context.profile;
     const state: UserState | undefined = profile
       ? { mean: profile.mean, session: profile.session, positives: profile.positives.map((photo) => ({ photo, weight: FEEDBACK_WEIGHTS.download })) }
       : undefined;

@@ -1,4 +1,3 @@
-import type { ProfileStore } from '../profiles/profile-store.ts';
 import { cosine } from '../../ltr/vectors.ts';
 import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '../../ltr/second-pass.ts';
 
@@ -12,13 +11,10 @@ import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '.
 export class ProfileBlendPass implements SecondPass {
   readonly version = 'profile-blend-1';
 
-  constructor(
-    private readonly profiles: ProfileStore,
-    private readonly weight = 0.5,
-  ) {}
+  constructor(private readonly weight = 0.5) {}
 
   async rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult> {
-    const profile = context.user ? await this.profiles.get(context.user, context.signal) : undefined;
+    const profile = context.profile;
     let min = Infinity;
     let max = -Infinity;
     for (const c of candidates) {

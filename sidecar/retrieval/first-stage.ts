@@ -1,16 +1,18 @@
 import type { Client } from '../../es-mappings/client.ts';
 import type { FirstStage, FirstStageOptions } from '../../ltr/replay/first-stage.ts';
-import type { RankedList, RerankCandidate } from '../../ltr/second-pass.ts';
-import { elasticReads } from '../elastic-reads.ts';
-import { fuse } from '../search/rank-pipeline.ts';
-import { DEFAULT_RANKING } from '../search/ranking-options.ts';
-import { mergeCandidates, retrieveText } from '../search/retrieve.ts';
-import { VectorStore } from '../search/vector-store.ts';
+import type { RankedList } from '../../ltr/second-pass.ts';
+import { fuseLists } from '../fusion/fusion.ts';
+import { fusionSettings, mergeCandidates, rerankCandidate } from '../pipeline/pipeline.ts';
+import { DEFAULT_RANKING } from '../pipeline/request-options.ts';
+import { elasticReads, textLists } from './elastic-reads.ts';
+import { VectorStore } from './photo-cache.ts';
 
 /**
  * The sidecar's first stage over an index, for training and evaluation to replay past searches
- * through: the keyword query and the kNN search as `/search` sends them (kNN only with a CLIP text
- * encoder), fused as the sidecar fuses by default (RRF), with each candidate's vector.
+ * through, with the pipeline's own stage functions: the lists of a hybrid /search (kNN only with a
+ * CLIP text encoder) in one msearch, fused as the sidecar fuses by default (RRF), and every
+ * candidate made as the second pass gets it, with its vector. No policy: the ranker learns on the
+ * whole window.
  */
 export function replayFirstStage(es: Client, index: string, encoder?: { embedQuery(text: string): Promise<Float32Array> }, size = DEFAULT_RANKING.candidates): FirstStageOptions {
   const reads = elasticReads(es);
@@ -21,15 +23,12 @@ export function replayFirstStage(es: Client, index: string, encoder?: { embedQue
     vectors,
     async firstStage(text: string): Promise<FirstStage> {
       const queryVector = encoder ? await encoder.embedQuery(text) : undefined;
-      const retrieved = await retrieveText(reads, text, queryVector, { index, size, mode: 'hybrid', numCandidates: size * DEFAULT_RANKING.numCandidatesFactor });
+      const retrieved = await reads.lists(textLists(text, queryVector, 'hybrid', size * DEFAULT_RANKING.numCandidatesFactor), { index, size });
       const listNamed = (name: string): RankedList => retrieved.find((r) => r.list.name === name)?.list ?? { name, hits: [] };
-      const fused = fuse(retrieved.map((r) => r.list), DEFAULT_RANKING.fusion);
-      const merged = mergeCandidates(retrieved);
+      const facts = mergeCandidates(retrieved);
+      const fused = fuseLists(retrieved.map((r) => r.list), fusionSettings(DEFAULT_RANKING, undefined)).filter((hit) => facts.has(hit.id));
       const found = await vectors.get(fused.map((h) => h.id));
-      const candidates = fused.flatMap((hit): RerankCandidate[] => {
-        const candidate = merged.get(hit.id);
-        return candidate ? [{ id: hit.id, candidate, vector: found.get(hit.id), lists: hit.lists, fused: hit.score }] : [];
-      });
+      const candidates = fused.map((hit) => rerankCandidate(hit, facts.get(hit.id)!, found.get(hit.id)));
       return { keyword: listNamed('keyword'), clip: listNamed('clip'), candidates, queryVector };
     },
   };

@@ -1,6 +1,7 @@
-import { z } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import type { RequestScope, SidecarServices } from '../services.ts';
+import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
+import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
 
 export const FeedbackSchema = z
   .object({
@@ -22,6 +23,18 @@ export const FeedbackResponseSchema = z
   .openapi('FeedbackAccepted');
 
 export type Feedback = z.infer<typeof FeedbackSchema>;
+
+const feedbackRoute = createRoute({
+  method: 'post',
+  path: '/feedback',
+  summary: 'Record what a user did with a photo (updates the live profile; stored in feedback-events)',
+  request: { body: { required: true, content: { 'application/json': { schema: FeedbackSchema } } } },
+  responses: { 202: { description: 'Recorded', content: { 'application/json': { schema: FeedbackResponseSchema } } }, 404: PROBLEM_RESPONSES[400], ...PROBLEM_RESPONSES },
+});
+
+export function registerFeedbackRoute(app: OpenAPIHono, services: SidecarServices): void {
+  app.openapi(feedbackRoute, async (c) => c.json(await recordFeedback(services, c.req.valid('json'), scopeOf(c)), 202));
+}
 
 /**
  * Feedback → `feedback-events` (buffered bulk, flushed on shutdown) and, at once, the user's

@@ -3,8 +3,9 @@ import { loadClipEncoder, type ClipEncoder } from '../clip/encoder.ts';
 import { WORLD_MODEL_DIR } from '../clip/index.ts';
 import type { RerankCandidate, RerankContext, SecondPass } from '../../ltr/second-pass.ts';
 import { answer, memoryApp, memoryReads, postJson, type MemoryWorld } from '../../test/stub-services.ts';
-import { QueryEmbedder } from './query-embedder.ts';
-import type { SearchResponse } from './search-schema.ts';
+import type { ListQuery } from '../retrieval/elastic-reads.ts';
+import { QueryEmbedder } from '../search/query-embedder.ts';
+import type { SearchResponse } from './response-schema.ts';
 
 type Dropped = Array<{ photo_id: string; reason: string; of?: string }>;
 
@@ -26,15 +27,15 @@ describe('fusion of the keyword and kNN lists (hybrid)', () => {
   };
   let encoder: ClipEncoder;
   let app: ReturnType<typeof memoryApp>['app'];
-  const knnVectors: number[] = [];
+  const asked: ListQuery[][] = [];
   beforeAll(async () => {
     // Hybrid mode embeds the query, so it needs a CLIP model: the small one shipped in the repository.
     encoder = await loadClipEncoder(WORLD_MODEL_DIR, { textCacheSize: 0, threads: 1 });
     const reads = memoryReads(world);
-    const knn = reads.knn;
-    reads.knn = (vector, options, name) => {
-      knnVectors.push(vector.length);
-      return knn(vector, options, name);
+    const lists = reads.lists;
+    reads.lists = (queries, options) => {
+      asked.push([...queries]);
+      return lists(queries, options);
     };
     app = memoryApp(reads, { encoder, queries: new QueryEmbedder(encoder) }).app;
   });
@@ -45,8 +46,10 @@ describe('fusion of the keyword and kNN lists (hybrid)', () => {
     expect(ids(result)).toEqual(['p1', 'p3', 'p5', 'p2', 'p4']);
     expect(result.hits.map((h) => h.scores.fused)).toEqual([1 / 61 + 1 / 62, 2 / 63, 1 / 61, 1 / 62, 1 / 64].map((s) => expect.closeTo(s, 12)));
     expect(result.hits[0]!.scores).toMatchObject({ keyword: { rank: 1, score: 12 }, clip: { rank: 2, score: 0.6 } });
-    // The kNN read got the query's CLIP vector.
-    expect(knnVectors.at(-1)).toBe(encoder.dims);
+    // Both lists in one read, the kNN one with the query's CLIP vector.
+    expect(asked.at(-1)!.map((q) => q.kind)).toEqual(['keyword', 'knn']);
+    const knn = asked.at(-1)![1]!;
+    expect(knn.kind === 'knn' && knn.vector.length).toBe(encoder.dims);
   });
 
   it('linear with min-max by hand: p1 1 + 0.5, p5 0 + 1, p2 9/11, p3 3/11 + 0, p4 0', async () => {
@@ -130,4 +133,25 @@ describe('second pass', () => {
     }
     expect(calls).toHaveLength(0);
   });
+
+  it('the user’s profile is read beside the retrieval, not after it, and handed to the pass', async () => {
+    // The lists answer only once the feedback read has started: a profile read that waited for
+    // them would never start, and the request would hang until the test's time-out.
+    let feedbackAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (feedbackAsked = resolve));
+    const user = { photo_id: 'p3', type: 'download', at: 1 };
+    const reads = memoryReads({ ...world, photos: world.photos.map((p) => ({ ...p, vector: [1, 0] })), interactions: { u2: [user] } });
+    const { app: gated } = memoryApp(
+      {
+        ...reads,
+        lists: async (queries, options) => (await asked, reads.lists(queries, options)),
+        interactions: (who, options) => (feedbackAsked(), reads.interactions(who, options)),
+      },
+      { secondPass },
+    );
+    calls.length = 0;
+    const result = await search(gated, { q: 'sea', mode: 'keyword', user: 'u2', policy: POLICY_OFF });
+    expect(result.personalized).toBe(true);
+    expect(calls[0]!.context.profile).toMatchObject({ positives: ['p3'], mean: Float32Array.of(1, 0) });
+  }, 5_000);
 });

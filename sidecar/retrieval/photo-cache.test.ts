@@ -1,7 +1,7 @@
 import { errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
-import type { ElasticReads } from '../elastic-reads.ts';
-import { VectorStore } from './vector-store.ts';
+import type { ElasticReads } from './elastic-reads.ts';
+import { VectorStore } from './photo-cache.ts';
 
 /** Vector reads that answer when `release()` is called, or fail as the client does when their signal aborts. */
 function gatedReads(): { reads: Pick<ElasticReads, 'vectors'>; calls: Array<{ ids: readonly string[]; signal?: AbortSignal }>; release(): void } {

@@ -1,5 +1,22 @@
 import { z } from '@hono/zod-openapi';
 
+/** What a request may ask of the stages besides its query: filters, fusion, policy; and the server's defaults. */
+
+const filterValue = z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(50)]);
+
+/** Exact filters on keyword fields, applied inside every list (see `filterClauses` in retrieval/elastic-reads.ts). */
+export const SearchFiltersSchema = z
+  .object({
+    country: filterValue.optional().openapi({ description: 'Country of the photo’s location (one or several)', example: 'Iceland' }),
+    orientation: z.enum(['landscape', 'portrait', 'squarish']).optional(),
+    color: filterValue.optional().openapi({ description: 'A dominant color name (one or several)', example: 'blue' }),
+    photographer: filterValue.optional().openapi({ description: 'Photographer username (one or several)' }),
+  })
+  .strict()
+  .openapi('SearchFilters');
+
+export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
+
 export const FusionOptionsSchema = z
   .object({
     method: z.enum(['rrf', 'linear']).optional().openapi({ description: 'rrf (ranks only) or linear (normalized scores)' }),

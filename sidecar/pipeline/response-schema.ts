@@ -1,0 +1,58 @@
+import { z } from '@hono/zod-openapi';
+
+/** What the API shows of a photo. */
+export const PhotoViewSchema = z
+  .object({
+    photo_id: z.string(),
+    url: z.string().nullable(),
+    image_url: z.string().nullable(),
+    description: z.string().nullable(),
+    photographer: z.string().nullable(),
+    country: z.string().nullable(),
+    orientation: z.string().nullable(),
+    colors: z.array(z.string()),
+  })
+  .openapi('Photo');
+
+export type PhotoView = z.infer<typeof PhotoViewSchema>;
+
+const ListPositionSchema = z.object({ rank: z.number().int(), score: z.number() });
+
+export const RankedPhotoSchema = PhotoViewSchema.extend({
+  rank: z.number().int(),
+  score: z.number(),
+  scores: z
+    .object({
+      keyword: ListPositionSchema.optional(),
+      clip: ListPositionSchema.optional(),
+      fused: z.number(),
+      rerank: z.number().optional(),
+    })
+    .catchall(z.union([ListPositionSchema, z.number()])),
+  contributions: z.record(z.string(), z.number()).optional(),
+}).openapi('RankedPhoto');
+
+export const TookSchema = z
+  .record(z.string(), z.number())
+  .openapi('Took', {
+    description: 'Milliseconds per stage and in all; `profile` (the user’s feedback and their photos’ vectors) runs beside embed and retrieve, so the stages add up to more than the total',
+    example: { profile: 4.2, embed: 3.1, retrieve: 8.2, fuse: 0.1, vectors: 0.4, policy: 0.2, rerank: 1.3, display: 2.1, total: 16.0 },
+  });
+
+/** The answer of every route that ranks photos (/search, /similar, /recommend add their own fields). */
+export const SearchResponseSchema = z
+  .object({
+    request_id: z.string(),
+    mode: z.string(),
+    page: z.number().int(),
+    k: z.number().int(),
+    personalized: z.boolean(),
+    model_version: z.string().nullable(),
+    took_ms: TookSchema,
+    hits: z.array(RankedPhotoSchema),
+    explain: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('SearchResponse');
+
+export type SearchResponse = z.infer<typeof SearchResponseSchema>;
+export type RankedPhoto = z.infer<typeof RankedPhotoSchema>;

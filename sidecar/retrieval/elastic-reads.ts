@@ -1,0 +1,277 @@
+import { errors, type estypes, type TransportResult } from '@elastic/elasticsearch';
+import type { Client } from '../../es-mappings/client.ts';
+import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
+import type { Candidate, RankedList } from '../../ltr/second-pass.ts';
+import type { SearchFilters } from '../pipeline/request-options.ts';
+import { keywordLayoutOf, keywordQuery, type KeywordLayout } from './keyword-query.ts';
+
+/**
+ * One ranked list a request asks for. All the lists of a request go to Elasticsearch in one
+ * `msearch`: one round trip instead of one per list (a hybrid search's keyword and kNN lists took
+ * 6.5 ms p50 as one msearch against 7.8 ms as two parallel searches, 2,000 photos).
+ */
+export type ListQuery =
+  /** BM25 over keywords (by confidence) and texts: see keyword-query.ts. */
+  | { kind: 'keyword'; name: string; text: string }
+  /** Approximate kNN on the `int8_hnsw` field `field`, filters applied inside the graph search. */
+  | { kind: 'knn'; name: string; vector: ArrayLike<number>; field: string; numCandidates: number }
+  /** The most downloaded photos, scored by their downloads. */
+  | { kind: 'popular'; name: string };
+
+/** Where a read goes, and what cancels it. */
+export interface ReadOptions {
+  index: string;
+  /** Aborted with the request that asked (its time limit passed, or its client went away). */
+  signal?: AbortSignal;
+}
+
+/** What every list of one request shares. */
+export interface ListOptions extends ReadOptions {
+  size: number;
+  filters?: SearchFilters;
+  excludeIds?: readonly string[];
+}
+
+/** A list's answer: the ranked list for fusion plus what ranking knows of each hit. */
+export interface Retrieved {
+  list: RankedList;
+  candidates: Map<string, Candidate>;
+  /** The request body sent, for `explain`. */
+  request: Record<string, unknown>;
+  /** Elasticsearch's own `took` (ms). */
+  took: number;
+}
+
+/** One thing a user did with a photo, from `feedback-events`. */
+export interface Interaction {
+  photo_id: string;
+  type: string;
+  at: number;
+}
+
+/**
+ * Every read a request makes of Elasticsearch, as plain functions. The sidecar wires them to its
+ * client (`elasticReads`); unit tests wire them to in-memory lists, so that fusion, policy, second
+ * pass, paging, error answers and time limits are tested without a server, and without anything
+ * pretending to be one. Everything above this seam (the caches, the pipeline, the routes) is the
+ * code that serves.
+ */
+export interface ElasticReads {
+  /** The lists of one request, in the order asked, in one round trip. */
+  lists(queries: readonly ListQuery[], options: ListOptions): Promise<Retrieved[]>;
+  /** Texts and URLs of the photos on the served page. */
+  texts(ids: readonly string[], options: ReadOptions): Promise<Map<string, PhotoSource>>;
+  /** Stored vectors of `field` by photo id; a photo without one is absent. */
+  vectors(ids: readonly string[], options: ReadOptions & { field: string }): Promise<Map<string, Float32Array>>;
+  /** Whether the index holds a photo with this id. */
+  exists(id: string, options: ReadOptions): Promise<boolean>;
+  /** What a user did with the photos of `options.index`, newest first, at most `options.size`. */
+  interactions(user: string, options: ReadOptions & { size: number }): Promise<Interaction[]>;
+  /** A search body in Elasticsearch's own DSL (the ES-compatible route), answered as Elasticsearch answers it. */
+  forward(body: Record<string, unknown>, options: ReadOptions & { querystring: Record<string, string> }): Promise<Record<string, unknown>>;
+}
+
+/** The reads over an Elasticsearch client. */
+export function elasticReads(es: Client): ElasticReads {
+  return {
+    lists: (queries, options) => searchLists(es, queries, options),
+    texts: (ids, options) => displaySources(es, options.index, ids, options.signal),
+    vectors: (ids, options) => vectorsById(es, options.index, ids, options.field, options.signal),
+    exists: (id, options) => es.exists({ index: options.index, id }, { signal: options.signal }),
+    interactions: (user, options) => readInteractions(es, user, options),
+    forward: async (body, options) =>
+      (await es.transport.request<Record<string, unknown>>({ method: 'POST', path: `/${encodeURIComponent(options.index)}/_search`, body, querystring: options.querystring }, { meta: true, signal: options.signal })).body,
+  };
+}
+
+/** Doc-valued fields each list returns per hit (no stored fields are read: see CANDIDATE_HITS). */
+export const CANDIDATE_FIELDS = ['photo_id', 'photographer.username', 'location.country', 'stats.downloads', 'stats.views', 'submitted_at'];
+
+/** What ranking knows of a hit, from its doc values (`hit.fields`); undefined without a photo id. */
+export function candidateOf(fields: Record<string, unknown> | undefined): Candidate | undefined {
+  const first = <T>(name: string): T | null => ((fields?.[name] as T[] | undefined)?.[0] ?? null);
+  const id = first<string>('photo_id');
+  if (!id) return undefined;
+  return {
+    photo_id: id,
+    photographer: first<string>('photographer.username'),
+    country: first<string>('location.country'),
+    downloads: first<number>('stats.downloads'),
+    views: first<number>('stats.views'),
+    submitted_at: first<string>('submitted_at'),
+  };
+}
+
+/** A photo document's `_source` as a client's own query may return it (any part may be missing). */
+export type SourceFacts = PhotoSource & { stats?: { downloads?: number | null; views?: number | null } | null; submitted_at?: string | null };
+
+/** What ranking knows of a hit a client's own query returned: its `_source` as given (the ES-compatible route). */
+export function candidateFromSource(id: string, source: Partial<SourceFacts> | undefined): Candidate {
+  return {
+    photo_id: id,
+    photographer: source?.photographer?.username ?? null,
+    country: source?.location?.country ?? null,
+    downloads: source?.stats?.downloads ?? null,
+    views: source?.stats?.views ?? null,
+    submitted_at: source?.submitted_at ?? null,
+  };
+}
+
+/** The part of a photo document shown to people, read for the served page only. */
+export interface PhotoSource {
+  photo_id: string;
+  url?: string | null;
+  image_url?: string | null;
+  description?: string | null;
+  ai_description?: string | null;
+  orientation?: string | null;
+  photographer?: { username?: string | null } | null;
+  location?: { country?: string | null } | null;
+  colors?: Array<{ name?: string | null }> | null;
+}
+
+export const DISPLAY_FIELDS = ['photo_id', 'url', 'image_url', 'description', 'ai_description', 'orientation', 'photographer.username', 'location.country', 'colors.name'];
+
+/**
+ * Hits carry doc values only (`stored_fields: _none_`): reading stored fields decompresses a block
+ * per hit, which cost more than the search itself for 100 candidates (the page's texts for 200
+ * hits from `_source` added 9 ms to a 6.5 ms msearch; read for the 10 served, 2.3 ms).
+ */
+const CANDIDATE_HITS = { stored_fields: ['_none_'], docvalue_fields: CANDIDATE_FIELDS, track_total_hits: false } satisfies Partial<estypes.SearchRequest>;
+
+/** The search body of one list: what `/search` sends, and what a benchmark times directly. */
+export function listRequest(query: ListQuery, options: Omit<ListOptions, 'index' | 'signal'>, layout: KeywordLayout = 'tiers'): estypes.SearchRequest {
+  const filter = filterClauses(options.filters, options.excludeIds);
+  switch (query.kind) {
+    case 'keyword':
+      return { size: options.size, query: { bool: { must: [keywordQuery(query.text, { layout })], filter } }, ...CANDIDATE_HITS };
+    case 'knn':
+      return {
+        size: options.size,
+        knn: { field: query.field, query_vector: Array.from(query.vector), k: options.size, num_candidates: Math.max(query.numCandidates, options.size), filter },
+        ...CANDIDATE_HITS,
+      };
+    case 'popular':
+      return { size: options.size, query: { bool: { filter } }, sort: [{ 'stats.downloads': { order: 'desc', missing: '_last' } }, { photo_id: 'asc' }], ...CANDIDATE_HITS };
+  }
+}
+
+async function searchLists(es: Client, queries: readonly ListQuery[], options: ListOptions): Promise<Retrieved[]> {
+  if (queries.length === 0) return [];
+  const layout = queries.some((q) => q.kind === 'keyword') ? await keywordLayoutOf(es, options.index, Date.now(), options.signal) : 'tiers';
+  const bodies = queries.map((query) => listRequest(query, options, layout));
+  // Named clauses' scores are an msearch parameter, not a body key; only the keyword query names any.
+  const response = await es.msearch({ index: options.index, include_named_queries_score: true, searches: bodies.flatMap((body) => [{}, body]) }, { meta: true, signal: options.signal });
+  return response.body.responses.map((item, i) => {
+    // msearch answers 200 with an error per failed search: raised as the client raises a failed search.
+    if ('error' in item) throw failedSearch(response, item);
+    return retrievedOf(queries[i]!, bodies[i]!, item);
+  });
+}
+
+function failedSearch(response: TransportResult<estypes.MsearchResponse>, item: estypes.ErrorResponseBase): errors.ResponseError {
+  return new errors.ResponseError({ ...response, body: { error: item.error, status: item.status }, statusCode: item.status });
+}
+
+function retrievedOf(query: ListQuery, body: estypes.SearchRequest, response: estypes.MsearchMultiSearchItem): Retrieved {
+  const candidates = new Map<string, Candidate>();
+  const hits: RankedList['hits'] = [];
+  for (const hit of response.hits.hits) {
+    const candidate = candidateOf(hit.fields);
+    if (!candidate) continue;
+    if (hit.matched_queries && !Array.isArray(hit.matched_queries)) candidate.clauses = hit.matched_queries;
+    candidates.set(candidate.photo_id, candidate);
+    // Sorted hits have no _score: the popular list's score is the download count.
+    hits.push({ id: candidate.photo_id, score: query.kind === 'popular' ? (candidate.downloads ?? 0) : (hit._score ?? 0) });
+  }
+  const request: Record<string, unknown> = { ...body };
+  if (body.knn && !Array.isArray(body.knn)) request.knn = { ...body.knn, query_vector: [`<${(body.knn.query_vector ?? []).length} floats>`] };
+  return { list: { name: query.name, hits }, candidates, request, took: response.took };
+}
+
+/** Texts and URLs of the photos on the served page, in one request. */
+async function displaySources(es: Client, index: string, ids: readonly string[], signal?: AbortSignal): Promise<Map<string, PhotoSource>> {
+  const sources = new Map<string, PhotoSource>();
+  if (ids.length === 0) return sources;
+  const response = await es.search<PhotoSource>({ index, size: ids.length, query: { ids: { values: [...ids] } }, _source: DISPLAY_FIELDS, track_total_hits: false }, { signal });
+  for (const hit of response.hits.hits) if (hit._source && hit._id) sources.set(hit._id, hit._source);
+  return sources;
+}
+
+/**
+ * Stored vectors of photos by id. Vectors are indexed but not in `_source` (see the photos
+ * template), so they are read from doc values (`docvalue_fields`): the raw floats as indexed.
+ * No stored field is read (not even `_id`: the photo id comes from its doc value).
+ */
+export async function vectorsById(es: Client, index: string, ids: readonly string[], field = 'clip', signal?: AbortSignal): Promise<Map<string, Float32Array>> {
+  const found = new Map<string, Float32Array>();
+  if (ids.length === 0) return found;
+  const response = await es.search(
+    { index, size: ids.length, query: { ids: { values: [...ids] } }, stored_fields: ['_none_'], docvalue_fields: ['photo_id', field], track_total_hits: false },
+    { signal },
+  );
+  for (const hit of response.hits.hits) {
+    const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
+    const vector = docValueVector(hit.fields, field);
+    if (id && vector) found.set(id, Float32Array.from(vector));
+  }
+  return found;
+}
+
+/** A dense_vector from `docvalue_fields` comes as `[[x, y, …]]`. */
+function docValueVector(fields: Record<string, unknown> | undefined, field: string): number[] | undefined {
+  const value = fields?.[field] as number[][] | number[] | undefined;
+  if (!value || value.length === 0) return undefined;
+  return Array.isArray(value[0]) ? (value[0] as number[]) : (value as number[]);
+}
+
+/** A user's feedback events on the photos of `options.index` (`feedback-events`), newest first. */
+async function readInteractions(es: Client, user: string, options: ReadOptions & { size: number }): Promise<Interaction[]> {
+  const response = await es.search<{ photo_id: string; type: string; '@timestamp': string }>(
+    {
+      index: FEEDBACK_EVENTS_INDEX,
+      size: options.size,
+      // Events are kept per photos alias: the same user id in another dataset is someone else.
+      query: { bool: { filter: [{ term: { user } }, { term: { index: options.index } }] } },
+      sort: [{ '@timestamp': { order: 'desc' } }],
+      _source: ['photo_id', 'type', '@timestamp'],
+      ignore_unavailable: true,
+    },
+    { signal: options.signal },
+  );
+  return response.hits.hits.flatMap((hit) => (hit._source ? [{ photo_id: hit._source.photo_id, type: hit._source.type, at: Date.parse(hit._source['@timestamp']) }] : []));
+}
+
+/**
+ * The lists of a text query: BM25 unless the mode is clip, and kNN with the query's CLIP vector
+ * when there is one and the mode is not keyword. /search and the training replay both ask for these.
+ */
+export function textLists(text: string, vector: Float32Array | undefined, mode: 'keyword' | 'clip' | 'hybrid', numCandidates: number): ListQuery[] {
+  const lists: ListQuery[] = [];
+  if (mode !== 'clip') lists.push({ kind: 'keyword', name: 'keyword', text });
+  if (vector && mode !== 'keyword') lists.push({ kind: 'knn', name: 'clip', vector, field: 'clip', numCandidates });
+  return lists;
+}
+
+const FIELD_OF: Record<keyof SearchFilters, string> = {
+  country: 'location.country',
+  orientation: 'orientation',
+  color: 'colors.name',
+  photographer: 'photographer.username',
+};
+
+/**
+ * Filters as Elasticsearch filter clauses (exact `term`/`terms` on keyword fields: no scoring, cached
+ * by the node). The same clauses go into the `bool.filter` of a keyword query and the `filter` of a
+ * kNN search, so both lists obey them before ranking, not after.
+ */
+export function filterClauses(filters: SearchFilters | undefined, excludeIds: readonly string[] = []): estypes.QueryDslQueryContainer[] {
+  const clauses: estypes.QueryDslQueryContainer[] = [];
+  for (const [name, field] of Object.entries(FIELD_OF) as Array<[keyof SearchFilters, string]>) {
+    const value = filters?.[name];
+    if (value === undefined) continue;
+    clauses.push(Array.isArray(value) ? { terms: { [field]: value } } : { term: { [field]: value } });
+  }
+  if (excludeIds.length > 0) clauses.push({ bool: { must_not: [{ ids: { values: [...excludeIds] } }] } });
+  return clauses;
+}

@@ -1,0 +1,109 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
+import { FusionOptionsSchema, PolicyOptionsSchema, SearchFiltersSchema } from '../pipeline/request-options.ts';
+import { SearchResponseSchema, type SearchResponse } from '../pipeline/response-schema.ts';
+import { textLists } from '../retrieval/elastic-reads.ts';
+import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
+import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
+
+const userId = z.string().trim().min(1).max(200);
+
+export const SearchRequestSchema = z
+  .object({
+    q: z.string().trim().min(1, 'must not be empty').max(500).openapi({ example: 'mountain lake at dawn' }),
+    user: userId.optional().openapi({ description: 'Personalize for this user' }),
+    country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+    k: z.number().int().min(1).max(100).default(10),
+    page: z.number().int().min(1).max(100).default(1),
+    mode: z.enum(['keyword', 'clip', 'hybrid']).default('hybrid'),
+    filters: SearchFiltersSchema.optional(),
+    fusion: FusionOptionsSchema.optional(),
+    policy: PolicyOptionsSchema.optional(),
+    personalize: z.boolean().default(true),
+    explain: z.boolean().default(false),
+  })
+  .strict()
+  .openapi('SearchRequest');
+
+export type SearchRequest = z.infer<typeof SearchRequestSchema>;
+
+const searchRoute = createRoute({
+  method: 'post',
+  path: '/search',
+  summary: 'Search photos by text (keyword, clip or hybrid), then policy and personalized second pass',
+  request: { body: { required: true, content: { 'application/json': { schema: SearchRequestSchema } } } },
+  responses: { 200: { description: 'One page of ranked photos', content: { 'application/json': { schema: SearchResponseSchema } } }, ...PROBLEM_RESPONSES },
+});
+
+export function registerSearchRoute(app: OpenAPIHono, services: SidecarServices): void {
+  app.openapi(searchRoute, async (c) => c.json(await runSearch(services, c.req.valid('json'), scopeOf(c)), 200));
+}
+
+/**
+ * /search's part of the pipeline: the query text embedded (clip, hybrid) and its lists (BM25
+ * unless clip, kNN unless keyword) in one round trip. The served search is logged to
+ * `search-events` without waiting for it. `pixrank search` runs this in-process.
+ */
+export async function runSearch(services: SidecarServices, request: SearchRequest, scope: RequestScope): Promise<SearchResponse> {
+  const ctx = requestContext(services, scope);
+  const size = candidateWindow(request.page, request.k, services.ranking.candidates);
+  const result = await runPipeline(ctx, {
+    route: 'search',
+    embed:
+      request.mode === 'keyword'
+        ? undefined
+        : async () => {
+            const queries = services.queries;
+            if (!queries) throw new HTTPException(503, { message: `mode ${request.mode} needs a CLIP model; start the sidecar with --model DIR (or use mode keyword)` });
+            return { vector: (await queries.embed(request.q)).vector };
+          },
+    retrieve: (_, query) =>
+      services.reads.lists(textLists(request.q, query.vector, request.mode, size * services.ranking.numCandidatesFactor), { index: services.index, size, filters: request.filters, signal: ctx.signal }),
+    fusion: request.fusion,
+    policy: request.policy,
+    personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country } : undefined,
+    page: { page: request.page, k: request.k },
+    explain: request.explain,
+  });
+
+  const response: SearchResponse = {
+    request_id: ctx.requestId,
+    mode: request.mode,
+    page: request.page,
+    k: request.k,
+    personalized: result.personalized,
+    model_version: result.modelVersion,
+    took_ms: result.took,
+    hits: result.page,
+    ...(request.explain
+      ? {
+          explain: {
+            retrieval: Object.fromEntries(result.retrieved.map((r) => [r.list.name, { request: r.request, es_took_ms: r.took, hits: r.list.hits.length }])),
+            fusion: result.fusion,
+            policy: result.policy,
+            rerank: result.personalized
+              ? { model_version: result.modelVersion }
+              : { model_version: null, reason: request.personalize && request.user && services.secondPass ? undefined : 'no second pass (no model loaded, personalize off, or no user)' },
+          },
+        }
+      : {}),
+  };
+  services.searchEvents.write({
+    '@timestamp': new Date().toISOString(),
+    request_id: ctx.requestId,
+    index: services.index,
+    query: request.q,
+    user: request.user,
+    country: request.country,
+    mode: request.mode,
+    k: request.k,
+    personalize: result.personalized,
+    model_version: result.modelVersion ?? undefined,
+    filters: request.filters ?? {},
+    served_ids: result.page.map((h) => h.photo_id),
+    hits: result.page.map((h) => ({ id: h.photo_id, scores: h.scores })),
+    took_ms: result.took,
+  });
+  return response;
+}
