@@ -1,190 +1,348 @@
-// bench/search.ts — /search latency and throughput per mode through the real sidecar (a child
-// `pixrank serve` process) under autocannon, with fresh queries (never a cache hit), beside the same
-// retrieval sent straight to Elasticsearch, so the sidecar's own share shows.
-// Prints a table and writes bench/results/search.json.
-// Usage: npx tsx bench/search.ts [--photos 10000,100000] [--duration 15] [--connections 8] [--model DIR] [--fp32] [--reingest]
-import { spawn, type ChildProcess } from 'node:child_process';
+// bench/search.ts — `npm run bench:search`: the request users make, measured beside its parts, in one run.
+//
+// At each size (`--photos 10000,100000`, default both; `--quick` = 2,000 photos and short runs, for
+// trying it, with 300 users), on a generated world with users, their downloads (ingest puts them in feedback-events,
+// so the users have profiles) and a `pixrank train` models folder (trained once per world into the
+// bench cache, reused after), rows:
+//   components, each timed alone with the sidecar's own request bodies (bench/search/bodies.ts):
+//     embed            the CLIP text encoder, in this process, as the sidecar loads it (int8, one
+//                      intra-op thread unless PIXRANK_ORT_THREADS), one fresh query per call
+//     es keyword       the sidecar's keyword `_search`, straight to Elasticsearch
+//     es knn           the sidecar's kNN `_search` (a pre-embedded query vector)
+//     es msearch       both as one `_msearch`
+//   through the real sidecar (a child `pixrank serve --model M --models DIR` process):
+//     /search keyword, clip, hybrid; hybrid personalized (`user`, `country`, `personalize: true`: the
+//     learned second pass); /recommend/:user; /similar by photo id.
+// Columns per row: one request at a time on one connection (p50/p99, timed here); saturated
+// (`--connections` connections as fast as answered: autocannon for HTTP rows, as many concurrent
+// callers for the encoder) req/s and p50/p99; p50/p99 at half the saturated rate, requests started
+// at evenly spaced instants (see bench/search/load.ts on why not autocannon's overallRate); CPU ms
+// per request of Elasticsearch, the sidecar and this process while saturated, and the share of the
+// machine other programs took (the most of the row's three runs).
+// Every query is fresh: query texts never repeat within a sidecar's life (its query-embedding cache
+// never hits: the row's cache counters from /metrics are in the JSON), users and photos rotate. The
+// direct Elasticsearch rows cycle a pool of pre-built requests (Elasticsearch caches no results of
+// `size > 0` searches, so a repeat is no cache hit).
+//
+// Ratios (per size, in the JSON and printed), from numbers of the same run:
+//   personalized_over_parts = p50 personalized hybrid ÷ (p50 embed + p50 es msearch), one at a time
+//   hybrid_over_parts       = p50 hybrid ÷ the same
+//   throughput_over_ceiling = saturated personalized req/s ÷ ceiling, where
+//                             ceiling = cores ÷ (CPU s per embed + CPU s per es msearch), each part's
+//                             CPU per request measured in its own saturated run of this run:
+//                             the embed's is this process's CPU (process.cpuUsage: every thread, so
+//                             onnxruntime's too) ÷ the embeddings done; the msearch's is
+//                             Elasticsearch's (utime + stime of its JVM in /proc/<pid>/stat, the pid
+//                             from `_nodes/_local` process.id; for a node elsewhere its
+//                             `_nodes/_local/stats/process` cpu.total_in_millis) less its idle CPU
+//                             (measured for 3 s before the rows) ÷ the msearches answered. It is the
+//                             request rate the machine would reach if its cores did nothing but
+//                             the parts (no sidecar, no load tool, no HTTP between them). Saturated,
+//                             not one at a time: a busy Elasticsearch burns CPU per second of
+//                             activity (at 2,000 photos one msearch at a time cost 8.1 ms of its CPU,
+//                             saturated 5.3 ms), which one-at-a-time runs charge to each request; the
+//                             ceiling from the one-at-a-time CPU is in the JSON beside it.
+//   recommend_over_search   = p50 /recommend ÷ p50 personalized /search, one at a time
+// The load average (os.loadavg) and the CPU other programs took during each row are recorded: other
+// sessions share this machine. `--max-load 1.5` waits (up to `--wait-idle` s) until the 1-minute
+// load average is below it before a size is measured, and says so when it was not.
+//
+// Prints the tables, the ratios and the machine; writes bench/results/search.json (`--out FILE`).
+// Usage: npm run bench:search [-- --photos 10000,100000 | --quick] [--duration 15] [--warmup 5]
+//        [--single 200] [--connections 8] [--users 2000] [--model DIR | --world-model] [--fp32]
+//        [--reingest] [--max-load 1.5] [--wait-idle 600] [--out FILE]
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import getPort from 'get-port';
-import { cacheDir } from '../es-mappings/paths.ts';
-import { provisionCluster, type Cluster } from '../es-mappings/provision.ts';
-import { runIngest } from '../ingest/run-ingest.ts';
-import { encodeNpy } from '../ingest/vectors/npy.ts';
-import { loadClipEncoder } from '../sidecar/clip/index.ts';
-import { keywordQuery } from '../sidecar/retrieval/keyword-query.ts';
-import { machine } from './machine.ts';
-import { COUNTRIES, PALETTE, TOPICS } from './world/vocabulary.ts';
-import { generateWorld } from './world/generate.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cacheDir, pythonEnvRoot } from '../es-mappings/paths.ts';
+import { provisionCluster } from '../es-mappings/provision.ts';
+import { exportClip, loadClipEncoder, threadsFromEnv, WORLD_MODEL_DIR } from '../sidecar/clip/index.ts';
 import { Random } from '../ltr/random.ts';
-import { createError } from '../es-mappings/errors.ts';
+import { elasticsearchCpu } from './search/cpu.ts';
+import { machine } from './machine.ts';
+import { sidecarRequests, type WireRequest } from './search/bodies.ts';
+import { saturateHttp, type HttpTarget } from './search/load.ts';
+import { ratiosLines, rowsTable, stagesTable } from './search/report.ts';
+import { elasticsearchIdleCpu, embedCall, measureRow, type LoadSettings, type RowResult, type RowSpec } from './search/rows.ts';
+import { cacheCounters, counterDelta, startSidecar } from './search/sidecar.ts';
+import { ratios, type Ratios } from './search/stats.ts';
+import { ingestWorld, mergeIndex, queryPool, trainedModels, usersWithDownloads, worldWithVectors } from './search/world.ts';
 
 const { values } = parseArgs({
   options: {
-    photos: { type: 'string', default: '10000,100000' },
-    duration: { type: 'string', default: '15' },
+    photos: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    single: { type: 'string' },
     connections: { type: 'string', default: '8' },
+    users: { type: 'string' },
     model: { type: 'string' },
+    'world-model': { type: 'boolean', default: false },
     fp32: { type: 'boolean', default: false },
     reingest: { type: 'boolean', default: false },
+    'max-load': { type: 'string', default: '1.5' },
+    'wait-idle': { type: 'string', default: '600' },
+    out: { type: 'string' },
   },
 });
-const sizes = values.photos.split(',').map(Number);
-const duration = Number(values.duration);
-const connections = Number(values.connections);
-const modelDir = values.model ?? [join(cacheDir(), 'models', 'clip-b32-random'), '/tmp/clipb32'].find((d) => existsSync(d));
-if (!modelDir) throw createError('MODEL_NOT_FOUND', 'bench search: no B/32-sized model; build it with `npx pixrank model export --random-b32 --out <dir>` and pass --model <dir>');
+const quick = values.quick;
+const sizes = (values.photos ?? (quick ? '2000' : '10000,100000')).split(',').map(Number);
+const settings: LoadSettings = {
+  connections: Number(values.connections),
+  durationS: Number(values.duration ?? (quick ? 5 : 15)),
+  warmupS: Number(values.warmup ?? (quick ? 2 : 5)),
+  single: Number(values.single ?? (quick ? 50 : 200)),
+};
+const users = Number(values.users ?? (quick ? 300 : 2000));
+const maxLoad = Number(values['max-load']);
+const waitIdleS = Number(values['wait-idle']);
 const quantized = !values.fp32;
-const DIMS = 512;
+const outFile = resolve(values.out ?? new URL('./results/search.json', import.meta.url).pathname);
+const cores = availableParallelism();
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const started = Date.now();
 
-/** Every distinct query text the load can send: "<color> <topic keyword> in <country>", shuffled. */
-function queryPool(seed: number): string[] {
-  const texts: string[] = [];
-  for (const topic of TOPICS) for (const keyword of topic.keywords) for (const color of PALETTE) for (const country of COUNTRIES) texts.push(`${color.name} ${keyword} in ${country.name}`);
-  return new Random(seed).sample(texts, texts.length);
+const RANDOM_B32 = join(cacheDir(), 'models', 'clip-b32-random');
+const modelDir = values['world-model'] ? WORLD_MODEL_DIR : (values.model ?? RANDOM_B32);
+const modelKind = values['world-model'] ? 'world CLIP shipped in sidecar/clip/world-model (small, 256-d)' : values.model ? 'given with --model' : 'random weights in ViT-B/32 sizes (the realistic encoder cost)';
+if (modelDir === RANDOM_B32 && !existsSync(join(RANDOM_B32, 'config.json'))) {
+  log(`bench search: exporting the ViT-B/32-sized random model to ${RANDOM_B32} (first run only; makes a Python virtualenv with torch from PyPI, minutes)`);
+  await exportClip({ out: RANDOM_B32, randomB32: true, seed: 0, log, env: { root: pythonEnvRoot() } });
 }
 
-/**
- * Vectors with the world's structure (a photo near its topics' and colors' centroids), so that
- * kNN works on clustered data as it would with a real CLIP, without embedding 100k images.
- */
-async function worldWithVectors(photos: number): Promise<{ dir: string; vectors: string }> {
-  const dir = join(cacheDir(), 'bench', `search-world-${photos}`);
-  const vectors = join(dir, 'vectors', 'features.npy');
-  if (existsSync(vectors)) return { dir, vectors };
-  log(`bench search: generating ${photos} photos (tables only) in ${dir}`);
-  await generateWorld({ out: dir, photos, users: Math.max(100, photos / 100), seed: 4242, images: false });
-  const truth = (await readFile(join(dir, 'truth', 'photos.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { photo_id: string; topics: string[]; colors: string[] });
-  const r = new Random(9);
-  const centroid = new Map<string, Float32Array>();
-  const centroidOf = (name: string) => {
-    let c = centroid.get(name);
-    if (!c) centroid.set(name, (c = Float32Array.from({ length: DIMS }, () => r.normal())));
-    return c;
-  };
-  const data = new Float32Array(truth.length * DIMS);
-  truth.forEach((photo, row) => {
-    const v = data.subarray(row * DIMS, (row + 1) * DIMS);
-    for (const t of photo.topics) centroidOf(`t:${t}`).forEach((x, i) => (v[i]! += x));
-    for (const c of photo.colors) centroidOf(`c:${c}`).forEach((x, i) => (v[i]! += 0.5 * x));
-    for (let i = 0; i < DIMS; i++) v[i]! += 0.8 * r.normal();
-  });
-  await mkdir(join(dir, 'vectors'), { recursive: true });
-  await writeFile(vectors, encodeNpy({ rows: truth.length, cols: DIMS, data }));
-  await writeFile(join(dir, 'vectors', 'photo_ids.csv'), `photo_id\n${truth.map((p) => p.photo_id).join('\n')}\n`);
-  return { dir, vectors };
-}
-
-async function startSidecar(cluster: Cluster, alias: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await getPort();
-  const args = ['bin/pixrank.js', 'serve', '--port', String(port), '--index', alias, '--model', modelDir!, ...(quantized ? ['--quantized'] : [])];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ES_URL: cluster.url, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(createError('PROCESS_FAILED', `bench search: pixrank serve exited with ${code}`)));
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, child };
-}
-
-interface LoadResult {
-  p50: number;
-  p90: number;
-  p99: number;
-  rps: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
-}
-
-/** Saturation when `rate` is not given; otherwise that many requests per second offered in total. */
-async function load(url: string, path: string, body: () => string, rate?: number): Promise<LoadResult> {
-  const result = await autocannon({
-    url,
-    connections,
-    duration,
-    ...(rate ? { overallRate: rate } : {}),
-    requests: [{ method: 'POST', path, headers: { 'content-type': 'application/json' }, setupRequest: (request) => ({ ...request, body: body() }) }],
-  });
-  return {
-    p50: result.latency.p50,
-    p90: result.latency.p90,
-    p99: result.latency.p99,
-    rps: Math.round(result.requests.average),
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
-
-const rows: Array<Record<string, string | number>> = [];
 const cluster = await provisionCluster({ log, ignoreStartedInstance: true, instanceDir: join(cacheDir(), 'bench', 'es-search') });
-const encoder = await loadClipEncoder(modelDir, { quantized, textCacheSize: 0 });
+const es = cluster.client;
+const esCpu = await elasticsearchCpu(es);
+log(`bench search: Elasticsearch CPU time from ${esCpu.source}`);
+const threads = threadsFromEnv() ?? 1;
+const encoder = await loadClipEncoder(modelDir, { quantized, textCacheSize: 0, threads });
+const model = { dir: modelDir, kind: modelKind, dims: encoder.dims, quantized, threads };
+log(`bench search: CLIP ${modelDir} (${modelKind}), ${encoder.dims}-d, ${quantized ? 'int8' : 'fp32'}, ${threads} intra-op thread(s)`);
+const apiKey = process.env.PIXRANK_API_KEYS?.split(',')[0]?.trim();
+const esHeaders: Record<string, string> = {};
+if (cluster.connection.apiKey) esHeaders.authorization = `ApiKey ${cluster.connection.apiKey}`;
+else if (cluster.connection.username) esHeaders.authorization = `Basic ${Buffer.from(`${cluster.connection.username}:${cluster.connection.password ?? ''}`).toString('base64')}`;
+
+interface SizeResult {
+  photos: number;
+  users_with_downloads: number;
+  index: string;
+  models: { dir: string; trained_now: boolean; train_seconds: number };
+  setup_seconds: number;
+  measure_seconds: number;
+  load: { waited_s: number; loadavg_start: number[]; loadavg_end: number[]; high: boolean };
+  es_idle_cpu_ms_per_s: number;
+  queries_sent_to_sidecar: number;
+  rows: RowResult[];
+  ratios: Ratios;
+}
+const results: SizeResult[] = [];
+
+/** Waits until the 1-minute load average is at most `maxLoad`, for `waitIdleS` at most. */
+async function waitForQuiet(): Promise<number> {
+  const t0 = Date.now();
+  while (loadavg()[0]! > maxLoad && (Date.now() - t0) / 1000 < waitIdleS) {
+    log(`bench search: load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} > ${maxLoad}; waiting (${Math.round((Date.now() - t0) / 1000)} of ${waitIdleS} s)`);
+    await sleep(15_000);
+  }
+  return Math.round((Date.now() - t0) / 1000);
+}
+
 try {
   for (const photos of sizes) {
-    const alias = `bench-search-${photos}`;
-    const world = await worldWithVectors(photos);
-    if (values.reingest) await cluster.client.indices.delete({ index: `${alias}-v*`, ignore_unavailable: true, allow_no_indices: true });
-    const summary = await runIngest({ client: cluster.client, dataDir: world.dir, alias, vectorsFile: world.vectors, log });
-    log(`bench search: ${alias}: ${summary.indexed} indexed, ${summary.unchanged} unchanged`);
-    await cluster.client.indices.forcemerge({ index: alias, max_num_segments: 1 }).catch(() => undefined);
+    const setupStarted = Date.now();
+    const alias = encoder.dims === 512 ? `bench-search-${photos}` : `bench-search-${photos}-d${encoder.dims}`;
+    const world = await worldWithVectors(photos, users, encoder.dims, log);
+    if (values.reingest) await es.indices.delete({ index: `${alias}-v*`, ignore_unavailable: true, allow_no_indices: true });
+    await ingestWorld(es, world, alias, encoder.dims, log);
+    const models = await trainedModels(es, world, alias, encoder, log);
+    await mergeIndex(es, alias, log);
+    const people = await usersWithDownloads(world);
 
+    // Fresh inputs: query texts (never repeated within this size), users, photos, each rotating.
     const pool = queryPool(photos);
-    let next = 0;
-    const nextQuery = () => pool[next++ % pool.length]!;
-    // Query vectors for the direct kNN runs: embedded up front, so Elasticsearch alone is timed.
-    const vectors = await encoder.embedText(pool.slice(0, 400));
-    let nextVector = 0;
+    let nextTextAt = 0;
+    const nextText = (): string => pool[nextTextAt++ % pool.length]!;
+    const rotate = <T>(items: readonly T[], offset: number) => {
+      let i = offset;
+      return () => items[i++ % items.length]!;
+    };
+    const photoIds = new Random(photos).sample(world.photoIds, world.photoIds.length);
 
-    const sidecar = await startSidecar(cluster, alias);
+    // The direct Elasticsearch rows: the sidecar's own requests for a pool of queries, built up front.
+    const directCount = Math.min(3000, Math.floor(pool.length / 4));
+    log(`bench search: building the sidecar's keyword and kNN requests for ${directCount} queries (embedding them)`);
+    const requests = await sidecarRequests(cluster, alias);
+    const direct: Array<{ keyword: WireRequest; knn: WireRequest; msearch: WireRequest }> = [];
+    for (let i = 0; i < directCount; i += 64) {
+      const texts = Array.from({ length: Math.min(64, directCount - i) }, nextText);
+      const vectors = await encoder.embedText(texts);
+      for (let j = 0; j < texts.length; j++) {
+        const keyword = await requests.keyword(texts[j]!);
+        const knn = await requests.knn(vectors[j]!);
+        direct.push({ keyword, knn, msearch: requests.msearch(keyword, knn) });
+      }
+    }
+    await requests.close();
+    const setupSeconds = (Date.now() - setupStarted) / 1000;
+
+    const waited = await waitForQuiet();
+    const loadStart = loadavg().map((x) => Math.round(x * 100) / 100);
+    if (loadStart[0]! > maxLoad) log(`bench search: measuring with a load average of ${loadStart[0]} (> ${maxLoad}): numbers are lower than on a quiet machine; run again`);
+    const measureStarted = Date.now();
+    const esIdlePerS = await elasticsearchIdleCpu(esCpu, 3);
+    log(`bench search: ${alias}: measuring (${people.length} users with downloads; Elasticsearch idle CPU ${(esIdlePerS * 1000).toFixed(1)} ms/s)`);
+
+    const directTarget = (pick: (d: (typeof direct)[number]) => WireRequest): HttpTarget => {
+      const next = rotate(direct, 0);
+      const first = pick(direct[0]!);
+      return {
+        origin: cluster.url,
+        method: 'POST',
+        headers: { ...esHeaders, 'content-type': first.contentType },
+        next: () => {
+          const r = pick(next());
+          return { path: r.path, body: r.body };
+        },
+      };
+    };
+    const rows: RowResult[] = [];
+    const context = { cores, esIdlePerS, log };
+    const components: RowSpec[] = [
+      { name: 'embed', target: 'CLIP text encoder (in-process)', kind: 'calls', call: embedCall(encoder, nextText) },
+      { name: 'es keyword', target: 'Elasticsearch _search', kind: 'http', http: directTarget((d) => d.keyword) },
+      { name: 'es knn', target: 'Elasticsearch _search', kind: 'http', http: directTarget((d) => d.knn) },
+      { name: 'es msearch', target: 'Elasticsearch _msearch (keyword + knn)', kind: 'http', http: directTarget((d) => d.msearch) },
+    ];
+    // Elasticsearch's JIT is still compiling the search paths for a while after a start: warm it up
+    // on the msearch (both queries) before the first row, so that row is not slower than the others.
+    const warmup = Math.max(10, 2 * settings.warmupS);
+    log(`bench search: warming Elasticsearch up for ${warmup} s`);
+    await saturateHttp(directTarget((d) => d.msearch), settings.connections, warmup);
+    for (const spec of components) rows.push(await measureRow(spec, settings, esCpu, context));
+
+    const sidecar = await startSidecar(cluster, { index: alias, model: modelDir, quantized, modelsDir: models.dir });
+    const textsBeforeSidecar = nextTextAt;
     try {
-      for (const mode of ['keyword', 'clip', 'hybrid'] as const) {
-        await load(sidecar.url, '/search', () => JSON.stringify({ q: nextQuery(), mode, k: 10 })); // warm-up round
-        const r = await load(sidecar.url, '/search', () => JSON.stringify({ q: nextQuery(), mode, k: 10 }));
-        rows.push({ photos, target: 'sidecar /search', mode, ...r });
-        log(`bench search: ${photos} ${mode}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s`);
-        if (mode === 'hybrid') {
-          // Latency under a load the machine keeps up with (half of its most), not queueing at saturation.
-          const rate = Math.max(1, Math.round(r.rps / 2));
-          const paced = await load(sidecar.url, '/search', () => JSON.stringify({ q: nextQuery(), mode, k: 10 }), rate);
-          rows.push({ photos, target: `sidecar /search at ${rate} req/s offered`, mode, ...paced });
-          log(`bench search: ${photos} ${mode} at ${rate} req/s: p50 ${paced.p50} ms, p99 ${paced.p99} ms`);
-        }
+      const headers = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
+      const post = (path: string, body: () => Record<string, unknown>): HttpTarget => ({ origin: sidecar.url, method: 'POST', headers, next: () => ({ path, body: JSON.stringify(body()) }) });
+      const expect = async (target: HttpTarget, check: (json: Record<string, unknown>) => string | undefined) => {
+        const { path, body } = target.next();
+        const response = await fetch(`${target.origin}${path}`, { method: target.method, headers: target.headers, ...(body !== undefined ? { body } : {}) });
+        const json = (await response.json()) as Record<string, unknown>;
+        const problem = response.status !== 200 ? `status ${response.status}: ${JSON.stringify(json).slice(0, 300)}` : check(json);
+        if (problem) throw new Error(`bench search: ${target.method} ${path}: ${problem}`);
+      };
+      const pageOf10 = (json: Record<string, unknown>) => ((json.hits as unknown[]).length === 10 ? undefined : `${(json.hits as unknown[]).length} hits, not 10`);
+      const personalizedAndPage = (json: Record<string, unknown>) => (json.personalized === true && json.model_version ? pageOf10(json) : `not personalized by the trained models (personalized ${json.personalized}, model_version ${json.model_version})`);
+      const searchUser = rotate(people, 0);
+      const recommendUser = rotate(people, Math.floor(people.length / 2));
+      const similarPhoto = rotate(photoIds, 0);
+      const sidecarRows: Array<{ spec: RowSpec; check: (json: Record<string, unknown>) => string | undefined }> = [
+        { spec: { name: '/search keyword', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'keyword', k: 10 })) }, check: pageOf10 },
+        { spec: { name: '/search clip', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'clip', k: 10 })) }, check: pageOf10 },
+        { spec: { name: '/search hybrid', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'hybrid', k: 10 })) }, check: pageOf10 },
+        {
+          spec: {
+            name: '/search hybrid personalized',
+            target: 'sidecar (second pass: trained models)',
+            kind: 'http',
+            withTook: true,
+            http: post('/search', () => {
+              const u = searchUser();
+              return { q: nextText(), mode: 'hybrid', k: 10, user: u.user, ...(u.country ? { country: u.country } : {}), personalize: true };
+            }),
+          },
+          check: personalizedAndPage,
+        },
+        {
+          spec: { name: '/recommend/:user', target: 'sidecar (second pass: trained models)', kind: 'http', withTook: true, http: { origin: sidecar.url, method: 'GET', headers, next: () => ({ path: `/recommend/${encodeURIComponent(recommendUser().user)}?k=10` }) } },
+          check: (json) => (json.strategy === 'profile' ? personalizedAndPage(json) : `strategy ${json.strategy}, not profile`),
+        },
+        { spec: { name: '/similar photo_id', target: 'sidecar', kind: 'http', withTook: true, http: post('/similar', () => ({ photo_id: similarPhoto(), k: 10 })) }, check: pageOf10 },
+      ];
+      for (const { spec, check } of sidecarRows) {
+        if (spec.kind !== 'http') continue;
+        const before = await cacheCounters(sidecar.url);
+        const row = await measureRow({ ...spec, sanity: () => expect(spec.http, check) }, settings, esCpu, { ...context, sidecarPid: sidecar.pid });
+        row.notes = { sidecar_cache_counters: counterDelta(before, await cacheCounters(sidecar.url)) };
+        rows.push(row);
       }
     } finally {
-      sidecar.child.kill('SIGTERM');
-      await new Promise((r) => sidecar.child.once('exit', r));
+      await sidecar.stop();
     }
+    const sent = nextTextAt - textsBeforeSidecar;
+    if (nextTextAt > pool.length) log(`bench search: ${nextTextAt} query texts used of a pool of ${pool.length}: some repeated (see the query-embedding cache counters)`);
 
-    const esPath = `/${alias}/_search`;
-    const source = ['photo_id', 'url', 'image_url', 'description', 'photographer.username', 'location.country', 'clip'];
-    const direct = {
-      keyword: () => JSON.stringify({ size: 100, query: keywordQuery(nextQuery()), _source: source, track_total_hits: false }),
-      clip: () => JSON.stringify({ size: 100, knn: { field: 'clip', query_vector: Array.from(vectors[nextVector++ % vectors.length]!), k: 100, num_candidates: 200 }, _source: source, track_total_hits: false }),
-    };
-    for (const [mode, body] of Object.entries(direct)) {
-      const r = await load(cluster.url, esPath, body);
-      rows.push({ photos, target: 'elasticsearch direct', mode, ...r });
-      log(`bench search: ${photos} direct ${mode}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s`);
-    }
+    const row = (name: string) => rows.find((r) => r.row === name)!;
+    const r = ratios({
+      p50: { embed: row('embed').single.p50, msearch: row('es msearch').single.p50, hybrid: row('/search hybrid').single.p50, personalized: row('/search hybrid personalized').single.p50, recommend: row('/recommend/:user').single.p50 },
+      personalizedRps: row('/search hybrid personalized').saturated.rps,
+      cpuPerRequest: { embed: row('embed').cpu_ms_per_request.saturated.bench / 1000, msearch: row('es msearch').cpu_ms_per_request.saturated.elasticsearch / 1000 },
+      cpuPerRequestOneAtATime: { embed: row('embed').cpu_ms_per_request.single.bench / 1000, msearch: row('es msearch').cpu_ms_per_request.single.elasticsearch / 1000 },
+      cores,
+    });
+    const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+    results.push({
+      photos,
+      users_with_downloads: people.length,
+      index: alias,
+      models: { dir: models.dir, trained_now: models.trained, train_seconds: Math.round(models.seconds) },
+      setup_seconds: Math.round(setupSeconds),
+      measure_seconds: Math.round((Date.now() - measureStarted) / 1000),
+      load: { waited_s: waited, loadavg_start: loadStart, loadavg_end: loadEnd, high: loadStart[0]! > maxLoad },
+      es_idle_cpu_ms_per_s: Math.round(esIdlePerS * 10000) / 10,
+      queries_sent_to_sidecar: sent,
+      rows,
+      ratios: r,
+    });
   }
 } finally {
   await encoder.close();
   await cluster.release();
 }
 
-console.log(`\n/search under autocannon: ${connections} connections (as fast as answered, or at the rate offered), ${duration} s per row, fresh queries, ${quantized ? 'int8' : 'fp32'} B/32-sized text encoder (${modelDir})`);
-console.log('| photos | target | mode | p50 ms | p90 ms | p99 ms | req/s | errors | non-2xx |');
-console.log('|---:|---|---|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.photos} | ${r.target} | ${r.mode} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.rps} | ${r.errors} | ${r.non2xx} |`);
-console.log('goals at 100k photos, hybrid + re-rank: p50 ≤ 25 ms, p99 ≤ 60 ms, ≥ 150 req/s');
-console.log(`machine: ${JSON.stringify(machine())}; Elasticsearch ${cluster.version}`);
-await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+const GOALS = { personalized_over_parts: '≤ 1.3', hybrid_over_parts: '≤ 1.15', throughput_over_ceiling: '≥ 0.8', recommend_over_search: '≤ 1.5' };
+const seconds = Math.round((Date.now() - started) / 1000);
+console.log(`\nbench:search — CLIP ${model.dir} (${model.kind}; ${model.dims}-d, ${quantized ? 'int8' : 'fp32'}, ${threads} thread(s)); ${settings.connections} connections saturated for ${settings.durationS} s, half rate evenly paced for ${settings.durationS} s, ${settings.single} requests one at a time; fresh queries`);
+for (const size of results) {
+  console.log(`\n## ${size.photos} photos (${size.index}, ${size.users_with_downloads} users with downloads; load average ${size.load.loadavg_start.join(' ')} at start${size.load.high ? ' — HIGH, run again' : ''})\n`);
+  console.log(rowsTable(size.rows));
+  console.log(`\nsidecar stages, p50 ms one at a time (took_ms):\n`);
+  console.log(stagesTable(size.rows));
+  console.log(`\nratios at ${size.photos} photos (ceiling = ${cores} cores ÷ CPU s per (embed + es msearch), saturated = ${size.ratios.ceiling_rps} req/s; from one-at-a-time CPU ${size.ratios.ceiling_rps_one_at_a_time_cpu} req/s):`);
+  console.log(ratiosLines(size.ratios, GOALS));
+}
+console.log(`\nmachine: ${JSON.stringify(machine())}; Elasticsearch ${cluster.version}; ${seconds} s in all`);
+
+await mkdir(join(outFile, '..'), { recursive: true });
 await writeFile(
-  new URL('./results/search.json', import.meta.url),
-  `${JSON.stringify({ benchmark: 'search', machine: machine(), elasticsearch: cluster.version, model: modelDir, quantized, connections, duration_s: duration, rows, goals: { photos: 100000, mode: 'hybrid', p50_ms: 25, p99_ms: 60, rps: 150 } }, null, 2)}\n`,
+  outFile,
+  `${JSON.stringify(
+    {
+      benchmark: 'search',
+      date: new Date(started).toISOString(),
+      machine: machine(),
+      elasticsearch: cluster.version,
+      elasticsearch_cpu_from: esCpu.source,
+      model,
+      settings: { ...settings, half_rate: 'evenly spaced starts at round(saturated req/s ÷ 2) (open loop)', users_per_world: users },
+      definitions: {
+        personalized_over_parts: 'p50 /search hybrid personalized ÷ (p50 embed + p50 es msearch), one request at a time',
+        hybrid_over_parts: 'p50 /search hybrid ÷ (p50 embed + p50 es msearch), one request at a time',
+        throughput_over_ceiling: 'saturated /search hybrid personalized req/s ÷ (cores ÷ (CPU s per embed + CPU s per es msearch)), each part saturated in this run; embed CPU = this process (process.cpuUsage, all threads) ÷ embeddings; msearch CPU = Elasticsearch CPU time (/proc/<pid>/stat of its JVM, else _nodes/_local/stats/process cpu.total_in_millis) less its idle CPU ÷ msearches',
+        recommend_over_search: 'p50 /recommend ÷ p50 /search hybrid personalized, one request at a time',
+      },
+      goals: { photos: 100000, ...GOALS },
+      seconds,
+      sizes: results,
+    },
+    null,
+    2,
+  )}\n`,
 );
+log(`bench search: wrote ${outFile}`);

@@ -1,0 +1,35 @@
+import type { Ratios } from './stats.ts';
+import type { RowResult } from './rows.ts';
+
+const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '–' : String(x));
+
+/** The rows × columns table of one size, as Markdown. */
+export function rowsTable(rows: readonly RowResult[]): string {
+  const lines = [
+    '| row | 1-at-a-time p50 ms | p99 ms | saturated req/s | sat. p50 ms | sat. p99 ms | half rate req/s | half p50 ms | half p99 ms | errors | CPU ms/req saturated: ES | sidecar | bench | others % |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const cpu = r.cpu_ms_per_request.saturated;
+    const errors = r.single.errors + r.saturated.errors + r.half.errors;
+    // The most of the machine other programs took during any of the row's three runs.
+    const others = Math.max(...Object.values(r.cpu_ms_per_request).map((c) => c.others_share ?? 0));
+    lines.push(
+      `| ${r.row} | ${fmt(r.single.p50)} | ${fmt(r.single.p99)} | ${fmt(r.saturated.rps)} | ${fmt(r.saturated.p50)} | ${fmt(r.saturated.p99)} | ${fmt(r.half.offered_rps)} | ${fmt(r.half.p50)} | ${fmt(r.half.p99)} | ${errors} | ${fmt(cpu.elasticsearch)} | ${fmt(cpu.sidecar)} | ${fmt(cpu.bench)} | ${Math.round(others * 100)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The sidecar's own per-stage p50 (ms, its `took_ms`) per row, one request at a time. */
+export function stagesTable(rows: readonly RowResult[]): string {
+  const withStages = rows.filter((r) => r.stages_p50);
+  const stages = [...new Set(withStages.flatMap((r) => Object.keys(r.stages_p50!)))].sort((a, b) => (a === 'total' ? 1 : b === 'total' ? -1 : 0));
+  return [`| row | ${stages.join(' | ')} |`, `|---|${stages.map(() => '---:').join('|')}|`, ...withStages.map((r) => `| ${r.row} | ${stages.map((s) => fmt(r.stages_p50![s])).join(' | ')} |`)].join('\n');
+}
+
+export function ratiosLines(ratios: Ratios, goals: Record<string, string>): string {
+  return Object.entries(ratios)
+    .map(([name, value]) => `  ${name.padEnd(26)} ${String(value).padStart(8)}${goals[name] ? `   (goal ${goals[name]})` : ''}`)
+    .join('\n');
+}

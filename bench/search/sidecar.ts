@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import getPort from 'get-port';
+import { connectionEnv } from '../../es-mappings/connection.ts';
+import { createError } from '../../es-mappings/errors.ts';
+import type { Cluster } from '../../es-mappings/provision.ts';
+
+export interface RunningSidecar {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** `pixrank serve` as a child process (the product as deployed), on a free port, with the learned second pass of `modelsDir`. */
+export async function startSidecar(cluster: Cluster, options: { index: string; model: string; quantized: boolean; modelsDir: string }): Promise<RunningSidecar> {
+  const port = await getPort();
+  const args = ['bin/pixrank.js', 'serve', '--port', String(port), '--index', options.index, '--model', options.model, '--models', options.modelsDir, ...(options.quantized ? ['--quantized'] : [])];
+  const env = { ...process.env, ...connectionEnv(cluster.connection), LOG_LEVEL: 'warn' };
+  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: new URL('../../', import.meta.url).pathname });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(createError('PROCESS_FAILED', `bench search: pixrank serve exited with ${code}`)));
+  });
+  return {
+    url: (JSON.parse(line) as { url: string }).url,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Counters of the sidecar's caches from /metrics: query-embedding cache and vector cache, hits and misses. */
+export async function cacheCounters(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counters: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^pixrank_(query_embedding|vector)_cache_total\{result="(hit|miss)"\}\s+([\d.e+]+)/.exec(line);
+    if (m) counters[`${m[1]}_${m[2]}`] = Number(m[3]);
+  }
+  return counters;
+}
+
+export function counterDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]));
+}

@@ -1,0 +1,90 @@
+/** Latency summaries and the ratios of `npm run bench:search` (pure functions, unit-tested). */
+
+/** Nearest-rank percentile (p in 0–100) of ascending `sorted`; NaN for none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export interface LatencySummary {
+  /** Requests answered without error. */
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** p50/p90/p99/max/mean of latencies in ms, rounded to 0.1 ms. */
+export function summarize(latencies: readonly number[]): LatencySummary {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length);
+  return { n: sorted.length, p50: round1(percentile(sorted, 50)), p90: round1(percentile(sorted, 90)), p99: round1(percentile(sorted, 99)), max: round1(sorted.at(-1) ?? Number.NaN), mean: round1(mean) };
+}
+
+export function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Per-stage p50 of the `took_ms` objects of the sidecar's responses (stages missing from some responses count where present). */
+export function stageMedians(tooks: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const byStage = new Map<string, number[]>();
+  for (const took of tooks) for (const [stage, ms] of Object.entries(took)) (byStage.get(stage) ?? byStage.set(stage, []).get(stage)!).push(ms);
+  return Object.fromEntries([...byStage].map(([stage, values]) => [stage, round1(percentile([...values].sort((a, b) => a - b), 50))]));
+}
+
+/** What the ratios are computed from, all measured in the same run at one size. */
+export interface RatioInputs {
+  /** p50 ms, one request at a time. */
+  p50: { embed: number; msearch: number; hybrid: number; personalized: number; recommend: number };
+  /** Saturated req/s of the personalized hybrid /search. */
+  personalizedRps: number;
+  /**
+   * CPU seconds per request of the parts while saturated (as the personalized row's req/s is):
+   * the encoder (in-process) and Elasticsearch's msearch of both lists.
+   */
+  cpuPerRequest: { embed: number; msearch: number };
+  /** The same, one request at a time (for comparison: it also charges each request the CPU a process burns per second while busy). */
+  cpuPerRequestOneAtATime?: { embed: number; msearch: number };
+  /** Cores of the machine (Elasticsearch, the sidecar and the load tool share them). */
+  cores: number;
+}
+
+export interface Ratios {
+  personalized_over_parts: number;
+  hybrid_over_parts: number;
+  throughput_over_ceiling: number;
+  recommend_over_search: number;
+  /** The parts' ceiling in req/s: cores ÷ (CPU s per request of embed + msearch), saturated. */
+  ceiling_rps: number;
+  /** The same ceiling from the one-at-a-time CPU per request (not used by the ratio). */
+  ceiling_rps_one_at_a_time_cpu?: number;
+}
+
+/**
+ * The four ratios of issue J:
+ * - personalized_over_parts = p50 personalized hybrid ÷ (p50 embed + p50 msearch of both lists);
+ * - hybrid_over_parts = p50 plain hybrid ÷ the same parts;
+ * - throughput_over_ceiling = saturated personalized req/s ÷ ceiling, where ceiling = cores ÷ (CPU
+ *   seconds per request of the embedding + CPU seconds per request of the msearch, each measured
+ *   saturated): the request rate the machine would reach if every core did nothing but the parts;
+ * - recommend_over_search = p50 /recommend ÷ p50 personalized /search.
+ */
+export function ratios(input: RatioInputs): Ratios {
+  const parts = input.p50.embed + input.p50.msearch;
+  const ceiling = input.cores / (input.cpuPerRequest.embed + input.cpuPerRequest.msearch);
+  return {
+    personalized_over_parts: round3(input.p50.personalized / parts),
+    hybrid_over_parts: round3(input.p50.hybrid / parts),
+    throughput_over_ceiling: round3(input.personalizedRps / ceiling),
+    recommend_over_search: round3(input.p50.recommend / input.p50.personalized),
+    ceiling_rps: round1(ceiling),
+    ...(input.cpuPerRequestOneAtATime ? { ceiling_rps_one_at_a_time_cpu: round1(input.cores / (input.cpuPerRequestOneAtATime.embed + input.cpuPerRequestOneAtATime.msearch)) } : {}),
+  };
+}
