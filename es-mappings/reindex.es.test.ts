@@ -2,11 +2,12 @@ import type { estypes } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { elasticReads } from '../sidecar/retrieval/elastic-reads.ts';
-import { keywordLayoutOf } from '../sidecar/retrieval/keyword-query.ts';
+import { indexLayoutOf, keywordLayoutOf } from '../sidecar/retrieval/elastic-reads.ts';
 import { applyMappings, indicesBehindAlias } from './apply.ts';
 import { KEYWORD_TIERS_FIELD } from './keyword-tiers.ts';
 import { reindexAlias, upgradeIfBehind } from './reindex.ts';
 import { photosTemplate } from './templates.ts';
+import { CLIP_BYTES_FIELD, decodeVectorBytes } from './vector-bytes.ts';
 
 const client = testClient();
 const alias = uniqueAlias();
@@ -56,19 +57,22 @@ describe('es reindex', () => {
     process.stdout.write(`[es] reindex by ${result.method}: ${outcomes.length} searches during the swap, none lost\n`);
   });
 
-  it('brings an index made before the keyword tiers up to date: searchable meanwhile, tiered after', async () => {
+  it('brings an index made before the keyword tiers and the vector bytes up to date: searchable and readable meanwhile, tiered and read from bytes after', async () => {
     // What an older pixrank made: the template of then (no keyword_tiers), documents without them.
     const { template } = photosTemplate({ alias: older, clipDims: 4 }) as { template: { settings: estypes.IndicesIndexSettings; mappings: { properties: Record<string, estypes.MappingProperty> } } };
-    const { [KEYWORD_TIERS_FIELD]: _tiers, ...properties } = template.mappings.properties;
+    const { [KEYWORD_TIERS_FIELD]: _tiers, [CLIP_BYTES_FIELD]: _bytes, ...properties } = template.mappings.properties;
     await client.indices.create({ index: `${older}-v1`, settings: template.settings, mappings: { ...template.mappings, properties }, aliases: { [older]: { is_write_index: true } } });
     const docs = [
-      { photo_id: 'dogAAAAAAAA', keywords: [{ keyword: 'dog', confidence: 0.9 }] },
-      { photo_id: 'beachBBBBBB', keywords: [{ keyword: 'beach', confidence: 0.95 }, { keyword: 'dog', confidence: 0.3 }] },
+      { photo_id: 'dogAAAAAAAA', keywords: [{ keyword: 'dog', confidence: 0.9 }], clip: [0.1, 0.2, 0.3, 0.4] },
+      { photo_id: 'beachBBBBBB', keywords: [{ keyword: 'beach', confidence: 0.95 }, { keyword: 'dog', confidence: 0.3 }], clip: [1 / 3, -2.5, 1e-7, 7] },
       { photo_id: 'cityCCCCCCC', keywords: [{ keyword: 'city', confidence: 0.8 }] },
     ];
     await client.helpers.bulk({ datasource: docs, onDocument: (d) => ({ index: { _index: older, _id: d.photo_id } }), refreshOnCompletion: older });
 
-    expect(await keywordLayoutOf(client, older)).toBe('nested');
+    expect(await indexLayoutOf(client, older)).toEqual({ keywords: 'nested', clipBytes: false });
+    const ids = ['dogAAAAAAAA', 'beachBBBBBB', 'cityCCCCCCC'];
+    const vectorsBefore = await elasticReads(client).vectors(ids, { index: older, field: 'clip' });
+    expect([...vectorsBefore.keys()].sort()).toEqual(['beachBBBBBB', 'dogAAAAAAAA']);
     const [before] = await elasticReads(client).lists([{ kind: 'keyword', name: 'keyword', text: 'dog' }], { index: older, size: 10 });
     expect(before!.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
 
@@ -77,6 +81,13 @@ describe('es reindex', () => {
     const copied = await client.get<Record<string, unknown>>({ index: older, id: 'beachBBBBBB' });
     expect(copied._source![KEYWORD_TIERS_FIELD]).toEqual({ very_high: ['beach'], high: [], medium: [], low: ['dog'] });
     expect(await keywordLayoutOf(client, older, Date.now() + 60_000)).toBe('tiers');
+    expect((await indexLayoutOf(client, older, Date.now() + 60_000)).clipBytes).toBe(true);
+    // The bytes were made from the dense vector's own floats: the vectors read back are the same, bit for bit.
+    const bytes = await client.search({ index: older, query: { ids: { values: ids } }, docvalue_fields: ['photo_id', CLIP_BYTES_FIELD], _source: false });
+    const fromBytes = new Map(bytes.hits.hits.flatMap((h) => ((h.fields?.[CLIP_BYTES_FIELD] as string[] | undefined) ? [[h._id!, decodeVectorBytes((h.fields![CLIP_BYTES_FIELD] as string[])[0]!)!]] : [])));
+    expect([...fromBytes.keys()].sort()).toEqual(['beachBBBBBB', 'dogAAAAAAAA']);
+    for (const [id, vector] of vectorsBefore) expect(fromBytes.get(id)).toEqual(vector);
+    expect(await elasticReads(client).vectors(ids, { index: older, field: 'clip' })).toEqual(vectorsBefore);
     const [after] = await elasticReads(client).lists([{ kind: 'keyword', name: 'keyword', text: 'dog' }], { index: older, size: 10 });
     expect(after!.list.hits.map((h) => h.id)).toEqual(['dogAAAAAAAA', 'beachBBBBBB']);
   });

@@ -1,12 +1,13 @@
 import type { Client } from './client.ts';
 import { clipDimsOf, indicesBehindAlias, mapsField, vectorDimsOf } from './apply.ts';
 import { createError } from './errors.ts';
+import { CLIP_BYTES_FIELD, encodeVectorBytes } from './vector-bytes.ts';
 import { KEYWORD_TIERS_FIELD, keywordTiers } from './keyword-tiers.ts';
 import { scanIndex } from './scan.ts';
+import { indexVersionOf, photosTemplate, photosTemplateName, versionedIndexName } from './templates.ts';
 
 /** Indexed but not in `_source` (see templates/photos.json): copied from doc values. */
 export const VECTOR_FIELDS = ['clip', 'als'] as const;
-import { indexVersionOf, photosTemplate, photosTemplateName, versionedIndexName } from './templates.ts';
 
 export interface ReindexOptions {
   alias: string;
@@ -75,8 +76,10 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
 export async function upgradeIfBehind(client: Client, alias: string, log: (line: string) => void = () => {}): Promise<ReindexResult | undefined> {
   const current = await indicesBehindAlias(client, alias);
   if (current.length !== 1) return undefined;
-  if (await mapsField(client, current[0]!, KEYWORD_TIERS_FIELD)) return undefined;
-  log(`es: ${current[0]} was made before ${KEYWORD_TIERS_FIELD}; reindexing to bring it up to date`);
+  const missing: string[] = [];
+  for (const field of [KEYWORD_TIERS_FIELD, CLIP_BYTES_FIELD]) if (!(await mapsField(client, current[0]!, field))) missing.push(field);
+  if (missing.length === 0) return undefined;
+  log(`es: ${current[0]} was made before ${missing.join(' and ')}; reindexing to bring it up to date`);
   return reindexAlias(client, { alias, log });
 }
 
@@ -101,23 +104,31 @@ async function scanAndBulk(client: Client, from: string, to: string): Promise<vo
 }
 
 /**
- * A document as the current template wants it: one made before the keyword tiers gets them from its
- * nested keywords (the only field added since that is derived from others).
+ * A document as the current template wants it, the fields added since derived from the others: one
+ * made before the keyword tiers gets them from its nested keywords, one made before `clip_f32` gets
+ * the bytes of its `clip`.
  */
 export function upToDate(source: Record<string, unknown>): Record<string, unknown> {
-  if (source[KEYWORD_TIERS_FIELD] !== undefined || !Array.isArray(source.keywords)) return source;
-  return { ...source, [KEYWORD_TIERS_FIELD]: keywordTiers(source.keywords as Array<{ keyword: string; confidence?: number | null }>) };
+  const current = { ...source };
+  if (current[KEYWORD_TIERS_FIELD] === undefined && Array.isArray(source.keywords)) {
+    current[KEYWORD_TIERS_FIELD] = keywordTiers(source.keywords as Array<{ keyword: string; confidence?: number | null }>);
+  }
+  if (current[CLIP_BYTES_FIELD] === undefined && Array.isArray(source.clip)) current[CLIP_BYTES_FIELD] = encodeVectorBytes(source.clip as number[]);
+  return current;
 }
 
-/** Every document of `from` whole: its `_source` with the vectors put back from doc values. */
+/** Every document of `from` whole: its `_source` with the vectors (and their bytes, when it has them) put back from doc values. */
 export async function* wholeDocuments(client: Client, from: string): AsyncGenerator<{ id: string; source: Record<string, unknown> }> {
-  for await (const hit of scanIndex<Record<string, unknown>>(client, from, { docvalueFields: [...VECTOR_FIELDS] })) {
+  // An index made before `clip_f32` does not map it: a docvalue field nothing maps returns nothing.
+  for await (const hit of scanIndex<Record<string, unknown>>(client, from, { docvalueFields: [...VECTOR_FIELDS, CLIP_BYTES_FIELD] })) {
     const source = { ...hit._source };
     for (const field of VECTOR_FIELDS) {
       // A dense_vector's doc value comes as [[x, y, …]].
       const vector = (hit.fields?.[field] as number[][] | undefined)?.[0];
       if (vector && vector.length > 0) source[field] = vector;
     }
+    const bytes = (hit.fields?.[CLIP_BYTES_FIELD] as string[] | undefined)?.[0];
+    if (bytes) source[CLIP_BYTES_FIELD] = bytes;
     yield { id: hit._id!, source };
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keywordLayoutOf, keywordQuery } from '../sidecar/retrieval/keyword-query.ts';
+import { keywordLayoutOf, keywordQuery } from '../sidecar/retrieval/elastic-reads.ts';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { applyMappings } from './apply.ts';
 import { keywordTiers } from './keyword-tiers.ts';

@@ -1,4 +1,5 @@
 import type { Client } from '../es-mappings/client.ts';
+import { CLIP_BYTES_FIELD, encodeVectorBytes } from '../es-mappings/vector-bytes.ts';
 import { contentHash, photoDocument, type PhotoDocument } from './documents/photo-document.ts';
 import { createBatchEmbedder, type ImageEmbedder } from './embed-batches.ts';
 import type { ImageLoader } from './images/image-loader.ts';
@@ -68,7 +69,11 @@ export async function ingestPhotos(options: PhotoIngestOptions): Promise<PhotoIn
   const withVector = (pending: Pending, vector: Float32Array | undefined): BulkDocument => {
     if (!vector) withoutVector += 1;
     const body: Record<string, unknown> = { ...pending.document, content_hash: pending.hash, indexed_at: new Date().toISOString() };
-    if (vector) body.clip = Array.from(vector);
+    if (vector) {
+      body.clip = Array.from(vector);
+      // The same floats as bytes, for reading back by id (es-mappings/vector-bytes.ts); run-ingest brought the index up to a template that maps it.
+      body[CLIP_BYTES_FIELD] = encodeVectorBytes(vector);
+    }
     lineOf.set(pending.document.photo_id, pending.line);
     return { id: pending.document.photo_id, body };
   };

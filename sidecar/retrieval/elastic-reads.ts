@@ -1,9 +1,10 @@
 import { errors, type estypes, type TransportResult } from '@elastic/elasticsearch';
 import type { Client } from '../../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
+import { KEYWORD_TIERS, KEYWORD_TIERS_FIELD } from '../../es-mappings/keyword-tiers.ts';
+import { CLIP_BYTES_FIELD, decodeVectorBytes } from '../../es-mappings/vector-bytes.ts';
 import type { Candidate, RankedList } from '../../ltr/second-pass.ts';
 import type { SearchFilters } from '../pipeline/request-options.ts';
-import { keywordLayoutOf, keywordQuery, type KeywordLayout } from './keyword-query.ts';
 
 /**
  * One ranked list a request asks for. All the lists of a request go to Elasticsearch in one
@@ -11,7 +12,7 @@ import { keywordLayoutOf, keywordQuery, type KeywordLayout } from './keyword-que
  * 6.5 ms p50 as one msearch against 7.8 ms as two parallel searches, 2,000 photos).
  */
 export type ListQuery =
-  /** BM25 over keywords (by confidence) and texts: see keyword-query.ts. */
+  /** BM25 over keywords (by confidence) and texts: see keywordQuery below. */
   | { kind: 'keyword'; name: string; text: string }
   /** Approximate kNN on the `int8_hnsw` field `field`, filters applied inside the graph search. */
   | { kind: 'knn'; name: string; vector: ArrayLike<number>; field: string; numCandidates: number }
@@ -199,23 +200,37 @@ async function displaySources(es: Client, index: string, ids: readonly string[],
 }
 
 /**
- * Stored vectors of photos by id. Vectors are indexed but not in `_source` (see the photos
- * template), so they are read from doc values (`docvalue_fields`): the raw floats as indexed.
- * No stored field is read (not even `_id`: the photo id comes from its doc value).
+ * Stored vectors of photos by id, from doc values: no stored field is read (not even `_id`: the
+ * photo id comes from its doc value). CLIP vectors come from their bytes (`clip_f32`) when the index
+ * has them: a `dense_vector`'s doc values come back as decimal JSON that Elasticsearch formats float
+ * by float (200 vectors of 512 dims: ~1 MB of text). A photo without bytes (an index made before
+ * them, a document written by an older ingest) is read from the `dense_vector` itself.
  */
 export async function vectorsById(es: Client, index: string, ids: readonly string[], field = 'clip', signal?: AbortSignal): Promise<Map<string, Float32Array>> {
   const found = new Map<string, Float32Array>();
   if (ids.length === 0) return found;
-  const response = await es.search(
-    { index, size: ids.length, query: { ids: { values: [...ids] } }, stored_fields: ['_none_'], docvalue_fields: ['photo_id', field], track_total_hits: false },
-    { signal },
-  );
-  for (const hit of response.hits.hits) {
+  const bytes = field === 'clip' && (await indexLayoutOf(es, index, Date.now(), signal)).clipBytes;
+  if (bytes) {
+    for (const hit of await docValuesById(es, index, ids, CLIP_BYTES_FIELD, signal)) {
+      const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
+      const value = (hit.fields?.[CLIP_BYTES_FIELD] as string[] | undefined)?.[0];
+      const vector = value ? decodeVectorBytes(value) : undefined;
+      if (id && vector) found.set(id, vector);
+    }
+    if (found.size === ids.length) return found;
+  }
+  const rest = bytes ? ids.filter((id) => !found.has(id)) : ids;
+  for (const hit of await docValuesById(es, index, rest, field, signal)) {
     const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
     const vector = docValueVector(hit.fields, field);
     if (id && vector) found.set(id, Float32Array.from(vector));
   }
   return found;
+}
+
+async function docValuesById(es: Client, index: string, ids: readonly string[], field: string, signal?: AbortSignal) {
+  const response = await es.search({ index, size: ids.length, query: { ids: { values: [...ids] } }, stored_fields: ['_none_'], docvalue_fields: ['photo_id', field], track_total_hits: false }, { signal });
+  return response.hits.hits;
 }
 
 /** A dense_vector from `docvalue_fields` comes as `[[x, y, …]]`. */
@@ -274,4 +289,111 @@ export function filterClauses(filters: SearchFilters | undefined, excludeIds: re
   }
   if (excludeIds.length > 0) clauses.push({ bool: { must_not: [{ ids: { values: [...excludeIds] } }] } });
   return clauses;
+}
+
+/**
+ * How the index holds keyword confidences: `tiers`, flat text fields per confidence tier (the
+ * current template), or only the `nested` keywords (an index made before the tiers, until it is
+ * reindexed).
+ */
+export type KeywordLayout = 'tiers' | 'nested';
+
+/** What the index behind an alias maps, where the current template and an older one differ. */
+export interface IndexLayout {
+  keywords: KeywordLayout;
+  /** Whether every index maps `clip_f32`, the vectors as bytes (es-mappings/vector-bytes.ts). */
+  clipBytes: boolean;
+}
+
+/** How long a layout is trusted: a reindex swapping the alias to a current index is seen this soon. */
+const TTL_MS = 30_000;
+
+const known = new WeakMap<Client, Map<string, { layout: IndexLayout; at: number }>>();
+
+/**
+ * The layout of the indices behind `index` (an alias): an index made before a field keeps working,
+ * with the slower query or read, until it is reindexed. Read from the mapping here, once per TTL per
+ * client and index: one request in 30 s pays the read, the others none. Requests missing it at the
+ * same time each read it with their own `signal`, so one request's abort cannot fail another's.
+ */
+export async function indexLayoutOf(es: Client, index: string, now = Date.now(), signal?: AbortSignal): Promise<IndexLayout> {
+  let byIndex = known.get(es);
+  if (!byIndex) known.set(es, (byIndex = new Map()));
+  const cached = byIndex.get(index);
+  if (cached && now - cached.at < TTL_MS) return cached.layout;
+  const mappings = Object.values(await es.indices.getMapping({ index }, { signal }));
+  const mapsAll = (field: string): boolean => mappings.length > 0 && mappings.every((m) => m.mappings.properties?.[field] !== undefined);
+  const layout: IndexLayout = { keywords: mapsAll(KEYWORD_TIERS_FIELD) ? 'tiers' : 'nested', clipBytes: mapsAll(CLIP_BYTES_FIELD) };
+  byIndex.set(index, { layout, at: now });
+  return layout;
+}
+
+/** `tiers` when every index behind `index` maps the keyword tier fields, else `nested`. */
+export async function keywordLayoutOf(es: Client, index: string, now = Date.now(), signal?: AbortSignal): Promise<KeywordLayout> {
+  return (await indexLayoutOf(es, index, now, signal)).keywords;
+}
+
+export interface KeywordQueryOptions {
+  /** Weight of the keyword part (keywords scored by confidence) against the free-text part. */
+  keywordBoost?: number;
+  layout?: KeywordLayout;
+}
+
+/**
+ * BM25 over the photo's keywords, each match weighted by that keyword's confidence, plus BM25 over
+ * descriptions, AI description, location and collections.
+ * With `tiers`, the confidence is its tier's weight (es-mappings/keyword-tiers.ts): a `bool` of
+ * boosted `match`es that Elasticsearch can answer with block-max WAND. With `nested`, the exact
+ * confidence via `function_score` + `field_value_factor` on each nested keyword — several times
+ * slower, since every matching keyword of every photo is scored (`rank_features` would do it
+ * exactly and fast, but the integ-test distribution has no mapper-extras).
+ * User text only ever goes into `match`-family queries: never `query_string`, never a script.
+ * The two clauses are named (`keywords`, `texts`) so that, with `include_named_queries_score`, each
+ * hit says what each part scored: the second pass reads them as separate features.
+ */
+export function keywordQuery(text: string, options: KeywordQueryOptions = {}): estypes.QueryDslQueryContainer {
+  const boost = options.keywordBoost ?? 2;
+  return {
+    bool: {
+      should: [
+        options.layout === 'nested' ? nestedKeywords(text, boost) : tieredKeywords(text, boost),
+        {
+          multi_match: {
+            _name: 'texts',
+            query: text,
+            type: 'best_fields',
+            fields: ['description', 'ai_description', 'location.name^0.5', 'collections.title^0.5'],
+          },
+        },
+      ],
+      minimum_should_match: 1,
+    },
+  };
+}
+
+function tieredKeywords(text: string, boost: number): estypes.QueryDslQueryContainer {
+  return {
+    bool: {
+      _name: 'keywords',
+      should: KEYWORD_TIERS.map((tier) => ({ match: { [`${KEYWORD_TIERS_FIELD}.${tier.field}`]: { query: text, boost: boost * tier.weight } } })),
+    },
+  };
+}
+
+function nestedKeywords(text: string, boost: number): estypes.QueryDslQueryContainer {
+  return {
+    nested: {
+      _name: 'keywords',
+      path: 'keywords',
+      score_mode: 'sum',
+      boost,
+      query: {
+        function_score: {
+          query: { match: { 'keywords.keyword.text': { query: text } } },
+          functions: [{ field_value_factor: { field: 'keywords.confidence', missing: 0.5 } }],
+          boost_mode: 'multiply',
+        },
+      },
+    },
+  };
 }
