@@ -40,6 +40,18 @@ describe('POST /search', () => {
     expect(relevant / shown, `${relevant}/${shown}`).toBeGreaterThanOrEqual(mode === 'clip' ? 0.8 : 0.9);
   });
 
+  it('every hit carries a thumbnail_url this sidecar serves as an image', async () => {
+    const { hits } = await search({ q: 'beach', mode: 'hybrid', k: 3 });
+    expect(hits.length).toBe(3);
+    for (const hit of hits) {
+      expect(hit.thumbnail_url).toBe(`/images/${hit.photo_id}?w=256`);
+      const image = await fixture.sidecar.app.request(hit.thumbnail_url);
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toMatch(/^image\//);
+      expect((await image.arrayBuffer()).byteLength).toBeGreaterThan(500);
+    }
+  });
+
   it('keyword mode searches free texts without English stop words ("in" is in nearly every description)', async () => {
     const ranked = async (q: string) => (await search({ q, mode: 'keyword', k: 20, explain: true })).hits.map((h) => [h.photo_id, h.scores.keyword?.score]);
     expect(await ranked('the beach in the')).toEqual(await ranked('beach'));

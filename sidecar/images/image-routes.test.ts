@@ -10,7 +10,7 @@ import { createApp } from '../app.ts';
 import { DEFAULT_URL_FETCH } from '../similar/fetch-image.ts';
 import { answer, memoryReads, memoryServices, type ProblemBody } from '../../test/stub-services.ts';
 import { imageSourceOf, type ImageLocator } from './image-source.ts';
-import { thumbnailUrl, withThumbnail } from './thumbnail-url.ts';
+import { thumbnailUrl } from './thumbnail-url.ts';
 import { sizedUrl } from './thumbnails.ts';
 
 /** A 600×400 JPEG, as a dataset's image file would be. */
@@ -130,8 +130,7 @@ describe('image sources', () => {
     expect(sizedUrl('https://example.com/a.jpg', 256)).toBe('https://example.com/a.jpg');
   });
 
-  it('a thumbnail’s address escapes the photo id, and withThumbnail adds it to a hit', () => {
+  it('a thumbnail’s address escapes the photo id', () => {
     expect(thumbnailUrl('a/b c')).toBe('/images/a%2Fb%20c?w=256');
-    expect(withThumbnail({ photo_id: 'x', rank: 1 }, 512)).toEqual({ photo_id: 'x', rank: 1, thumbnail_url: '/images/x?w=512' });
   });
 });

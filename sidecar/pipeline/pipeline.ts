@@ -1,4 +1,5 @@
 import type { Candidate, RerankCandidate, SecondPass } from '../../ltr/second-pass.ts';
+import { thumbnailUrl } from '../images/thumbnail-url.ts';
 import { fuseLists, type FusedHit, type FusionSettings } from '../fusion/fusion.ts';
 import { applyPolicy } from '../policy/rerank-policy.ts';
 import type { UserProfile } from '../profiles/profile-store.ts';
@@ -216,6 +217,7 @@ function photoView(id: string, source: PhotoSource | undefined): PhotoView {
     photo_id: id,
     url: source?.url ?? null,
     image_url: source?.image_url ?? null,
+    thumbnail_url: thumbnailUrl(id),
     description: source?.description ?? source?.ai_description ?? null,
     photographer: source?.photographer?.username ?? null,
     country: source?.location?.country ?? null,

@@ -6,6 +6,7 @@ export const PhotoViewSchema = z
     photo_id: z.string(),
     url: z.string().nullable(),
     image_url: z.string().nullable(),
+    thumbnail_url: z.string().openapi({ description: 'This sidecar’s 256-px thumbnail of the photo (root-relative: GET /images/:photo_id?w=, also 128, 512, 1024)', example: '/images/Tl6xxJM6Zd0?w=256' }),
     description: z.string().nullable(),
     photographer: z.string().nullable(),
     country: z.string().nullable(),

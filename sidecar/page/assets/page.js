@@ -90,7 +90,7 @@ function why(hit, moved = 0) {
 }
 
 function card(hit, moved) {
-  const small = thumb(hit.photo_id, 256);
+  const small = hit.thumbnail_url ?? thumb(hit.photo_id, 256);
   const colors = hit.colors ?? [];
   return el(
     'li',
