@@ -94,6 +94,46 @@ describe('policy', () => {
   });
 });
 
+describe('policy after a second pass', () => {
+  // b1 nearly duplicates a1 and comes second in the first stage; the pass prefers b1 (Bob's shot).
+  const world: MemoryWorld = {
+    photos: [
+      { id: 'a1', photographer: 'ann', vector: [1, 0, 0] },
+      { id: 'b1', photographer: 'bob', vector: [0.99, 0.1, 0] },
+      { id: 'c1', photographer: 'cat', vector: [0, 0, 1] },
+      { id: 'a2', photographer: 'ann', vector: [0, 1, 0] },
+    ],
+    keyword: [['a1', 10], ['b1', 9], ['c1', 8], ['a2', 7]],
+  };
+  const scores: Record<string, number> = { a1: 0.2, b1: 0.9, c1: 0.5, a2: 0.4 };
+  const scored: string[][] = [];
+  const secondPass: SecondPass = {
+    version: 'stub-pass-2',
+    async rerank(_context, candidates: RerankCandidate[]) {
+      scored.push(candidates.map((c) => c.id));
+      expect(candidates.every((c) => c.vector !== undefined)).toBe(true);
+      return { scores: candidates.map((c) => scores[c.id]!) };
+    },
+  };
+  const { app } = memoryApp(memoryReads(world), { secondPass });
+
+  it('judges duplicates and the photographer cap in the order the pass gave: the copy the user prefers stays', async () => {
+    const result = await search(app, { q: 'x', mode: 'keyword', user: 'u1', policy: { duplicate_cosine: 0.97, max_per_photographer: 1 }, explain: true });
+    expect(ids(result)).toEqual(['b1', 'c1', 'a2']);
+    expect((result.explain?.policy as { dropped: Dropped }).dropped).toEqual([{ photo_id: 'a1', reason: 'duplicate', of: 'b1' }]);
+    // The pass scored the whole window, then the policy walked its order.
+    expect(scored.at(-1)).toEqual(['a1', 'b1', 'c1', 'a2']);
+  });
+
+  it('photos the request excludes are not handed to the pass (the query photo of /similar)', async () => {
+    const similar = memoryApp(memoryReads({ ...world, knn: [['a1', 1], ['b1', 0.99], ['c1', 0.1], ['a2', 0.05]] }), { secondPass }).app;
+    const { status, body } = await answer<SearchResponse>(postJson(similar, '/similar', { photo_id: 'a1', user: 'u1', k: 10 }));
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(ids(body)).not.toContain('a1');
+    expect(scored.at(-1)).toEqual(['b1', 'c1', 'a2']);
+  });
+});
+
 describe('second pass', () => {
   const world: MemoryWorld = { photos: ['p1', 'p2', 'p3'].map((id) => ({ id })), keyword: [['p1', 10], ['p2', 8], ['p3', 6]] };
   const calls: Array<{ context: RerankContext; ids: string[] }> = [];

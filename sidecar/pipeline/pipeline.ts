@@ -70,7 +70,7 @@ export interface PipelineResult<Q extends Query> {
   query: Q;
   /** The page as the API shows it (empty without `plan.page`). */
   page: RankedPhoto[];
-  /** Every hit the policy kept, in the final order. */
+  /** The hits the policy kept, in the final order: as far as the page needed it to walk (every hit without a page). */
   ranked: RankedHit[];
   personalized: boolean;
   /** The second pass's version when it ranked the hits. */
@@ -95,8 +95,13 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const fusion = fusionSettings(services.ranking, plan.fusion);
   const fused = watch.time('fuse', () => fuseLists(retrieved.map((r) => r.list), fusion)).filter((hit) => facts.has(hit.id));
   const rerank = query.personal === false ? undefined : pass;
-  const policy = await policyStage(ctx, plan, { query, fused, facts, rerank: rerank !== undefined });
-  const ranked: RankedHit[] = rerank && policy.kept.length > 0 ? await secondPassStage(ctx, plan, { pass: rerank, kept: policy.kept, query, profile }) : policy.kept.map((hit) => ({ ...hit, score: hit.fused }));
+  // With a second pass, it ranks the window first and the policy walks its order: duplicates and
+  // the photographer cap are judged in the order the user sees, and only as far as the page needs.
+  const ordered = rerank
+    ? await secondPassStage(ctx, plan, { pass: rerank, window: await windowStage(ctx, query, fused, facts), query, profile })
+    : fused.map((hit) => firstStageHit(hit, facts));
+  const policy = await policyStage(ctx, plan, ordered, query.exclude);
+  const ranked = policy.kept;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
   const took = watch.result();
@@ -151,48 +156,60 @@ export function rerankCandidate(hit: FusedHit, candidate: Candidate, vector: Flo
 
 const POLICY_OFF = { duplicate_cosine: 1, max_per_photographer: 0 };
 
+/** A fused hit as the first stage ranked it, its vector not read yet. */
+function firstStageHit(hit: FusedHit, facts: Map<string, Candidate>): RankedHit {
+  return { ...rerankCandidate(hit, facts.get(hit.id)!, undefined), score: hit.score };
+}
+
+/** Every candidate of the window with its vector, for the second pass (which scores them all); the request's exclusions left out. */
+async function windowStage(ctx: RequestContext, query: Query, fused: FusedHit[], facts: Map<string, Candidate>): Promise<RerankCandidate[]> {
+  const exclude = new Set(query.exclude ?? []);
+  const window = fused.filter((hit) => !exclude.has(hit.id));
+  const vectors = await ctx.watch.timeAsync('vectors', () => ctx.services.vectors.get(window.map((hit) => hit.id), ctx.signal));
+  return window.map((hit) => rerankCandidate(hit, facts.get(hit.id)!, vectors.get(hit.id)));
+}
+
 /**
- * Duplicates, the photographer cap, exclusions. Vectors are read only as far as the policy walks:
- * without a second pass it stops once the page is full (widening while it is not); the second
- * pass scores the whole window, so then every candidate's vector is read.
+ * Exclusions, duplicates, the photographer cap, over the hits in their final order. The policy
+ * walks only as far as the page needs (widening while it is not full), and vectors are read only
+ * for the hits it walks that have none yet (after a second pass, every hit has its vector).
  */
-async function policyStage(ctx: RequestContext, plan: Plan<Query>, input: { query: Query; fused: FusedHit[]; facts: Map<string, Candidate>; rerank: boolean }) {
-  const { query, fused, facts, rerank } = input;
+async function policyStage(ctx: RequestContext, plan: Plan<Query>, ordered: RankedHit[], excluded: readonly string[] | undefined) {
   const { services, watch } = ctx;
   const settings = plan.policy === 'off' ? POLICY_OFF : { ...services.ranking.policy, ...plan.policy };
-  const wanted = plan.page ? plan.page.page * plan.page.k : fused.length;
-  const needVectors = settings.duplicate_cosine < 1 || rerank;
-  const exclude = query.exclude && query.exclude.length > 0 ? new Set(query.exclude) : undefined;
-  let prefix = rerank ? fused.length : Math.min(fused.length, Math.max(wanted * 2, 20));
-  const vectors = new Map<string, Float32Array>();
+  const wanted = plan.page ? plan.page.page * plan.page.k : ordered.length;
+  const needVectors = settings.duplicate_cosine < 1;
+  const exclude = excluded && excluded.length > 0 ? new Set(excluded) : undefined;
+  let prefix = Math.min(ordered.length, Math.max(wanted * 2, 20));
   for (;;) {
-    const slice = fused.slice(0, prefix);
+    const slice = ordered.slice(0, prefix);
     if (needVectors) {
-      const missing = slice.filter((hit) => !vectors.has(hit.id)).map((hit) => hit.id);
-      for (const [id, vector] of await watch.timeAsync('vectors', () => services.vectors.get(missing, ctx.signal))) vectors.set(id, vector);
+      const missing = slice.filter((hit) => !hit.vector).map((hit) => hit.id);
+      if (missing.length > 0) {
+        const vectors = await watch.timeAsync('vectors', () => services.vectors.get(missing, ctx.signal));
+        for (const hit of slice) hit.vector ??= vectors.get(hit.id);
+      }
     }
     const result = watch.time('policy', () =>
       applyPolicy(
-        slice.map((hit) => {
-          const candidate = rerankCandidate(hit, facts.get(hit.id)!, vectors.get(hit.id));
-          return { id: hit.id, photographer: candidate.candidate.photographer, clip: candidate.vector ?? null, candidate };
-        }),
+        slice.map((hit) => ({ id: hit.id, photographer: hit.candidate.photographer, clip: hit.vector ?? null, hit })),
         { duplicateCosine: settings.duplicate_cosine, maxPerPhotographer: settings.max_per_photographer, exclude },
       ),
     );
-    if (result.kept.length >= wanted || prefix >= fused.length) {
-      return { settings, kept: result.kept.map((hit) => hit.candidate), dropped: result.dropped };
+    if (result.kept.length >= wanted || prefix >= ordered.length) {
+      return { settings, kept: result.kept.map((kept) => kept.hit), dropped: result.dropped.map((d) => ({ ...d, hit: d.hit.hit })) };
     }
-    prefix = Math.min(fused.length, prefix * 2);
+    prefix = Math.min(ordered.length, prefix * 2);
   }
 }
 
-async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { pass: SecondPass; kept: RerankCandidate[]; query: Query; profile: Promise<UserProfile> | undefined }): Promise<RankedHit[]> {
-  const { pass, kept, query, profile } = input;
+async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { pass: SecondPass; window: RerankCandidate[]; query: Query; profile: Promise<UserProfile> | undefined }): Promise<RankedHit[]> {
+  const { pass, window, query, profile } = input;
+  if (window.length === 0) return [];
   // Started with the request; usually read by now.
   const user = await profile;
-  const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank({ ...plan.personalize, queryVector: query.vector, profile: user, signal: ctx.signal }, kept, plan.explain));
-  return kept
+  const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank({ ...plan.personalize, queryVector: query.vector, profile: user, signal: ctx.signal }, window, plan.explain));
+  return window
     .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i] }))
     .sort((a, b) => b.score - a.score || b.fused - a.fused);
 }
