@@ -84,7 +84,14 @@ export async function ingestWorld(client: Client, world: BenchWorld, alias: stri
 /** Merges the index to one segment (ingest and the ALS write leave many, and deleted documents): a read-mostly index at rest. */
 export async function mergeIndex(client: Client, alias: string, log: Log): Promise<void> {
   const started = Date.now();
-  await client.indices.forcemerge({ index: alias, max_num_segments: 1 }, { requestTimeout: 3_600_000 });
+  // As a task, polled: merging 100k photos' HNSW graphs outlasts the client's socket timeout.
+  const { task } = (await client.indices.forcemerge({ index: alias, max_num_segments: 1, wait_for_completion: false })) as { task?: string };
+  while (task) {
+    const status = await client.tasks.get({ task_id: task, wait_for_completion: true, timeout: '20s' }, { requestTimeout: 25_000 }).catch((error: unknown) => ({ completed: false, error }));
+    if (status.completed) break;
+    if ('error' in status && (status.error as { meta?: { statusCode?: number } }).meta?.statusCode === 404) break;
+    log(`bench search: ${alias}: force-merging (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
   const segments = await client.cat.segments({ index: alias, format: 'json' });
   log(`bench search: ${alias}: ${segments.length} segment(s) after force-merge (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
