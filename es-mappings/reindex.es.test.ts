@@ -4,6 +4,7 @@ import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { elasticReads } from '../sidecar/retrieval/elastic-reads.ts';
 import { indexLayoutOf, keywordLayoutOf } from '../sidecar/retrieval/elastic-reads.ts';
 import { applyMappings, indicesBehindAlias } from './apply.ts';
+import { recordDatasetFolder, recordedDatasetFolder } from './dataset-folder.ts';
 import { KEYWORD_TIERS_FIELD } from './keyword-tiers.ts';
 import { reindexAlias, upgradeIfBehind } from './reindex.ts';
 import { photosTemplate } from './templates.ts';
@@ -37,6 +38,7 @@ describe('es reindex', () => {
         }
       }
     })();
+    await recordDatasetFolder(client, alias, '/data/unsplash-lite');
     const result = await reindexAlias(client, { alias });
     // Keep searching a little after the swap, on the new index.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -46,6 +48,8 @@ describe('es reindex', () => {
     expect(result).toMatchObject({ from: `${alias}-v1`, to: `${alias}-v2`, documents: 300 });
     expect(await indicesBehindAlias(client, alias)).toEqual([`${alias}-v2`]);
     expect(await client.indices.exists({ index: `${alias}-v1` })).toBe(false);
+    // The folder the sidecar serves the photos' images from goes with the index.
+    expect(await recordedDatasetFolder(client, alias)).toBe('/data/unsplash-lite');
     expect(outcomes.length).toBeGreaterThan(10);
     expect(outcomes.filter((o) => o !== 300)).toEqual([]);
     // Vectors are not in _source: the copy must carry them, or kNN on the new index finds nothing.

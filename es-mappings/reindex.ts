@@ -1,5 +1,6 @@
 import type { Client } from './client.ts';
 import { clipDimsOf, indicesBehindAlias, mapsField, vectorDimsOf } from './apply.ts';
+import { recordDatasetFolder, recordedDatasetFolder } from './dataset-folder.ts';
 import { createError } from './errors.ts';
 import { CLIP_BYTES_FIELD, encodeVectorBytes } from './vector-bytes.ts';
 import { KEYWORD_TIERS_FIELD, keywordTiers } from './keyword-tiers.ts';
@@ -52,6 +53,9 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
   // A leftover of an interrupted reindex holds nobody's reads: start it afresh.
   await client.indices.delete({ index: to, ignore_unavailable: true });
   await client.indices.create({ index: to });
+  // The index's own facts go with it: the folder the photos' images are served from.
+  const folder = await recordedDatasetFolder(client, from);
+  if (folder) await recordDatasetFolder(client, to, folder);
   log(`es reindex: copying ${from} → ${to}`);
 
   const method = await copyDocuments(client, from, to);
@@ -70,7 +74,7 @@ export async function reindexAlias(client: Client, options: ReindexOptions): Pro
 
 /**
  * Reindexes `alias` when its index predates a field of the current template that documents derive
- * from their own content (`keyword_tiers`): the copy fills it in (upToDate), content hashes stay
+ * from their own content (`keyword_tiers`, `clip_f32`): the copy fills it in (upToDate), content hashes stay
  * valid, and an ingest after it skips the unchanged photos. Nothing to do → undefined.
  */
 export async function upgradeIfBehind(client: Client, alias: string, log: (line: string) => void = () => {}): Promise<ReindexResult | undefined> {
