@@ -42,16 +42,19 @@ function percentile(values: number[], p: number): number {
 
 try {
   const context = await browser.newContext();
+  // tsx compiles this file keeping function names (esbuild's keepNames): the functions handed to
+  // page.evaluate call its `__name` helper, which the page lacks. The identity is all it does.
+  await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
   const page = await context.newPage();
-  let ownBytes = 0;
-  page.on('response', async (response) => {
-    if (response.url().includes('/images/')) return;
-    ownBytes += (await response.body().catch(() => Buffer.alloc(0))).length;
-  });
+  // The page's own files (HTML, JS, CSS): every response before the first search.
+  const own: Array<Promise<number>> = [];
+  const countOwn = (response: import('playwright-core').Response) => void own.push(response.body().then((body) => body.length, () => 0));
+  page.on('response', countOwn);
   const opened = performance.now();
   await page.goto(url, { waitUntil: 'load' });
   const openMs = performance.now() - opened;
-  const pageBytes = ownBytes;
+  page.off('response', countOwn);
+  const pageBytes = (await Promise.all(own)).reduce((a, b) => a + b, 0);
 
   const first = await timedSearch(page, queries[0]!);
   const times: Array<{ q: string; ms: number; thumbnails: number }> = [];
