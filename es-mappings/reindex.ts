@@ -7,6 +7,13 @@ import { KEYWORD_TIERS_FIELD, keywordTiers } from './keyword-tiers.ts';
 import { scanIndex } from './scan.ts';
 import { indexVersionOf, photosTemplate, photosTemplateName, versionedIndexName } from './templates.ts';
 
+/**
+ * How long one `_bulk` of a copy may take: a batch of 5 MB of documents with 512-float vectors goes
+ * into HNSW graphs as it is indexed, and on a busy machine that outlasted the client's 30 s (a reindex
+ * of 100,000 photos failed so, with the load average at 20).
+ */
+export const BULK_REQUEST_TIMEOUT_MS = 10 * 60_000;
+
 /** Indexed but not in `_source` (see templates/photos.json): copied from doc values. */
 export const VECTOR_FIELDS = ['clip', 'als'] as const;
 
@@ -101,7 +108,7 @@ async function scanAndBulk(client: Client, from: string, to: string): Promise<vo
       dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`);
     },
     refreshOnCompletion: to,
-  });
+  }, { requestTimeout: BULK_REQUEST_TIMEOUT_MS });
   if (result.failed > 0) {
     throw createError('REINDEX_FAILED', `es reindex: ${result.failed} documents could not be copied into ${to}, e.g. ${dropped.slice(0, 3).join('; ')}`);
   }

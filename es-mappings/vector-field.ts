@@ -1,7 +1,7 @@
 import type { Client } from './client.ts';
 import { indicesBehindAlias, vectorDimsOf } from './apply.ts';
 import { createError } from './errors.ts';
-import { wholeDocuments } from './reindex.ts';
+import { BULK_REQUEST_TIMEOUT_MS, wholeDocuments } from './reindex.ts';
 
 export interface VectorFieldWrite {
   index: string;
@@ -48,7 +48,7 @@ export async function writeVectorField(client: Client, alias: string, field: str
     },
     onDrop: (item) => void dropped.push(`${item.document.id}: ${JSON.stringify(item.error)}`),
     refreshOnCompletion: index,
-  });
+  }, { requestTimeout: BULK_REQUEST_TIMEOUT_MS });
   if (result.failed > 0) throw createError('INDEX_CONFLICT', `es vectors: ${result.failed} documents of ${index} could not be written, e.g. ${dropped.slice(0, 3).join('; ')}`);
   return { index, field, dims, documents, withVector, seconds: (Date.now() - started) / 1000 };
 }
