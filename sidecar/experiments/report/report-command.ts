@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { positiveInt } from '../../../bin/cli-options.ts';
 import { withCluster } from '../../../es-mappings/with-cluster.ts';
 import { readExperimentEvents } from './read-events.ts';
 import { abReport, formatReport, interleaveReport } from './report.ts';
@@ -22,12 +23,13 @@ export function registerExperimentCommands(program: Command): void {
     .description('read search-events ⋈ feedback-events of an experiment: interleave → wins, ties, Δ, 95% interval, sign-test p, winner; ab → clicks and downloads per search per arm, difference, interval, p')
     .argument('<name>', 'the experiment’s name')
     .option('--since <time>', 'only searches from then on (an ISO time, or Elasticsearch date math such as now-1h)')
+    .option('--first <n>', 'only the first n searches served (how many an experiment needed)', positiveInt)
     .option('--credit <kind>', 'what counts: clicks or downloads', credit, 'clicks')
     .option('--alpha <p>', 'name a winner only below this p', probability, 0.05)
     .option('--json', 'print the report as one JSON object, last')
-    .action(async (name: string, options: { since?: string; credit: 'clicks' | 'downloads'; alpha: number; json?: boolean }) => {
+    .action(async (name: string, options: { since?: string; first?: number; credit: 'clicks' | 'downloads'; alpha: number; json?: boolean }) => {
       await withCluster(async ({ client }) => {
-        const events = await readExperimentEvents(client, name, options.since ? { since: options.since } : {});
+        const events = await readExperimentEvents(client, name, { ...(options.since ? { since: options.since } : {}), ...(options.first ? { first: options.first } : {}) });
         const reportOptions = { credit: options.credit, alpha: options.alpha };
         const report =
           events.method === 'interleave'
