@@ -7,7 +7,8 @@
 // for n = every `--step` searches up to the run's length, exactly as `pixrank experiment report
 // --first n` computes it. Per method and n: the share of runs with p < `--alpha` (and naming the
 // same winner as at the run's end), the median p; per run, the first n from which p stays below alpha
-// ("searches to significance"). Prints the tables; writes bench/results/experiments.json (`--out`).
+// ("searches to significance"). `--credit downloads` counts downloads instead of clicks (interleaving's
+// wins, A/B's metric). Prints the tables; writes bench/results/experiments.json (`--out`).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,12 +24,15 @@ const { values } = parseArgs({
     ab: { type: 'string', default: '' },
     step: { type: 'string', default: '100' },
     alpha: { type: 'string', default: '0.01' },
+    credit: { type: 'string', default: 'clicks' },
     out: { type: 'string' },
   },
 });
 const names = { interleave: values.interleave.split(',').filter(Boolean), ab: values.ab.split(',').filter(Boolean) };
 const step = Number(values.step);
 const alpha = Number(values.alpha);
+if (values.credit !== 'clicks' && values.credit !== 'downloads') throw new Error(`bench experiments: --credit is clicks or downloads, got ${values.credit}`);
+const credit: 'clicks' | 'downloads' = values.credit;
 const outFile = resolve(values.out ?? new URL('./results/experiments.json', import.meta.url).pathname);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -47,10 +51,10 @@ interface RunCurve {
 function verdictAt(events: ExperimentEvents, n: number): { p: number; winner: string | null; statistic: number } {
   const searches = events.searches.slice(0, n);
   if (events.method === 'interleave') {
-    const r = interleaveReport('x', [events.arms[0]!, events.arms[1]!], searches, events.feedback, { alpha, resamples: 1 });
+    const r = interleaveReport('x', [events.arms[0]!, events.arms[1]!], searches, events.feedback, { alpha, credit, resamples: 1 });
     return { p: r.p, winner: r.winner, statistic: r.delta };
   }
-  const r = abReport('x', events.arms, searches, events.feedback, { alpha });
+  const r = abReport('x', events.arms, searches, events.feedback, { alpha, credit });
   return { p: r.p, winner: r.winner, statistic: r.diff };
 }
 
@@ -96,7 +100,7 @@ const summary = (['interleave', 'ab'] as const).flatMap((method) => {
   ];
 });
 
-console.log(`\nbench:experiments — share of runs with p < ${alpha} after the first n searches (and median p)\n`);
+console.log(`\nbench:experiments — share of runs with p < ${alpha} after the first n searches (and median p); credit: ${credit}\n`);
 console.log(`| method | runs | ${checkpoints.map((n) => `n=${n}`).join(' | ')} | significant at end | median searches to significance |`);
 console.log(`|---|---:|${checkpoints.map(() => '---:').join('|')}|---:|---:|`);
 for (const s of summary) {
@@ -106,5 +110,5 @@ for (const s of summary) {
 console.log(`\nper run: ${runs.map((r) => `${r.experiment} ${r.searches_to_significance ?? '–'}`).join('; ')}`);
 
 await mkdir(join(outFile, '..'), { recursive: true });
-await writeFile(outFile, `${JSON.stringify({ benchmark: 'experiments', date: new Date().toISOString(), machine: machine(), alpha, step, summary, runs }, null, 2)}\n`);
+await writeFile(outFile, `${JSON.stringify({ benchmark: 'experiments', date: new Date().toISOString(), machine: machine(), alpha, step, credit, summary, runs }, null, 2)}\n`);
 log(`bench experiments: wrote ${outFile}`);
