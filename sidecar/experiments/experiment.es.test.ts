@@ -54,11 +54,19 @@ describe('an experiment end to end: serve, simulated users, report', () => {
     expect(events.method).toBe('interleave');
     expect(events.arms).toEqual(['none', 'reversed']);
     expect(events.searches).toHaveLength(150);
-    // Every served hit was logged with its team; the teams are balanced on each page.
+    // Every served hit was logged with its team. The team draft alternates; the policy, walking the
+    // merged order, may drop a pick (a near-duplicate, a photographer over the cap), so a page can be
+    // a little off balance, but over all pages the teams share the places evenly.
+    let none = 0;
+    let all = 0;
     for (const search of events.searches) {
-      const counts = [...search.teams.values()].reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>());
-      expect(Math.abs((counts.get('none') ?? 0) - (counts.get('reversed') ?? 0))).toBeLessThanOrEqual(1);
+      const teams = [...search.teams.values()];
+      expect(teams.every((t) => t === 'none' || t === 'reversed')).toBe(true);
+      none += teams.filter((t) => t === 'none').length;
+      all += teams.length;
     }
+    expect(none / all).toBeGreaterThan(0.45);
+    expect(none / all).toBeLessThan(0.55);
     const report = interleaveReport(name, ['none', 'reversed'], events.searches, events.feedback, { resamples: 500 });
     expect(report.searches_with_feedback).toBeGreaterThan(20);
     expect(report.wins.none).toBeGreaterThan(report.wins.reversed!);
