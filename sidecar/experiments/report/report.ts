@@ -183,7 +183,7 @@ export function formatReport(report: InterleaveReport | AbReport): string {
       `  wins: ${a} ${report.wins[a]}, ${b} ${report.wins[b]}, ties ${report.wins.ties}`,
       `  Δ = (wins ${a} − wins ${b}) / (wins + ties) = ${f(report.delta)}, 95% interval [${f(report.ci95[0])}, ${f(report.ci95[1])}] (bootstrap over users)`,
       `  p = ${pText(report.p)} (two-sided sign test on the non-tied searches)`,
-      `  winner: ${report.winner ?? 'none'}`,
+      `  winner: ${report.winner ?? 'no arm (p ≥ alpha)'}`,
     ].join('\n');
   }
   const lines = [`experiment ${report.experiment} (A/B): ${report.searches} searches; metric ${report.metric}; control ${report.control}`];
@@ -192,6 +192,6 @@ export function formatReport(report: InterleaveReport | AbReport): string {
     const vs = row.vs_control ? `${f(row.vs_control.diff)} [${f(row.vs_control.ci95[0])}, ${f(row.vs_control.ci95[1])}] p=${pText(row.vs_control.p)}` : '(control)';
     lines.push(`  ${arm.padEnd(12)} ${String(row.users).padStart(6)} ${String(row.searches).padStart(9)} ${f(row.clicks_per_search).padStart(9)} ${f(row.downloads_per_search).padStart(9)}  ${vs}`);
   }
-  lines.push(`  winner: ${report.winner ?? 'none'}`);
+  lines.push(`  winner: ${report.winner ?? 'no arm (p ≥ alpha)'}`);
   return lines.join('\n');
 }
