@@ -57,6 +57,19 @@ export interface Plan<Q extends Query> {
   /** The page served (1-based, of k hits); without one the ranked hits are returned without texts. */
   page?: { page: number; k: number };
   explain: boolean;
+  /**
+   * The rankings an experiment compares, in place of the sidecar's one second pass: each ranker
+   * orders the window (its own pass, or the first-stage order without one), `combine` makes one
+   * order of their orders (an A/B arm's alone, or the two interleaved), and the policy walks that.
+   */
+  rankings?: { rankers: Ranker[]; combine(orders: RankedHit[][]): RankedHit[] };
+}
+
+/** One way of ordering the window: a second pass (none: the first-stage order), optionally served upside down. */
+export interface Ranker {
+  pass?: SecondPass;
+  /** A deliberately bad ranking, to check that an experiment finds a loser. */
+  reverse?: boolean;
 }
 
 /** A candidate after the second pass: its score is the pass's when there was one, else the fused score. */
@@ -64,6 +77,8 @@ export interface RankedHit extends RerankCandidate {
   rerank?: number;
   score: number;
   contributions?: Record<string, number>;
+  /** In an experiment: the arm whose ranking placed the hit (the team, when interleaved). */
+  team?: string;
 }
 
 export interface PipelineResult<Q extends Query> {
@@ -84,9 +99,10 @@ export interface PipelineResult<Q extends Query> {
 /** Every stage, in order. */
 export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Plan<Q>): Promise<PipelineResult<Q>> {
   const { services, watch } = ctx;
-  const pass = plan.personalize ? services.secondPass : undefined;
+  const rankers: Ranker[] = plan.rankings?.rankers ?? [{ pass: services.secondPass }];
+  const passes = rankers.map((ranker) => (plan.personalize ? ranker.pass : undefined));
   // The profile depends on nothing the request computes: read it beside embedding and retrieval.
-  const profile = readProfile(ctx, plan.profileOf ?? (pass ? plan.personalize?.user : undefined));
+  const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) ? plan.personalize?.user : undefined));
 
   // A plan without `embed` (a keyword search) retrieves with the empty query: every field of one is optional.
   const query = plan.embed ? await watch.timeAsync('embed', () => plan.embed!(ctx, profile)) : ({} as Q);
@@ -94,12 +110,20 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const facts = mergeCandidates(retrieved);
   const fusion = fusionSettings(services.ranking, plan.fusion);
   const fused = watch.time('fuse', () => fuseLists(retrieved.map((r) => r.list), fusion)).filter((hit) => facts.has(hit.id));
-  const rerank = query.personal === false ? undefined : pass;
+  const reranks = passes.map((pass) => (query.personal === false ? undefined : pass));
   // With a second pass, it ranks the window first and the policy walks its order: duplicates and
   // the photographer cap are judged in the order the user sees, and only as far as the page needs.
-  const ordered = rerank
-    ? await secondPassStage(ctx, plan, { pass: rerank, window: await windowStage(ctx, query, fused, facts), query, profile })
-    : fused.map((hit) => firstStageHit(hit, facts));
+  // In an experiment each arm orders the same window (read once), and the policy walks the
+  // combined order, so the page an interleaving serves keeps the policy too.
+  const window = reranks.some(Boolean) ? await windowStage(ctx, query, fused, facts) : undefined;
+  const orders = await Promise.all(
+    rankers.map(async (ranker, i): Promise<RankedHit[]> => {
+      const rerank = reranks[i];
+      const order = rerank && window ? await secondPassStage(ctx, plan, { pass: rerank, window, query, profile }) : fused.map((hit) => firstStageHit(hit, facts));
+      return ranker.reverse ? order.reverse() : order;
+    }),
+  );
+  const ordered = plan.rankings ? watch.time('combine', () => plan.rankings!.combine(orders)) : orders[0]!;
   const policy = await policyStage(ctx, plan, ordered, query.exclude);
   const ranked = policy.kept;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
@@ -107,12 +131,13 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const took = watch.result();
   services.metrics.recordStages(plan.route, took);
   const personalized = ranked.some((hit) => hit.rerank !== undefined);
+  const versions = [...new Set(reranks.flatMap((pass) => (pass ? [pass.version] : [])))];
   return {
     query,
     page,
     ranked,
     personalized,
-    modelVersion: personalized ? (rerank?.version ?? null) : null,
+    modelVersion: personalized ? versions.join(' | ') || null : null,
     took,
     retrieved,
     fusion: retrieved.length > 1 ? { ...fusion } : { method: 'none', list: retrieved[0]?.list.name },
@@ -226,6 +251,7 @@ async function present(ctx: RequestContext, ranked: RankedHit[], page: { page: n
     score: hit.score,
     scores: { ...hit.lists, fused: hit.fused, ...(hit.rerank !== undefined ? { rerank: hit.rerank } : {}) },
     ...(explain && hit.contributions ? { contributions: hit.contributions } : {}),
+    ...(hit.team !== undefined ? { team: hit.team } : {}),
   }));
 }
 
