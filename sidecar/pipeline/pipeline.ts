@@ -1,4 +1,7 @@
+import type { SearchLogFields } from '../../ltr/learning/logged-search.ts';
 import type { Candidate, RerankCandidate, SecondPass } from '../../ltr/second-pass.ts';
+import { learningStage } from '../learning/learning-stage.ts';
+import { DEFAULT_LEARNING } from '../learning/learning-settings.ts';
 import { fuseLists, type FusedHit, type FusionSettings } from '../fusion/fusion.ts';
 import { applyPolicy } from '../policy/rerank-policy.ts';
 import type { UserProfile } from '../profiles/profile-store.ts';
@@ -56,6 +59,8 @@ export interface Plan<Q extends Query> {
   /** The page served (1-based, of k hits); without one the ranked hits are returned without texts. */
   page?: { page: number; k: number };
   explain: boolean;
+  /** Present when the request is logged for learning (search-events): its randomized swap and feature vectors. */
+  learn?: { user?: string; query?: string; country?: string };
 }
 
 /** A candidate after the second pass: its score is the pass's when there was one, else the fused score. */
@@ -63,6 +68,8 @@ export interface RankedHit extends RerankCandidate {
   rerank?: number;
   score: number;
   contributions?: Record<string, number>;
+  /** The feature vector the second pass scored, when it scored one. */
+  features?: Float32Array;
 }
 
 export interface PipelineResult<Q extends Query> {
@@ -78,6 +85,8 @@ export interface PipelineResult<Q extends Query> {
   retrieved: Retrieved[];
   fusion: Record<string, unknown>;
   policy: Record<string, unknown> & { dropped: Array<{ photo_id: string; reason: string; of?: string }> };
+  /** With `plan.learn`: the swap and the feature log for `search-events`. */
+  log?: SearchLogFields;
 }
 
 /** Every stage, in order. */
@@ -95,7 +104,9 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const fused = watch.time('fuse', () => fuseLists(retrieved.map((r) => r.list), fusion)).filter((hit) => facts.has(hit.id));
   const rerank = query.personal === false ? undefined : pass;
   const policy = await policyStage(ctx, plan, { query, fused, facts, rerank: rerank !== undefined });
-  const ranked: RankedHit[] = rerank && policy.kept.length > 0 ? await secondPassStage(ctx, plan, { pass: rerank, kept: policy.kept, query, profile }) : policy.kept.map((hit) => ({ ...hit, score: hit.fused }));
+  const scored: RankedHit[] = rerank && policy.kept.length > 0 ? await secondPassStage(ctx, plan, { pass: rerank, kept: policy.kept, query, profile }) : policy.kept.map((hit) => ({ ...hit, score: hit.fused }));
+  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: scored, query, profile }) : undefined;
+  const ranked = learned ? [...learned.ranked] : scored;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
   const took = watch.result();
@@ -111,6 +122,7 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
     retrieved,
     fusion: retrieved.length > 1 ? { ...fusion } : { method: 'none', list: retrieved[0]?.list.name },
     policy: { ...policy.settings, dropped: policy.dropped.map((d) => ({ photo_id: d.hit.id, reason: d.reason, ...(d.of ? { of: d.of } : {}) })) },
+    ...(learned ? { log: learned.log } : {}),
   };
 }
 
@@ -191,9 +203,18 @@ async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { 
   // Started with the request; usually read by now.
   const user = await profile;
   const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank({ ...plan.personalize, queryVector: query.vector, profile: user, signal: ctx.signal }, kept, plan.explain));
+  const width = scored.features ? scored.features.length / kept.length : 0;
   return kept
-    .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i] }))
+    .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i], features: scored.features?.subarray(i * width, (i + 1) * width) }))
     .sort((a, b) => b.score - a.score || b.fused - a.fused);
+}
+
+/** The randomized swap and the feature log (see learning/learning-stage.ts), with the profile when the request read one. */
+async function learnStage(ctx: RequestContext, input: { learn: NonNullable<Plan<Query>['learn']>; page: { page: number; k: number }; ranked: RankedHit[]; query: Query; profile: Promise<UserProfile> | undefined }) {
+  const profile = input.profile ? await input.profile : undefined;
+  const context = { ...input.learn, ...(input.query.vector ? { queryVector: input.query.vector } : {}), ...(profile ? { profile } : {}) };
+  const settings = ctx.services.learning ?? DEFAULT_LEARNING;
+  return ctx.watch.time('log', () => learningStage({ ranked: input.ranked, page: input.page, context, pass: ctx.services.secondPass, requestId: ctx.requestId, settings }));
 }
 
 /** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone (cached). */

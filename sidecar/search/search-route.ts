@@ -65,6 +65,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country } : undefined,
     page: { page: request.page, k: request.k },
     explain: request.explain,
+    learn: { user: request.user, query: request.q, country: request.country },
   });
 
   const response: SearchResponse = {
@@ -98,12 +99,14 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     country: request.country,
     mode: request.mode,
     k: request.k,
+    page: request.page,
     personalize: result.personalized,
     model_version: result.modelVersion ?? undefined,
     filters: request.filters ?? {},
     served_ids: result.page.map((h) => h.photo_id),
     hits: result.page.map((h) => ({ id: h.photo_id, scores: h.scores })),
     took_ms: result.took,
+    ...result.log,
   });
   return response;
 }
