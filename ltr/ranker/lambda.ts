@@ -13,6 +13,12 @@ export interface GroupIndex {
   offsets: Int32Array;
   /** Per row, 2^label − 1. */
   gains: Float64Array;
+  /**
+   * Per row, the weight of the pairs in which it is the better document (inverse propensity
+   * weighting, Joachims, Swaminathan, Schnabel, WSDM 2017: λ_ij becomes λ_ij / θ_{k_i} for a
+   * clicked i logged at rank k_i); null: every pair weighs 1.
+   */
+  weights: Float64Array | null;
 }
 
 export interface LambdaOptions {
@@ -21,14 +27,17 @@ export interface LambdaOptions {
   normalize: boolean;
 }
 
-export function groupIndex(labelsPerGroup: readonly Float32Array[]): GroupIndex {
+export function groupIndex(labelsPerGroup: readonly Float32Array[], weightsPerGroup?: ReadonlyArray<Float32Array | undefined>): GroupIndex {
   const offsets = new Int32Array(labelsPerGroup.length + 1);
   labelsPerGroup.forEach((labels, g) => (offsets[g + 1] = offsets[g]! + labels.length));
   const gains = new Float64Array(offsets[labelsPerGroup.length]!);
   labelsPerGroup.forEach((labels, g) => {
     for (let i = 0; i < labels.length; i++) gains[offsets[g]! + i] = 2 ** labels[i]! - 1;
   });
-  return { offsets, gains };
+  const weighted = weightsPerGroup?.some((w) => w !== undefined) ?? false;
+  const weights = weighted ? new Float64Array(gains.length).fill(1) : null;
+  if (weights) weightsPerGroup!.forEach((w, g) => w && weights.set(w, offsets[g]!));
+  return { offsets, gains, weights };
 }
 
 /**
@@ -67,6 +76,7 @@ export class GroupRanking {
   readonly #ideal = new Map<number, Float64Array>();
   // One group's values in rank order (scratch for computeLambdas).
   readonly #gain: Float64Array;
+  readonly #weight: Float64Array;
   readonly #score: Float64Array;
   readonly #lambda: Float64Array;
   readonly #hessian: Float64Array;
@@ -77,6 +87,7 @@ export class GroupRanking {
     const n = maxGroupSize(index);
     this.discount = discounts(n);
     this.#gain = new Float64Array(n);
+    this.#weight = new Float64Array(n).fill(1);
     this.#score = new Float64Array(n);
     this.#lambda = new Float64Array(n);
     this.#hessian = new Float64Array(n);
@@ -150,7 +161,7 @@ export class GroupRanking {
    */
   computeLambdas(scores: Float64Array, groups: Int32Array, options: LambdaOptions, lambdas: Float64Array, hessians: Float64Array): void {
     const { truncation, sigma, normalize } = options;
-    const { gains, offsets } = this.index;
+    const { gains, offsets, weights } = this.index;
     const discount = this.discount;
     const ideal = this.idealDcg(truncation);
     const table = sigmoid();
@@ -168,12 +179,14 @@ export class GroupRanking {
       const n = ranked.length;
       // Gather in rank order so the pair loop reads and writes memory sequentially.
       const gain = this.#gain;
+      const weight = this.#weight;
       const score = this.#score;
       const lambda = this.#lambda;
       const hessian = this.#hessian;
       for (let i = 0; i < n; i++) {
         gain[i] = gains[ranked[i]!]!;
         score[i] = scores[ranked[i]!]!;
+        if (weights) weight[i] = weights[ranked[i]!]!;
       }
       lambda.fill(0, 0, n);
       hessian.fill(0, 0, n);
@@ -182,6 +195,7 @@ export class GroupRanking {
         const gainI = gain[i]!;
         const scoreI = score[i]!;
         const discountI = discount[i]!;
+        const weightI = weight[i]!;
         let lambdaI = 0;
         let hessianI = 0;
         for (let j = i + 1; j < n; j++) {
@@ -189,7 +203,8 @@ export class GroupRanking {
           if (gainI === gainJ) continue;
           // sign = +1 when i should rank above j: the pair pushes i up and j down, else the reverse.
           const sign = gainI > gainJ ? 1 : -1;
-          const deltaNdcg = Math.abs((gainI - gainJ) * (discountI - discount[j]!)) * inverseIdeal;
+          // The better document's weight (1 without weights) scales the pair: IPS when it is 1/θ of a click.
+          const deltaNdcg = Math.abs((gainI - gainJ) * (discountI - discount[j]!)) * inverseIdeal * (sign > 0 ? weightI : weight[j]!);
           const x = sigma * sign * (scoreI - score[j]!);
           const rho = x <= -SIGMOID_RANGE ? 1 : x >= SIGMOID_RANGE ? 0 : table[((x + SIGMOID_RANGE) * SIGMOID_SCALE) | 0]!;
           const l = sigma * rho * deltaNdcg;
