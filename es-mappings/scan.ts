@@ -7,6 +7,8 @@ export interface ScanOptions {
   /** Doc values to read (e.g. vectors, which are not in `_source`). */
   docvalueFields?: string[];
   pageSize?: number;
+  /** Only the documents matching this query (default: all). */
+  query?: estypes.QueryDslQueryContainer;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function* scanIndex<T>(client: Client, index: string, options: Scan
         size: options.pageSize ?? 1_000,
         sort: [{ _shard_doc: 'asc' }],
         _source: options.source ?? true,
+        ...(options.query ? { query: options.query } : {}),
         ...(options.docvalueFields ? { docvalue_fields: options.docvalueFields } : {}),
         track_total_hits: false,
         ...(searchAfter ? { search_after: searchAfter } : {}),
