@@ -17,6 +17,8 @@ export interface ExperimentRequest {
 export interface ExperimentTag {
   name: string;
   method: 'ab' | 'interleave';
+  /** Every arm, the control first: the report reads them from the events. */
+  arms: string[];
   arm?: string;
 }
 
@@ -31,7 +33,7 @@ export function experimentPlan(experiment: Experiment, request: ExperimentReques
   if (experiment.method === 'ab') {
     const arm = abArm(experiment, request.user, request.key);
     return {
-      tag: { name: experiment.name, method: 'ab', arm: arm.name },
+      tag: { name: experiment.name, method: 'ab', arms: experiment.arms.map((a) => a.name), arm: arm.name },
       plan: {
         fusion: arm.fusion || request.fusion ? { ...request.fusion, ...arm.fusion, weights: { ...request.fusion?.weights, ...arm.fusion?.weights } } : undefined,
         policy: arm.policy || request.policy ? { ...request.policy, ...arm.policy } : undefined,
@@ -41,7 +43,7 @@ export function experimentPlan(experiment: Experiment, request: ExperimentReques
   }
   const [a, b] = experiment.arms as [Experiment['arms'][0], Experiment['arms'][0]];
   return {
-    tag: { name: experiment.name, method: 'interleave' },
+    tag: { name: experiment.name, method: 'interleave', arms: [a.name, b.name] },
     plan: {
       fusion: request.fusion,
       policy: request.policy,

@@ -53,7 +53,7 @@ export const SearchResponseSchema = z
     hits: z.array(RankedPhotoSchema),
     explain: z.record(z.string(), z.unknown()).optional(),
     experiment: z
-      .object({ name: z.string(), method: z.enum(['ab', 'interleave']), arm: z.string().optional().openapi({ description: 'ab: the arm this request was served by' }) })
+      .object({ name: z.string(), method: z.enum(['ab', 'interleave']), arms: z.array(z.string()), arm: z.string().optional().openapi({ description: 'ab: the arm this request was served by' }) })
       .optional()
       .openapi({ description: 'The experiment the request took part in; interleaved hits carry their team' }),
   })
