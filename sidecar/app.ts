@@ -8,6 +8,7 @@ import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
 import { problem } from './http/problems.ts';
 import { registerImageRoutes, type ImageRoutesOptions } from './images/image-routes.ts';
 import { registerPageRoutes } from './page/page-routes.tsx';
+import { registerExperimentRoutes } from './experiments/experiment-routes.ts';
 import { registerFeedbackRoute } from './feedback/feedback-route.ts';
 import { registerRecommendRoute } from './recommend/recommend-route.ts';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
@@ -48,6 +49,7 @@ export function createApp(services: SidecarServices, options: AppOptions = {}): 
   registerRecommendRoute(app, services);
   registerFeedbackRoute(app, services);
   registerOpsRoutes(app, services);
+  registerExperimentRoutes(app, services);
   registerImageRoutes(app, services, options.images);
   // The page asks the API the way a browser would, in-process: one contract for both.
   registerPageRoutes(app, services, { api: async (path, init) => app.request(path, init) });

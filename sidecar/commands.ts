@@ -6,6 +6,7 @@ import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { defaultClipModel } from './clip-cli/model-choice.ts';
+import { describeExperiment, openExperimentFile } from './experiments/experiment.ts';
 import { openServices } from './open-services.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { runSearch, SearchRequestSchema } from './search/search-route.ts';
@@ -37,13 +38,14 @@ export function registerSidecarCommands(program: Command): void {
     .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--models <dir>', 'a `pixrank train` folder: the learned second pass (reloaded on SIGHUP)')
+    .option('--experiment <file>', 'an experiment JSON file ({"name", "method": "ab"|"interleave", "arms": {...}}): /search serves its arms (reloaded on SIGHUP)')
     .option('--swap-share <p>', 'share of first pages that randomize an adjacent pair in the top 10 (position-bias estimation)', shareOption, 0.05)
     .option('--no-feature-log', 'do not log the served feature vectors in search-events')
-    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string; swapShare: number; featureLog: boolean }) => {
+    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string; experiment?: string; swapShare: number; featureLog: boolean }) => {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
       const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
-      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, learning: { swapShare: options.swapShare, logFeatures: options.featureLog }, ...(options.models ? { modelsDir: options.models } : {}) });
+      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, learning: { swapShare: options.swapShare, logFeatures: options.featureLog }, ...(options.models ? { modelsDir: options.models } : {}), ...(options.experiment ? { experimentFile: options.experiment } : {}) });
       const sidecar = await listen(services, options.port, options.host);
       const pass = services.secondPass;
       if (pass instanceof LtrSecondPass) {
@@ -52,6 +54,20 @@ export function registerSidecarCommands(program: Command): void {
           pass.reload().then(
             (version) => logToStderr(`serve: second pass now ${version}`),
             (error: unknown) => logToStderr(`serve: reload failed, the previous models keep serving: ${(error as Error).message}`),
+          );
+        });
+      }
+      const experimentFile = options.experiment;
+      if (experimentFile) {
+        process.on('SIGHUP', () => {
+          logToStderr(`serve: SIGHUP: reloading the experiment ${experimentFile} and its arms' models`);
+          // The running experiment serves until the new one has loaded; a file that does not load keeps it.
+          openExperimentFile(experimentFile).then(
+            (experiment) => {
+              services.experiment = experiment;
+              logToStderr(`serve: experiment now ${JSON.stringify(describeExperiment(experiment))}`);
+            },
+            (error: unknown) => logToStderr(`serve: experiment reload failed, the previous one keeps running: ${(error as Error).message}`),
           );
         });
       }

@@ -3,6 +3,7 @@ import type { Client } from '../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX, SEARCH_EVENTS_INDEX } from '../es-mappings/templates.ts';
 import { loadClipEncoder, threadsFromEnv } from './clip/index.ts';
 import { createEventWriter, type EventWriter } from './events/event-writer.ts';
+import { describeExperiment, openExperimentFile } from './experiments/experiment.ts';
 import { SidecarMetrics } from './http/metrics.ts';
 import { ProfileStore } from './profiles/profile-store.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
@@ -23,6 +24,8 @@ export interface OpenServicesOptions {
   quantized?: boolean;
   /** A `pixrank train` folder: its LambdaMART second pass replaces the profile blend. */
   modelsDir?: string;
+  /** An experiment file (`serve --experiment`): /search serves its arms. */
+  experimentFile?: string;
   logger?: Logger;
   limits?: Partial<SidecarLimits>;
   ranking?: Partial<RankingDefaults>;
@@ -76,6 +79,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
+  const experiment = options.experimentFile ? await openExperimentFile(options.experimentFile) : undefined;
+  if (experiment) logger.info(describeExperiment(experiment), 'experiment loaded');
   const services: SidecarServices = {
     es: options.es,
     reads,
@@ -83,6 +88,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     encoder,
     queries: encoder ? new QueryEmbedder(encoder, { onLookup: (hit) => metrics.queryCache.inc({ result: hit ? 'hit' : 'miss' }) }) : undefined,
     secondPass,
+    ...(experiment ? { experiment } : {}),
     profiles,
     vectors,
     texts,

@@ -12,6 +12,7 @@ import type { QueryEmbedder } from './search/query-embedder.ts';
 import type { RankingDefaults } from './pipeline/request-options.ts';
 import type { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
+import type { Experiment } from './experiments/experiment.ts';
 
 /** Everything a request handler may use; built once by `openServices` (or by a test). */
 export interface SidecarServices {
@@ -26,6 +27,8 @@ export interface SidecarServices {
   queries?: QueryEmbedder;
   /** The second pass of personalized requests: the LambdaMART model of `--models`, else the profile blend. */
   secondPass?: SecondPass;
+  /** The running online experiment of /search (`serve --experiment FILE`; swapped on SIGHUP). */
+  experiment?: Experiment;
   profiles: ProfileStore;
   /** Photos' CLIP vectors (cached; Elasticsearch keeps them out of `_source`). */
   vectors: VectorStore;

@@ -61,6 +61,19 @@ export interface Plan<Q extends Query> {
   explain: boolean;
   /** Present when the request is logged for learning (search-events): its randomized swap and feature vectors. */
   learn?: { user?: string; query?: string; country?: string };
+  /**
+   * The rankings an experiment compares, in place of the sidecar's one second pass: each ranker
+   * orders the kept hits (its own pass, or the first-stage order without one), and `combine` makes
+   * the served list of their rankings (an A/B arm's alone, or the two interleaved).
+   */
+  rankings?: { rankers: Ranker[]; combine(rankings: RankedHit[][], length: number): RankedHit[] };
+}
+
+/** One way of ordering the kept hits: a second pass (none: the first-stage order), optionally served upside down. */
+export interface Ranker {
+  pass?: SecondPass;
+  /** A deliberately bad ranking, to check that an experiment finds a loser. */
+  reverse?: boolean;
 }
 
 /** A candidate after the second pass: its score is the pass's when there was one, else the fused score. */
@@ -70,6 +83,8 @@ export interface RankedHit extends RerankCandidate {
   contributions?: Record<string, number>;
   /** The feature vector the second pass scored, when it scored one. */
   features?: Float32Array;
+  /** In an experiment: the arm whose ranking placed the hit (the team, when interleaved). */
+  team?: string;
 }
 
 export interface PipelineResult<Q extends Query> {
@@ -92,9 +107,10 @@ export interface PipelineResult<Q extends Query> {
 /** Every stage, in order. */
 export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Plan<Q>): Promise<PipelineResult<Q>> {
   const { services, watch } = ctx;
-  const pass = plan.personalize ? services.secondPass : undefined;
+  const rankers: Ranker[] = plan.rankings?.rankers ?? [{ pass: services.secondPass }];
+  const passes = rankers.map((ranker) => (plan.personalize ? ranker.pass : undefined));
   // The profile depends on nothing the request computes: read it beside embedding and retrieval.
-  const profile = readProfile(ctx, plan.profileOf ?? (pass ? plan.personalize?.user : undefined));
+  const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) ? plan.personalize?.user : undefined));
 
   // A plan without `embed` (a keyword search) retrieves with the empty query: every field of one is optional.
   const query = plan.embed ? await watch.timeAsync('embed', () => plan.embed!(ctx, profile)) : ({} as Q);
@@ -102,22 +118,32 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const facts = mergeCandidates(retrieved);
   const fusion = fusionSettings(services.ranking, plan.fusion);
   const fused = watch.time('fuse', () => fuseLists(retrieved.map((r) => r.list), fusion)).filter((hit) => facts.has(hit.id));
-  const rerank = query.personal === false ? undefined : pass;
-  const policy = await policyStage(ctx, plan, { query, fused, facts, rerank: rerank !== undefined });
-  const scored: RankedHit[] = rerank && policy.kept.length > 0 ? await secondPassStage(ctx, plan, { pass: rerank, kept: policy.kept, query, profile }) : policy.kept.map((hit) => ({ ...hit, score: hit.fused }));
-  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: scored, query, profile }) : undefined;
-  const ranked = learned ? [...learned.ranked] : scored;
+  const reranks = passes.map((pass) => (query.personal === false ? undefined : pass));
+  // A reversed ranking turns the whole window upside down, as a second pass scores the whole window.
+  const policy = await policyStage(ctx, plan, { query, fused, facts, rerank: reranks.some(Boolean) || rankers.some((r) => r.reverse) });
+  const rankings = await Promise.all(
+    rankers.map(async (ranker, i): Promise<RankedHit[]> => {
+      const rerank = reranks[i];
+      const ranking = rerank && policy.kept.length > 0 ? await secondPassStage(ctx, plan, { pass: rerank, kept: policy.kept, query, profile }) : policy.kept.map((hit) => ({ ...hit, score: hit.fused }));
+      return ranker.reverse ? ranking.reverse() : ranking;
+    }),
+  );
+  const wanted = plan.page ? plan.page.page * plan.page.k : policy.kept.length;
+  const combined = plan.rankings ? watch.time('combine', () => plan.rankings!.combine(rankings, wanted)) : rankings[0]!;
+  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: combined, query, profile }) : undefined;
+  const ranked = learned ? [...learned.ranked] : combined;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
   const took = watch.result();
   services.metrics.recordStages(plan.route, took);
   const personalized = ranked.some((hit) => hit.rerank !== undefined);
+  const versions = [...new Set(reranks.flatMap((pass) => (pass ? [pass.version] : [])))];
   return {
     query,
     page,
     ranked,
     personalized,
-    modelVersion: personalized ? (rerank?.version ?? null) : null,
+    modelVersion: personalized ? versions.join(' | ') || null : null,
     took,
     retrieved,
     fusion: retrieved.length > 1 ? { ...fusion } : { method: 'none', list: retrieved[0]?.list.name },
@@ -229,6 +255,7 @@ async function present(ctx: RequestContext, ranked: RankedHit[], page: { page: n
     score: hit.score,
     scores: { ...hit.lists, fused: hit.fused, ...(hit.rerank !== undefined ? { rerank: hit.rerank } : {}) },
     ...(explain && hit.contributions ? { contributions: hit.contributions } : {}),
+    ...(hit.team !== undefined ? { team: hit.team } : {}),
   }));
 }
 

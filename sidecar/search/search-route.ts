@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
 import { FusionOptionsSchema, PolicyOptionsSchema, SearchFiltersSchema } from '../pipeline/request-options.ts';
 import { SearchResponseSchema, type SearchResponse } from '../pipeline/response-schema.ts';
+import { experimentPlan } from '../experiments/experiment-plan.ts';
 import { textLists } from '../retrieval/elastic-reads.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
@@ -22,6 +23,9 @@ export const SearchRequestSchema = z
     policy: PolicyOptionsSchema.optional(),
     personalize: z.boolean().default(true),
     explain: z.boolean().default(false),
+    experiment_key: z.string().trim().min(1).max(200).optional().openapi({
+      description: 'For a visitor without `user`: a key the client keeps (a cookie, say) that places it in an A/B arm; without either the visitor sees the control arm',
+    }),
   })
   .strict()
   .openapi('SearchRequest');
@@ -48,6 +52,8 @@ export function registerSearchRoute(app: OpenAPIHono, services: SidecarServices)
 export async function runSearch(services: SidecarServices, request: SearchRequest, scope: RequestScope): Promise<SearchResponse> {
   const ctx = requestContext(services, scope);
   const size = candidateWindow(request.page, request.k, services.ranking.candidates);
+  // Read once: a SIGHUP may swap the experiment while the request runs.
+  const experiment = services.experiment ? experimentPlan(services.experiment, { user: request.user, key: request.experiment_key, query: request.q, fusion: request.fusion, policy: request.policy }) : undefined;
   const result = await runPipeline(ctx, {
     route: 'search',
     embed:
@@ -66,6 +72,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     page: { page: request.page, k: request.k },
     explain: request.explain,
     learn: { user: request.user, query: request.q, country: request.country },
+    ...experiment?.plan,
   });
 
   const response: SearchResponse = {
@@ -77,6 +84,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     model_version: result.modelVersion,
     took_ms: result.took,
     hits: result.page,
+    ...(experiment ? { experiment: experiment.tag } : {}),
     ...(request.explain
       ? {
           explain: {
@@ -104,7 +112,8 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     model_version: result.modelVersion ?? undefined,
     filters: request.filters ?? {},
     served_ids: result.page.map((h) => h.photo_id),
-    hits: result.page.map((h) => ({ id: h.photo_id, scores: h.scores })),
+    hits: result.page.map((h) => ({ id: h.photo_id, rank: h.rank, scores: h.scores, ...(h.team !== undefined ? { team: h.team } : {}) })),
+    ...(experiment ? { experiment: experiment.tag } : {}),
     took_ms: result.took,
     ...result.log,
   });
