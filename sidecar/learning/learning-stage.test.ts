@@ -48,6 +48,20 @@ describe('feature logging in search-events', () => {
     expect(event.swap).toBeUndefined();
   });
 
+  it('an unpersonalized search for a user logs the profile features the second pass would have read', async () => {
+    // p0 points along x, p1 along y; the user downloaded p1, so the mean profile is y.
+    const photos = [
+      { id: 'p0', vector: [1, 0] },
+      { id: 'p1', vector: [0, 1] },
+    ];
+    const { app, services } = memoryApp(memoryReads({ photos, keyword: [['p0', 2], ['p1', 1]], interactions: { ann: [{ photo_id: 'p1', type: 'download', at: 1 }] } }));
+    await search(app, { q: 'anything', mode: 'keyword', k: 2, user: 'ann', personalize: false, policy: NO_POLICY });
+    const event = services.searchEvents.documents.at(-1)!;
+    expect(event.personalize).toBe(false);
+    const rows = event.logged as LoggedRow[];
+    expect(rows.map((row) => [row.id, row.values[FEATURE_INDEX.mean_profile_cosine]])).toEqual([['p0', expect.closeTo(0, 6)], ['p1', expect.closeTo(1, 6)]]);
+  });
+
   it('logging off leaves the vectors out', async () => {
     const { app, services } = memoryApp(memoryReads(world), { learning: { ...DEFAULT_LEARNING, logFeatures: false } });
     await search(app, { q: 'anything', mode: 'keyword', k: 5, policy: NO_POLICY });

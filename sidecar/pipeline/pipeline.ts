@@ -110,7 +110,9 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const rankers: Ranker[] = plan.rankings?.rankers ?? [{ pass: services.secondPass }];
   const passes = rankers.map((ranker) => (plan.personalize ? ranker.pass : undefined));
   // The profile depends on nothing the request computes: read it beside embedding and retrieval.
-  const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) ? plan.personalize?.user : undefined));
+  // Logged features are the second pass's, profile features included, also when no pass ranks the request.
+  const logsProfile = plan.learn?.user !== undefined && (services.learning ?? DEFAULT_LEARNING).logFeatures;
+  const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) || logsProfile ? (plan.personalize?.user ?? plan.learn?.user) : undefined));
 
   // A plan without `embed` (a keyword search) retrieves with the empty query: every field of one is optional.
   const query = plan.embed ? await watch.timeAsync('embed', () => plan.embed!(ctx, profile)) : ({} as Q);
@@ -238,9 +240,13 @@ async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { 
 /** The randomized swap and the feature log (see learning/learning-stage.ts), with the profile when the request read one. */
 async function learnStage(ctx: RequestContext, input: { learn: NonNullable<Plan<Query>['learn']>; page: { page: number; k: number }; ranked: RankedHit[]; query: Query; profile: Promise<UserProfile> | undefined }) {
   const profile = input.profile ? await input.profile : undefined;
+  // A policy without duplicate removal reads no vectors; the logged CLIP and profile features need them.
+  const missing = input.ranked.filter((hit) => !hit.vector && !hit.features).map((hit) => hit.id);
+  const vectors = missing.length > 0 && (ctx.services.learning ?? DEFAULT_LEARNING).logFeatures ? await ctx.watch.timeAsync('vectors', () => ctx.services.vectors.get(missing, ctx.signal)) : undefined;
+  const ranked = vectors ? input.ranked.map((hit) => (hit.vector || !vectors.has(hit.id) ? hit : { ...hit, vector: vectors.get(hit.id) })) : input.ranked;
   const context = { ...input.learn, ...(input.query.vector ? { queryVector: input.query.vector } : {}), ...(profile ? { profile } : {}) };
   const settings = ctx.services.learning ?? DEFAULT_LEARNING;
-  return ctx.watch.time('log', () => learningStage({ ranked: input.ranked, page: input.page, context, pass: ctx.services.secondPass, requestId: ctx.requestId, settings }));
+  return ctx.watch.time('log', () => learningStage({ ranked, page: input.page, context, pass: ctx.services.secondPass, requestId: ctx.requestId, settings }));
 }
 
 /** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone (cached). */
