@@ -13,6 +13,7 @@ import { fitBaseModels, saveBaseModels } from '../models/base-models.ts';
 import { trainLambdaMart } from '../ranker/lambdamart.ts';
 import { MODELS_FORMAT, MODELS_VERSION, writeManifest, type ModelsManifest } from './models-dir.ts';
 import type { PipelineProgress } from './progress.ts';
+import { RANKER_TRAINING } from './train-ltr.ts';
 
 export interface TrainFromEventsOptions {
   es: Client;
@@ -73,13 +74,9 @@ export async function trainFromEvents(options: TrainFromEventsOptions): Promise<
 
   const cut = Math.floor(set.groups.length * 0.8);
   const ranker = await trainLambdaMart(PIXRANK_FEATURESET, set.groups.slice(0, cut), {
-    trees: 300,
-    learningRate: 0.05,
-    maxLeaves: 16,
-    minDocsPerLeaf: 20,
+    ...RANKER_TRAINING,
     seed,
     valid: set.groups.slice(cut),
-    earlyStoppingRounds: 40,
     onProgress: (p) => progress.tick('lambdamart', p.tree, p.trees, { train_ndcg10: p.trainNdcg, valid_ndcg10: p.validNdcg }),
   });
 

@@ -19,9 +19,34 @@ export interface TrainLtrOptions extends FirstStageOptions {
   progress: PipelineProgress;
 }
 
+/** The ranker's boosting settings, for the dataset's replay and for the logs alike (and `bench:ranker`'s both sides). */
+export const RANKER_TRAINING = { trees: 300, learningRate: 0.05, maxLeaves: 16, minDocsPerLeaf: 20, earlyStoppingRounds: 40 } as const;
+
 /** Groups with at least one downloaded candidate: a group without one carries no ranking signal. */
 export function rankingGroups(replayed: readonly Replayed[]): Array<{ features: Float32Array; labels: Float32Array; rows: number }> {
   return replayed.filter((r) => r.labels.some((l) => l > 0)).map((r) => ({ features: r.features, labels: r.labels, rows: r.labels.length }));
+}
+
+/**
+ * Steps 1–2 of `pixrank train` up to the ranker's training set: the split, the base models fitted
+ * on the history, the ranker window's searches replayed with their features and labels (the groups
+ * with a downloaded candidate, in time order). `bench:ranker` trains both rankers on these.
+ */
+export async function replayRankerWindow(options: TrainLtrOptions) {
+  const { progress } = options;
+  const seed = options.seed ?? 1;
+  const world = await readWorldEvents(options.dataDir);
+  const split = defaultSplit(world.events);
+  const history = eventsBefore(world.events, split.rankerFrom);
+  progress.log(`train: ${world.events.length} conversions; history until ${new Date(split.rankerFrom).toISOString().slice(0, 10)} (${history.length}), ranker window until ${new Date(split.testFrom).toISOString().slice(0, 10)}, test after`);
+
+  const fitted = await fitBaseModels(history, world.photos, { seed, onProgress: (model, p) => progress.tick(`fit ${model} (history)`, p.step, p.steps, p.detail) });
+  const queries = queriesOf(eventsBetween(world.events, split.rankerFrom, split.testFrom));
+  let done = 0;
+  const replayed = await replayQueries(queries, { ...options, models: fitted, history: new UserHistory(history), onQuery: () => progress.tick('replay ranker window', ++done, queries.length) });
+  const groups = rankingGroups(replayed);
+  if (groups.length < 10) throw createError('NOT_ENOUGH_DATA', `train: only ${groups.length} replayed searches found a downloaded photo among their candidates; a ranker needs more (a bigger world, or more conversions)`);
+  return { world, split, queries, groups };
 }
 
 /**
@@ -36,26 +61,12 @@ export function rankingGroups(replayed: readonly Replayed[]): Array<{ features: 
 export async function trainLtr(options: TrainLtrOptions): Promise<ModelsManifest> {
   const { progress } = options;
   const seed = options.seed ?? 1;
-  const world = await readWorldEvents(options.dataDir);
-  const split = defaultSplit(world.events);
-  const history = eventsBefore(world.events, split.rankerFrom);
-  progress.log(`train: ${world.events.length} conversions; history until ${new Date(split.rankerFrom).toISOString().slice(0, 10)} (${history.length}), ranker window until ${new Date(split.testFrom).toISOString().slice(0, 10)}, test after`);
-
-  const fitted = await fitBaseModels(history, world.photos, { seed, onProgress: (model, p) => progress.tick(`fit ${model} (history)`, p.step, p.steps, p.detail) });
-  const queries = queriesOf(eventsBetween(world.events, split.rankerFrom, split.testFrom));
-  let done = 0;
-  const replayed = await replayQueries(queries, { ...options, models: fitted, history: new UserHistory(history), onQuery: () => progress.tick('replay ranker window', ++done, queries.length) });
-  const groups = rankingGroups(replayed);
-  if (groups.length < 10) throw createError('NOT_ENOUGH_DATA', `train: only ${groups.length} replayed searches found a downloaded photo among their candidates; a ranker needs more (a bigger world, or more conversions)`);
+  const { world, split, queries, groups } = await replayRankerWindow(options);
   const cut = Math.floor(groups.length * 0.8);
   const ranker = await trainLambdaMart(PIXRANK_FEATURESET, groups.slice(0, cut), {
-    trees: 300,
-    learningRate: 0.05,
-    maxLeaves: 16,
-    minDocsPerLeaf: 20,
+    ...RANKER_TRAINING,
     seed,
     valid: groups.slice(cut),
-    earlyStoppingRounds: 40,
     onProgress: (p) => progress.tick('lambdamart', p.tree, p.trees, { train_ndcg10: p.trainNdcg, valid_ndcg10: p.validNdcg }),
   });
 
