@@ -76,3 +76,14 @@ describe('lambda gradients', () => {
     expect(Array.from(hessians.subarray(2))).toEqual([0, 0]);
   });
 });
+
+describe('NDCG with row weights (the IPS estimate from clicks)', () => {
+  it('weighs each gain by its row’s weight, normalized by the weighted ideal order', () => {
+    const index = groupIndex([Float32Array.of(1, 1)], [Float32Array.of(1, 3)]);
+    const d2 = 1 / Math.log2(3);
+    expect(meanNdcg(Float64Array.of(0, 1), index, 10)).toBeCloseTo(1, 12);
+    expect(meanNdcg(Float64Array.of(1, 0), index, 10)).toBeCloseTo((1 + 3 * d2) / (3 + d2), 12);
+    // Without weights both orders are ideal.
+    expect(meanNdcg(Float64Array.of(1, 0), groupIndex([Float32Array.of(1, 1)]), 10)).toBe(1);
+  });
+});

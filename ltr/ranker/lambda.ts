@@ -74,6 +74,13 @@ export class GroupRanking {
   readonly order: Int32Array;
   readonly discount: Float64Array;
   readonly #ideal = new Map<number, Float64Array>();
+  /**
+   * Gains as evaluation counts them: with weights, each row's gain times its weight — with inverse
+   * propensities, the IPS estimate of DCG from clicks (Joachims, Swaminathan, Schnabel, WSDM 2017),
+   * normalized by the same estimate of the ideal order — else the plain gains.
+   */
+  readonly #evalGains: Float64Array;
+  readonly #evalIdeal = new Map<number, Float64Array>();
   // One group's values in rank order (scratch for computeLambdas).
   readonly #gain: Float64Array;
   readonly #weight: Float64Array;
@@ -86,6 +93,8 @@ export class GroupRanking {
     this.order = Int32Array.from({ length: index.gains.length }, (_, i) => i);
     const n = maxGroupSize(index);
     this.discount = discounts(n);
+    const weights = index.weights;
+    this.#evalGains = weights ? index.gains.map((gain, row) => gain * weights[row]!) : index.gains;
     this.#gain = new Float64Array(n);
     this.#weight = new Float64Array(n).fill(1);
     this.#score = new Float64Array(n);
@@ -119,11 +128,13 @@ export class GroupRanking {
     return order.subarray(begin, end);
   }
 
-  /** Ideal DCG@k of every group (cached per k). */
-  idealDcg(k: number): Float64Array {
-    let ideal = this.#ideal.get(k);
+  /** Ideal DCG@k of every group (cached per k), of the plain gains or (`evaluation`) the weighted ones. */
+  idealDcg(k: number, evaluation = false): Float64Array {
+    const cache = evaluation ? this.#evalIdeal : this.#ideal;
+    let ideal = cache.get(k);
     if (ideal) return ideal;
-    const { offsets, gains } = this.index;
+    const { offsets } = this.index;
+    const gains = evaluation ? this.#evalGains : this.index.gains;
     ideal = new Float64Array(offsets.length - 1);
     for (let g = 0; g < ideal.length; g++) {
       const sorted = Array.from(gains.subarray(offsets[g]!, offsets[g + 1]!)).sort((a, b) => b - a);
@@ -131,23 +142,25 @@ export class GroupRanking {
       for (let i = 0; i < Math.min(k, sorted.length); i++) dcg += sorted[i]! * this.discount[i]!;
       ideal[g] = dcg;
     }
-    this.#ideal.set(k, ideal);
+    cache.set(k, ideal);
     return ideal;
   }
 
   /**
    * Mean NDCG@k over groups. Groups without any relevant row (ideal DCG 0) are left out: every
    * ranking of them is as good, and counting them as 1 (or 0) only moves the mean toward a constant.
+   * With row weights, the gains are weighted (see `#evalGains`).
    */
   meanNdcg(scores: Float64Array, k: number): number {
-    const ideal = this.idealDcg(k);
+    const ideal = this.idealDcg(k, true);
+    const gains = this.#evalGains;
     let total = 0;
     let counted = 0;
     for (let g = 0; g < ideal.length; g++) {
       if (ideal[g] === 0) continue;
       const ranked = this.sortGroup(scores, g);
       let dcg = 0;
-      for (let i = 0; i < Math.min(k, ranked.length); i++) dcg += this.index.gains[ranked[i]!]! * this.discount[i]!;
+      for (let i = 0; i < Math.min(k, ranked.length); i++) dcg += gains[ranked[i]!]! * this.discount[i]!;
       total += dcg / ideal[g]!;
       counted++;
     }
