@@ -6,7 +6,7 @@
 // if they looked at it: relevance to the query's topic (1 main topic, 0.5 secondary) × taste
 // (their colors, their photographers; bench/simulate/click-model.ts), without the click noise. And each folder's estimated examination propensities beside
 // the simulator's θ_k = k^−η. Prints a table, writes bench/results/learning.json.
-// Usage: npm run bench:learning -- --data WORLD --index NAME --models DIR[,DIR…] [--since DATE] [--eta 0.7]
+// Usage: npm run bench:learning -- --data WORLD --index NAME --models DIR[,DIR…] [--since DATE] [--until DATE] [--eta 0.7]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     index: { type: 'string' },
     models: { type: 'string' },
     since: { type: 'string' },
+    until: { type: 'string' },
     eta: { type: 'string', default: String(DEFAULT_CLICK_MODEL.eta) },
   },
 });
@@ -41,7 +42,8 @@ for (const [topic, words] of Object.entries(population.topicWords)) for (const w
 
 const folders = await Promise.all(values.models.split(',').map(async (dir) => ({ dir, ...(await readModelsDir(dir)) })));
 const searches = await withCluster(({ client }) => readLoggedSearches(client, { index: values.index!, ...(values.since ? { since: values.since } : {}) }));
-const logged = searches.filter((s) => s.logged && s.logged.length > 0 && s.user && s.query && users.has(s.user) && topicOfWord.has(s.query)).sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
+const until = values.until ? Date.parse(values.until) : Infinity;
+const logged = searches.filter((s) => Date.parse(s['@timestamp']) < until && s.logged && s.logged.length > 0 && s.user && s.query && users.has(s.user) && topicOfWord.has(s.query)).sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
 const held = logged.slice(Math.floor(logged.length * 0.8));
 
 /** NDCG@10 of `scores` (higher first, ties by logged order) with linear gains. */
@@ -93,7 +95,7 @@ await writeFile(
   `${JSON.stringify(
     {
       machine: machine(),
-      data: { world: values.data, index: values.index, since: values.since ?? null, logged_searches: logged.length, held_out: held.length },
+      data: { world: values.data, index: values.index, since: values.since ?? null, until: values.until ?? null, logged_searches: logged.length, held_out: held.length },
       gain: 'relevance to the query topic (1 main, 0.5 secondary) × taste (color, photographer), squashed as the simulator does; no click noise',
       ndcg_at_10: Object.fromEntries([...totals].map(([name, t]) => [name, { mean: t.sum / t.n, searches: t.n }])),
       models: folders.map((f) => ({ dir: f.dir, ips: f.manifest.events?.ips ?? null, ranker: f.manifest.ranker })),
