@@ -46,7 +46,10 @@ export async function trainCrossValidated(featureset: Featureset, groups: readon
       ...boosting,
       valid: groups.slice(from, to),
       earlyStoppingRounds: patience ?? 60,
-      onProgress: (p) => curve.push(p.validNdcg),
+      onProgress: (p) => {
+        curve.push(p.validNdcg);
+        boosting.onProgress?.(p);
+      },
     });
     // A fold that stopped early holds its last value for the trees it did not grow (they would not have helped it).
     for (let t = 0; t < maxTrees; t++) {
