@@ -7,11 +7,11 @@
 // model refitted on them, judged on the validation groups it never saw. Prints a table, writes
 // bench/results/ranker.json.
 // Usage: npm run bench:ranker -- --data DIR [--index NAME]   the dataset's ranker window, replayed as `pixrank train` does
-//        npm run bench:ranker -- --from-events --index NAME [--since DATE]   the sidecar's logged searches with feedback
-//        [--threads 1] (LightGBM's threads; ours is single-threaded) [--seed 1]
+//        npm run bench:ranker -- --from-events --index NAME [--since DATE] [--until DATE]   the sidecar's logged searches with feedback
+//        [--threads 1] (LightGBM's threads; ours is single-threaded) [--seed 1] [--out bench/results/ranker.json]
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createError } from '../es-mappings/errors.ts';
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     'from-events': { type: 'boolean', default: false },
     index: { type: 'string', default: DEFAULT_ALIAS },
     since: { type: 'string' },
+    until: { type: 'string' },
+    out: { type: 'string', default: 'bench/results/ranker.json' },
     threads: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
   },
@@ -52,10 +54,13 @@ async function groupsOf(): Promise<{ groups: RankingGroup[]; source: Record<stri
   if (values['from-events']) {
     return withCluster(async ({ client }) => {
       const range = { index, ...(values.since ? { since: values.since } : {}) };
-      const [searches, feedback] = await Promise.all([readLoggedSearches(client, range), readSidecarFeedback(client, range)]);
+      const until = values.until ? Date.parse(values.until) : Infinity;
+      const [allSearches, allFeedback] = await Promise.all([readLoggedSearches(client, range), readSidecarFeedback(client, range)]);
+      const searches = allSearches.filter((search) => Date.parse(search['@timestamp']) < until);
+      const feedback = allFeedback.filter((f) => Date.parse(f['@timestamp']) < until);
       // Unweighted on both sides: LightGBM's row weights scale a row's summed gradient, which is not the pair weighting of IPS.
       const set = learningSet(searches, feedback, { featureset: PIXRANK_FEATURESET, ips: false });
-      return { groups: set.groups, source: { kind: 'search-events ⋈ feedback-events', index, since: values.since ?? null, ...set.counts } };
+      return { groups: set.groups, source: { kind: 'search-events ⋈ feedback-events', index, since: values.since ?? null, until: values.until ?? null, ...set.counts } };
     });
   }
   const model = defaultClipModel(undefined, logToStderr);
@@ -153,9 +158,9 @@ console.log(`rankers on ${JSON.stringify(source)}; ${train.length} training / ${
 for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
 console.log(`pixrank − LightGBM: NDCG@10 ${ourNdcg - peerNdcg >= 0 ? '+' : ''}${(ourNdcg - peerNdcg).toFixed(4)} (goal within 0.005), training time ${(ourSeconds / peer.seconds).toFixed(2)}×`);
 
-await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+await mkdir(dirname(values.out!), { recursive: true });
 await writeFile(
-  new URL('./results/ranker.json', import.meta.url),
+  values.out!,
   `${JSON.stringify(
     {
       machine: { ...machine(), python: env.python, lightgbm: peer.lightgbm, numpy: peer.numpy, load_average_after: loadavg()[0] },

@@ -48,11 +48,12 @@ def main():
     started = time.perf_counter()
     train = lgb.Dataset(xt, yt, group=gt)
     valid = lgb.Dataset(xv, yv, group=gv, reference=train)
-    booster = lgb.train(params, train, num_boost_round=p["trees"], valid_sets=[valid], callbacks=[lgb.early_stopping(p["earlyStoppingRounds"], verbose=False)])
+    grown = []
+    booster = lgb.train(params, train, num_boost_round=p["trees"], valid_sets=[valid], callbacks=[lgb.early_stopping(p["earlyStoppingRounds"], verbose=False), lambda env: grown.append(env.iteration)])
     seconds = time.perf_counter() - started
     best = booster.best_iteration or booster.current_iteration()
     booster.predict(xv, num_iteration=best).astype("<f8").tofile(f"{folder}/valid.pred.f64")
-    print(json.dumps({"seconds": seconds, "trees": best, "trees_grown": booster.current_iteration(), "lightgbm": lgb.__version__, "numpy": np.__version__}))
+    print(json.dumps({"seconds": seconds, "trees": best, "trees_grown": len(grown), "lightgbm": lgb.__version__, "numpy": np.__version__}))
 
 
 if __name__ == "__main__":
