@@ -4,7 +4,8 @@
 // early stopping on the validation groups). NDCG@10 of both on the validation groups is computed by
 // the same code (ltr/ranker/lambda.ts), from each model's scores. A third row is what `pixrank
 // train` does on a dataset: the tree count by 5-fold cross-validation on the training groups and one
-// model refitted on them, judged on the validation groups it never saw. Prints a table, writes
+// model refitted on them (with --data, `pixrank train`'s own dataset settings), judged on the
+// validation groups it never saw. Prints a table, writes
 // bench/results/ranker.json.
 // Usage: npm run bench:ranker -- --data DIR [--index NAME]   the dataset's ranker window, replayed as `pixrank train` does
 //        npm run bench:ranker -- --from-events --index NAME [--since DATE] [--until DATE]   the sidecar's logged searches with feedback
@@ -21,7 +22,7 @@ import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { PIXRANK_FEATURESET } from '../ltr/features/pixrank-featureset.ts';
 import { learningSet } from '../ltr/learning/learning-set.ts';
 import { readLoggedSearches, readSidecarFeedback } from '../ltr/learning/read-events.ts';
-import { RANKER_TRAINING, replayRankerWindow } from '../ltr/pipeline/train-ltr.ts';
+import { DATASET_RANKER_TRAINING, RANKER_TRAINING, replayRankerWindow } from '../ltr/pipeline/train-ltr.ts';
 import { stderrProgress } from '../ltr/pipeline/progress.ts';
 import { groupIndex, meanNdcg } from '../ltr/ranker/lambda.ts';
 import { trainCrossValidated } from '../ltr/ranker/cross-validate.ts';
@@ -124,7 +125,8 @@ function validNdcg(model: { score(features: Float32Array, rows: number): Float32
 // training groups, one model refitted on all of them; the validation groups stay unseen.
 const cvStart = performance.now();
 const { earlyStoppingRounds: _stop, ...boosting } = RANKER_TRAINING;
-const cv = await trainCrossValidated(PIXRANK_FEATURESET, train, { ...boosting, seed, folds: 5 });
+const cvSettings = values['from-events'] ? boosting : DATASET_RANKER_TRAINING;
+const cv = await trainCrossValidated(PIXRANK_FEATURESET, train, { ...cvSettings, seed, folds: 5 });
 const cvSeconds = (performance.now() - cvStart) / 1000;
 const cvValidNdcg = validNdcg(cv.model);
 
@@ -168,7 +170,7 @@ await writeFile(
       settings: { ...ours.params, lightgbm_threads: threads },
       pixrank: { ndcg_at_10: ourNdcg, trees: ours.trees.length, trees_grown: ours.metrics.treesGrown, seconds: ourSeconds },
       lightgbm: { ndcg_at_10: peerNdcg, trees: peer.trees, trees_grown: peer.trees_grown, seconds: peer.seconds },
-      pixrank_cross_validated: { ndcg_at_10: cvValidNdcg, trees: cv.trees, cv_ndcg_at_10: cv.cvNdcg, fold_best_trees: cv.folds.map((f) => f.trees), seconds: cvSeconds },
+      pixrank_cross_validated: { settings: cvSettings, ndcg_at_10: cvValidNdcg, trees: cv.trees, cv_ndcg_at_10: cv.cvNdcg, fold_best_trees: cv.folds.map((f) => f.trees), seconds: cvSeconds },
       difference: ourNdcg - peerNdcg,
       goal: { ndcg_within: 0.005 },
     },
