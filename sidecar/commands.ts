@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
-import { positiveInt } from '../bin/cli-options.ts';
+import { positiveInt, shareOption } from '../bin/cli-options.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
@@ -39,11 +39,13 @@ export function registerSidecarCommands(program: Command): void {
     .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--models <dir>', 'a `pixrank train` folder: the learned second pass (reloaded on SIGHUP)')
     .option('--experiment <file>', 'an experiment JSON file ({"name", "method": "ab"|"interleave", "arms": {...}}): /search serves its arms (reloaded on SIGHUP)')
-    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string; experiment?: string }) => {
+    .option('--swap-share <p>', 'share of first pages that randomize an adjacent pair in the top 10 (position-bias estimation)', shareOption, 0.05)
+    .option('--no-feature-log', 'do not log the served feature vectors in search-events')
+    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string; experiment?: string; swapShare: number; featureLog: boolean }) => {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
       const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
-      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, ...(options.models ? { modelsDir: options.models } : {}), ...(options.experiment ? { experimentFile: options.experiment } : {}) });
+      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, learning: { swapShare: options.swapShare, logFeatures: options.featureLog }, ...(options.models ? { modelsDir: options.models } : {}), ...(options.experiment ? { experimentFile: options.experiment } : {}) });
       const sidecar = await listen(services, options.port, options.host);
       const pass = services.secondPass;
       if (pass instanceof LtrSecondPass) {

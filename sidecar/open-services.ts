@@ -9,6 +9,7 @@ import { ProfileStore } from './profiles/profile-store.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { ProfileBlendPass } from './rerank/profile-blend.ts';
 import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/request-options.ts';
+import { DEFAULT_LEARNING, type LearningSettings } from './learning/learning-settings.ts';
 import { elasticReads } from './retrieval/elastic-reads.ts';
 import { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
@@ -28,6 +29,8 @@ export interface OpenServicesOptions {
   logger?: Logger;
   limits?: Partial<SidecarLimits>;
   ranking?: Partial<RankingDefaults>;
+  /** Feature logging and randomized swaps (`pixrank serve --swap-share`, `--no-feature-log`). */
+  learning?: Partial<LearningSettings>;
   /** Event flush interval (ms); tests shorten it. */
   flushIntervalMs?: number;
   processMetrics?: boolean;
@@ -92,6 +95,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     searchEvents: writer(SEARCH_EVENTS_INDEX),
     feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
     ranking: { ...DEFAULT_RANKING, ...options.ranking },
+    learning: { ...DEFAULT_LEARNING, ...options.learning },
     metrics,
     logger,
     limits: { ...DEFAULT_LIMITS, apiKeys: apiKeysFromEnv(), ...options.limits },

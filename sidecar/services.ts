@@ -5,6 +5,7 @@ import type { ClipEncoder } from './clip/index.ts';
 import type { ElasticReads } from './retrieval/elastic-reads.ts';
 import type { EventWriter } from './events/event-writer.ts';
 import type { SidecarMetrics } from './http/metrics.ts';
+import type { LearningSettings } from './learning/learning-settings.ts';
 import type { ProfileStore } from './profiles/profile-store.ts';
 import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
@@ -36,6 +37,8 @@ export interface SidecarServices {
   searchEvents: EventWriter;
   feedbackEvents: EventWriter;
   ranking: RankingDefaults;
+  /** Feature logging and randomized swaps; absent: `DEFAULT_LEARNING` (logging on, no swaps). */
+  learning?: LearningSettings;
   metrics: SidecarMetrics;
   logger: Logger;
   limits: SidecarLimits;

@@ -1,5 +1,8 @@
+import type { SearchLogFields } from '../../ltr/learning/logged-search.ts';
 import type { Candidate, RerankCandidate, SecondPass } from '../../ltr/second-pass.ts';
 import { thumbnailUrl } from '../images/thumbnail-url.ts';
+import { learningStage } from '../learning/learning-stage.ts';
+import { DEFAULT_LEARNING } from '../learning/learning-settings.ts';
 import { fuseLists, type FusedHit, type FusionSettings } from '../fusion/fusion.ts';
 import { applyPolicy } from '../policy/rerank-policy.ts';
 import type { UserProfile } from '../profiles/profile-store.ts';
@@ -57,6 +60,8 @@ export interface Plan<Q extends Query> {
   /** The page served (1-based, of k hits); without one the ranked hits are returned without texts. */
   page?: { page: number; k: number };
   explain: boolean;
+  /** Present when the request is logged for learning (search-events): its randomized swap and feature vectors. */
+  learn?: { user?: string; query?: string; country?: string };
   /**
    * The rankings an experiment compares, in place of the sidecar's one second pass: each ranker
    * orders the window (its own pass, or the first-stage order without one), `combine` makes one
@@ -77,6 +82,8 @@ export interface RankedHit extends RerankCandidate {
   rerank?: number;
   score: number;
   contributions?: Record<string, number>;
+  /** The feature vector the second pass scored, when it scored one. */
+  features?: Float32Array;
   /** In an experiment: the arm whose ranking placed the hit (the team, when interleaved). */
   team?: string;
 }
@@ -94,6 +101,8 @@ export interface PipelineResult<Q extends Query> {
   retrieved: Retrieved[];
   fusion: Record<string, unknown>;
   policy: Record<string, unknown> & { dropped: Array<{ photo_id: string; reason: string; of?: string }> };
+  /** With `plan.learn`: the swap and the feature log for `search-events`. */
+  log?: SearchLogFields;
 }
 
 /** Every stage, in order. */
@@ -102,7 +111,9 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const rankers: Ranker[] = plan.rankings?.rankers ?? [{ pass: services.secondPass }];
   const passes = rankers.map((ranker) => (plan.personalize ? ranker.pass : undefined));
   // The profile depends on nothing the request computes: read it beside embedding and retrieval.
-  const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) ? plan.personalize?.user : undefined));
+  // Logged features are the second pass's, profile features included, also when no pass ranks the request.
+  const logsProfile = plan.learn?.user !== undefined && (services.learning ?? DEFAULT_LEARNING).logFeatures;
+  const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) || logsProfile ? (plan.personalize?.user ?? plan.learn?.user) : undefined));
 
   // A plan without `embed` (a keyword search) retrieves with the empty query: every field of one is optional.
   const query = plan.embed ? await watch.timeAsync('embed', () => plan.embed!(ctx, profile)) : ({} as Q);
@@ -125,7 +136,10 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   );
   const ordered = plan.rankings ? watch.time('combine', () => plan.rankings!.combine(orders)) : orders[0]!;
   const policy = await policyStage(ctx, plan, ordered, query.exclude);
-  const ranked = policy.kept;
+  // Learning's part: the randomized swap on the served order, the feature log over the window the
+  // second pass ranks (its rank features are relative to that window).
+  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: policy.kept, window: learningWindow(orders[0]!, query.exclude), query, profile }) : undefined;
+  const ranked = learned ? [...learned.ranked] : policy.kept;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
   const took = watch.result();
@@ -142,6 +156,7 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
     retrieved,
     fusion: retrieved.length > 1 ? { ...fusion } : { method: 'none', list: retrieved[0]?.list.name },
     policy: { ...policy.settings, dropped: policy.dropped.map((d) => ({ photo_id: d.hit.id, reason: d.reason, ...(d.of ? { of: d.of } : {}) })) },
+    ...(learned ? { log: learned.log } : {}),
   };
 }
 
@@ -234,9 +249,31 @@ async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { 
   // Started with the request; usually read by now.
   const user = await profile;
   const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank({ ...plan.personalize, queryVector: query.vector, profile: user, signal: ctx.signal }, window, plan.explain));
+  const width = scored.features ? scored.features.length / window.length : 0;
   return window
-    .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i] }))
+    .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i], features: scored.features?.subarray(i * width, (i + 1) * width) }))
     .sort((a, b) => b.score - a.score || b.fused - a.fused);
+}
+
+/** The randomized swap and the feature log (see learning/learning-stage.ts), with the profile when the request read one. */
+async function learnStage(ctx: RequestContext, input: { learn: NonNullable<Plan<Query>['learn']>; page: { page: number; k: number }; ranked: RankedHit[]; window: RankedHit[]; query: Query; profile: Promise<UserProfile> | undefined }) {
+  const profile = input.profile ? await input.profile : undefined;
+  const settings = ctx.services.learning ?? DEFAULT_LEARNING;
+  // Without a second pass only the hits the policy walked have vectors; the logged CLIP and profile features need them all.
+  const missing = input.window.filter((hit) => !hit.vector && !hit.features).map((hit) => hit.id);
+  if (missing.length > 0 && settings.logFeatures) {
+    const vectors = await ctx.watch.timeAsync('vectors', () => ctx.services.vectors.get(missing, ctx.signal));
+    for (const hit of input.window) hit.vector ??= vectors.get(hit.id);
+  }
+  const context = { ...input.learn, ...(input.query.vector ? { queryVector: input.query.vector } : {}), ...(profile ? { profile } : {}) };
+  return ctx.watch.time('log', () => learningStage({ ranked: input.ranked, window: input.window, page: input.page, context, pass: ctx.services.secondPass, requestId: ctx.requestId, settings }));
+}
+
+/** The candidates a second pass would rank: the window in any arm's order, the request's exclusions left out. */
+function learningWindow(order: RankedHit[], exclude: readonly string[] | undefined): RankedHit[] {
+  if (!exclude || exclude.length === 0) return order;
+  const excluded = new Set(exclude);
+  return order.filter((hit) => !excluded.has(hit.id));
 }
 
 /** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone (cached). */

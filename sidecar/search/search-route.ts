@@ -71,6 +71,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country } : undefined,
     page: { page: request.page, k: request.k },
     explain: request.explain,
+    learn: { user: request.user, query: request.q, country: request.country },
     ...experiment?.plan,
   });
 
@@ -106,6 +107,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     country: request.country,
     mode: request.mode,
     k: request.k,
+    page: request.page,
     personalize: result.personalized,
     model_version: result.modelVersion ?? undefined,
     filters: request.filters ?? {},
@@ -113,6 +115,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     hits: result.page.map((h) => ({ id: h.photo_id, rank: h.rank, scores: h.scores, ...(h.team !== undefined ? { team: h.team } : {}) })),
     ...(experiment ? { experiment: experiment.tag } : {}),
     took_ms: result.took,
+    ...result.log,
   });
   return response;
 }
