@@ -48,6 +48,17 @@ describe('feature logging in search-events', () => {
     expect(event.swap).toBeUndefined();
   });
 
+  it('the unshown rows come from the whole window, past what the policy walked for the page', async () => {
+    const { app, services } = memoryApp(memoryReads(world));
+    // A page of 3 walks the first 20 hits (twice the page, at least 20); the window holds 30.
+    const seen = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      await search(app, { q: `anything ${i}`, mode: 'keyword', k: 3, policy: NO_POLICY });
+      for (const row of services.searchEvents.documents.at(-1)!.logged as LoggedRow[]) if (row.shown === null) seen.add(row.id);
+    }
+    expect([...seen].some((id) => Number(id.slice(1)) >= 20)).toBe(true);
+  });
+
   it('an unpersonalized search for a user logs the profile features the second pass would have read', async () => {
     // p0 points along x, p1 along y; the user downloaded p1, so the mean profile is y.
     const photos = [
