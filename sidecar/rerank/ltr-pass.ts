@@ -58,6 +58,7 @@ export class LtrSecondPass implements SecondPass {
       ...(context.user ? { user: context.user } : {}),
       ...(context.query ? { query: context.query } : {}),
       ...(context.country ? { country: context.country } : {}),
+      ...(context.language ? { language: context.language } : {}),
       ...(context.queryVector ? { queryVector: context.queryVector } : {}),
     };
     const features = extractFeatures(request, state, candidates, base);
