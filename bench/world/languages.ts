@@ -78,6 +78,21 @@ const LEXICONS: Record<Exclude<WorldLanguage, 'en'>, Lexicon> = {
   },
 };
 
+/**
+ * Every English tag word of the world with its translations (a topic's keywords → that topic's word,
+ * a color → its color word), for training a multilingual world CLIP from translated captions, as
+ * multilingual CLIP models are trained from machine-translated ones (M-CLIP, Carlsson et al. 2022).
+ */
+export function captionTranslations(topicKeywords: readonly (readonly string[])[], colorNames: readonly string[]): Record<string, string[]> {
+  const others = WORLD_LANGUAGES.filter((l): l is Exclude<WorldLanguage, 'en'> => l !== 'en');
+  const out: Record<string, string[]> = {};
+  topicKeywords.forEach((words, t) => {
+    for (const w of words) out[w] = others.map((l) => LEXICONS[l].topics[t]!.toLowerCase());
+  });
+  colorNames.forEach((name, c) => (out[name] = others.map((l) => LEXICONS[l].colors[c]!.toLowerCase())));
+  return out;
+}
+
 /** The words of a language for the query composer; English topic words come from the tags' vocabulary and paraphrases instead. */
 export function lexicon(language: Exclude<WorldLanguage, 'en'>): Lexicon {
   return LEXICONS[language];
