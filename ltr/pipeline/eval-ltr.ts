@@ -36,6 +36,10 @@ export interface EvalResult {
   byLength: Record<string, QueryGroup>;
   /** Rows by the language the query was typed in (only when the data has `truth/`, which knows it). */
   byLanguage?: Record<string, QueryGroup>;
+  /** The learned row against the unpersonalized hybrid order, query by query (COMPARED_METRIC). */
+  ltrVsHybrid?: PairedDifference;
+  /** Each row's mean COMPARED_METRIC over non-English queries divided by its mean over English ones (with `truth/`, when both exist). */
+  nonEnglishRatio?: Record<string, number>;
 }
 
 /**
@@ -85,6 +89,12 @@ export async function evalLtr(options: EvalLtrOptions): Promise<EvalResult> {
     await writeTrecRun(options.runDir, replayed.map((r) => ({ qid: r.query.id, relevant: r.query.relevant })), Object.fromEntries(runRows));
   }
   const compared = (name: EvalRowName) => perRow.get(name)!.map((m) => m[COMPARED_METRIC]!);
+  const languages = truth ? replayed.map((r) => queryLanguage(truth, r.query.user, r.query.keyword)) : [];
+  const meanWhere = (values: number[], keep: (i: number) => boolean) => {
+    const kept = values.filter((_, i) => keep(i));
+    return kept.reduce((a, b) => a + b, 0) / kept.length;
+  };
+  const bothLanguages = languages.includes('en') && languages.some((l) => l !== 'en');
   return {
     queries: replayed.length,
     rows: names.map((name) => {
@@ -92,7 +102,11 @@ export async function evalLtr(options: EvalLtrOptions): Promise<EvalResult> {
       return { name, metrics: meanMetrics(perRow.get(name)!), ...(vsBaseline ? { vsBaseline } : {}) };
     }),
     byLength: breakdown(replayed.map((r) => lengthGroup(r.query.keyword)), perRow),
-    ...(truth ? { byLanguage: breakdown(replayed.map((r) => queryLanguage(truth, r.query.user, r.query.keyword)), perRow) } : {}),
+    ...(truth ? { byLanguage: breakdown(languages, perRow) } : {}),
+    ...(ranker ? { ltrVsHybrid: pairedDifference(compared('ltr'), compared('hybrid')) } : {}),
+    ...(bothLanguages
+      ? { nonEnglishRatio: Object.fromEntries(names.map((name) => [name, meanWhere(compared(name), (i) => languages[i] !== 'en') / meanWhere(compared(name), (i) => languages[i] === 'en')])) }
+      : {}),
   };
 }
 
@@ -110,6 +124,8 @@ export function formatEvalTable(result: EvalResult): string {
   const lines = result.rows.map((row) => `| ${row.name} | ${[...keys.map((k) => (row.metrics[k] ?? Number.NaN).toFixed(4)), ...difference(row.vsBaseline)].join(' | ')} |`);
   const oracle = result.rows.find((r) => r.name === ORACLE_ROW)?.metrics[COMPARED_METRIC];
   const shares = oracle ? [`${COMPARED_METRIC} as a share of the oracle: ${result.rows.map((r) => `${r.name} ${(r.metrics[COMPARED_METRIC]! / oracle).toFixed(3)}`).join(', ')}`] : [];
+  if (result.ltrVsHybrid) shares.push(`ltr − hybrid ${COMPARED_METRIC}: ${difference(result.ltrVsHybrid).join(', p ')}`);
+  if (result.nonEnglishRatio) shares.push(`${COMPARED_METRIC} on non-English ÷ English queries: ${Object.entries(result.nonEnglishRatio).map(([name, ratio]) => `${name} ${ratio.toFixed(3)}`).join(', ')}`);
   return [
     `${result.queries} test queries`, header, rule, ...lines, ...shares,
     '', groupTable('query words', result.byLength, result.rows.map((r) => r.name)),

@@ -81,6 +81,9 @@ describe('pixrank train, then eval, on a generated world (real Elasticsearch)', 
     expect(Object.keys(result.byLength).every((words) => words === '1' || words === '2')).toBe(true);
     expect(Object.values(result.byLength).reduce((sum, g) => sum + g.queries, 0)).toBe(result.queries);
     expect(result.byLanguage?.en?.queries).toBe(result.queries);
+    expect(result.nonEnglishRatio).toBeUndefined();
+    expect(result.ltrVsHybrid?.queries).toBe(result.queries);
+    expect(result.ltrVsHybrid?.delta).toBeCloseTo(ndcg('ltr') - ndcg('hybrid'), 9);
     const files = await readdir(runDir);
     expect(files.sort()).toEqual(['qrels.tsv', ...[...ROW_NAMES, 'oracle'].map((n) => `${n}.run`)].sort());
     const qrels = (await readFile(join(runDir, 'qrels.tsv'), 'utf8')).trim().split('\n');
