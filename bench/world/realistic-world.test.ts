@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../ingest/read/table-reader.ts';
 import type { QueryConcepts, ShownConcept } from '../../ltr/eval/download-model.ts';
 import { generateWorld } from './generate.ts';
@@ -32,6 +32,9 @@ beforeAll(async () => {
   await generateWorld({ out: clean, ...SIZE });
   await generateWorld({ out: realistic, ...SIZE, tagger: 'ai', searchers: 'people' });
 }, 60_000);
+afterAll(async () => {
+  await Promise.all([clean, realistic].map((dir) => rm(dir, { recursive: true, force: true })));
+});
 
 describe('the ai tagger', () => {
   it('changes only the keywords: photos, colors, collections and the photos\' truth are the clean world\'s', async () => {
