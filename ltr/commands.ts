@@ -66,7 +66,7 @@ export function registerLtrCommands(program: Command): void {
     .requiredOption('--models <dir>', 'a folder written by `pixrank train`')
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
     .option('--model <dir>', 'CLIP model for the query vectors (default: CLIP_MODEL_DIR, else the shipped world model)')
-    .option('--json', 'print {"queries", "rows": [{name, metrics}]} as the last line')
+    .option('--json', 'print {"queries", "rows": [{name, metrics, vsBaseline}], "byLength", "byLanguage"} as the last line')
     .option('--run <dir>', 'write qrels.tsv and <row>.run (TREC format) here')
     .action(async (options: { data: string; models: string; index: string; model?: string; json?: boolean; run?: string }) => {
       const models = await loadModelsDir(options.models);

@@ -36,6 +36,8 @@ export interface RerankContext {
   user?: string;
   query?: string;
   country?: string;
+  /** The query's language (ISO 639-1): the request's `lang`, else detected, else its country's. */
+  language?: string;
   /** The query's CLIP vector when there is one. */
   queryVector?: Float32Array;
   /** The user's profile when there is a user: read beside the first stage, so the pass itself reads nothing. */

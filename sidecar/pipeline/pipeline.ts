@@ -56,7 +56,7 @@ export interface Plan<Q extends Query> {
   /** The request's policy over the defaults; `off` keeps every hit (the ES-compatible route answers all of Elasticsearch's). */
   policy?: PolicyOptionsInput | 'off';
   /** Whom the second pass ranks for; without it (or without a pass loaded) the first-stage order stands. */
-  personalize?: { user: string; query?: string; country?: string };
+  personalize?: { user: string; query?: string; country?: string; language?: string };
   /** The page served (1-based, of k hits); without one the ranked hits are returned without texts. */
   page?: { page: number; k: number };
   explain: boolean;

@@ -19,6 +19,7 @@ export function featureInputs(context: RerankContext, time = Date.now()): { requ
     ...(context.user ? { user: context.user } : {}),
     ...(context.query ? { query: context.query } : {}),
     ...(context.country ? { country: context.country } : {}),
+    ...(context.language ? { language: context.language } : {}),
     ...(context.queryVector ? { queryVector: context.queryVector } : {}),
   };
   return { request, state };

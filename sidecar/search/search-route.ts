@@ -7,6 +7,7 @@ import { experimentPlan } from '../experiments/experiment-plan.ts';
 import { textLists } from '../retrieval/elastic-reads.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
+import { resolveQueryLanguage } from '../../ltr/language/query-language.ts';
 
 const userId = z.string().trim().min(1).max(200);
 
@@ -15,6 +16,7 @@ export const SearchRequestSchema = z
     q: z.string().trim().min(1, 'must not be empty').max(500).openapi({ example: 'mountain lake at dawn' }),
     user: userId.optional().openapi({ description: 'Personalize for this user' }),
     country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+    lang: z.string().trim().regex(/^[a-zA-Z]{2,3}$/, 'must be an ISO 639 language code such as en, de, ja').optional().openapi({ description: "The query's language (context for the second pass); else detected from the query, else the country's", example: 'de' }),
     k: z.number().int().min(1).max(100).default(10),
     page: z.number().int().min(1).max(100).default(1),
     mode: z.enum(['keyword', 'clip', 'hybrid']).default('hybrid'),
@@ -68,7 +70,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
       services.reads.lists(textLists(request.q, query.vector, request.mode, size * services.ranking.numCandidatesFactor), { index: services.index, size, filters: request.filters, signal: ctx.signal }),
     fusion: request.fusion,
     policy: request.policy,
-    personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country } : undefined,
+    personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country, language: resolveQueryLanguage({ lang: request.lang, query: request.q, country: request.country })?.language } : undefined,
     page: { page: request.page, k: request.k },
     explain: request.explain,
     learn: { user: request.user, query: request.q, country: request.country },
