@@ -73,7 +73,7 @@ const runs: RunCurve[] = await withCluster(async ({ client }) => {
         if (point.p < alpha && final.winner !== null && point.winner === final.winner) from ??= point.n;
         else from = null;
       }
-      log(`bench experiments: ${name} (${method}): ${total} searches, final p ${final.p.toExponential(2)} winner ${final.winner ?? 'none'}; significant from ${from ?? '–'}`);
+      log(`bench experiments: ${name} (${method}): ${total} searches, final p ${final.p.toExponential(2)} winner ${final.winner ?? '(no arm)'}; significant from ${from ?? '–'}`);
       out.push({ experiment: name, method, searches: total, final, curve: curve.map(({ n, p, winner }) => ({ n, p, winner })), searches_to_significance: from });
     }
   }
