@@ -37,6 +37,9 @@ export const DEFAULT_LIMITS: SidecarLimits = {
   requestTimeoutMs: 10_000,
   urlFetch: DEFAULT_URL_FETCH,
   compatDenyScripts: true,
+  // Read-only, and the sidecar's credentials for calls without their own: what the one ES-compatible
+  // `_search` did before the front passed every other call on.
+  esProxy: { writes: false, auth: 'sidecar' },
 };
 
 /** Builds everything the routes use; `close()` flushes the event buffers and frees the model. */
