@@ -6,6 +6,7 @@ import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { defaultClipModel } from './clip-cli/model-choice.ts';
+import type { EsProxyAuth } from './es-front/forwarded-headers.ts';
 import { openServices } from './open-services.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { runSearch, SearchRequestSchema } from './search/search-route.ts';
@@ -26,6 +27,11 @@ function mode(value: string): 'keyword' | 'clip' | 'hybrid' {
   return value;
 }
 
+function proxyAuth(value: string): EsProxyAuth {
+  if (value !== 'client' && value !== 'sidecar') throw new InvalidArgumentError("expected 'client' or 'sidecar'");
+  return value;
+}
+
 /** `pixrank serve` (the sidecar on a port) and `pixrank search "text"` (the same search, in-process). */
 export function registerSidecarCommands(program: Command): void {
   program
@@ -37,11 +43,21 @@ export function registerSidecarCommands(program: Command): void {
     .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--models <dir>', 'a `pixrank train` folder: the learned second pass (reloaded on SIGHUP)')
-    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string }) => {
+    .option('--es-proxy-writes', 'let writes and admin calls through the Elasticsearch front (default: read-only, they answer 403); the cluster still checks the caller')
+    .option('--es-proxy-auth <who>', "credentials of a front call without its own Authorization: 'sidecar' (the sidecar's) or 'client' (none: the cluster decides)", proxyAuth, 'sidecar')
+    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string; esProxyWrites?: boolean; esProxyAuth: EsProxyAuth }) => {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
       const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
-      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, ...(options.models ? { modelsDir: options.models } : {}) });
+      const services = await openServices({
+        es,
+        index: options.index,
+        modelDir: modelDir(options),
+        quantized: options.quantized,
+        processMetrics: true,
+        limits: { esProxy: { writes: !!options.esProxyWrites, auth: options.esProxyAuth } },
+        ...(options.models ? { modelsDir: options.models } : {}),
+      });
       const sidecar = await listen(services, options.port, options.host);
       const pass = services.secondPass;
       if (pass instanceof LtrSecondPass) {
