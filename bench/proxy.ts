@@ -11,13 +11,17 @@
 // (Elasticsearch caches no results of `size > 0` searches). Pairs share the moment they ran in, so
 // the load other programs put on this shared machine falls on both sides alike.
 // Columns: p50/p90/p99/mean of each side; "added" = p50 through the front − p50 direct, and the
-// median of the per-pair differences. Goal: ≤ 2 ms added at p50 for the plain `_search`.
+// median of the per-pair differences; the sidecar's CPU per call over the row (utime + stime of its
+// process from /proc: it serves nothing else meanwhile), which does not depend on how busy the
+// machine is, where the added latency does (a call through the front waits for one more process
+// to be scheduled). Goal: ≤ 2 ms added at p50 for the plain `_search`.
 //
 // Prints the table and the machine; writes bench/results/proxy.json (`--out FILE`).
 // Usage: npm run bench:proxy [-- --photos 2000] [--pairs 1000] [--warmup 100] [--out FILE]
 import { spawn } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -28,6 +32,7 @@ import { createError } from '../es-mappings/errors.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { machine } from './machine.ts';
+import { processCpuSeconds } from './search/cpu.ts';
 import { percentile, round1, summarize, type LatencySummary } from './search/stats.ts';
 import { ingestWorld, queryPool, worldWithVectors } from './search/world.ts';
 
@@ -65,7 +70,7 @@ interface Side {
 }
 
 const texts = queryPool(7).map((text) => text.split(' ').slice(0, 2).join(' '));
-const rows: Array<{ row: string; size: number; direct: LatencySummary; front: LatencySummary; added_p50_ms: number; paired_median_added_ms: number; errors: { direct: number; front: number } }> = [];
+const rows: Array<{ row: string; size: number; direct: LatencySummary; front: LatencySummary; added_p50_ms: number; paired_median_added_ms: number; front_cpu_ms_per_call: number | null; errors: { direct: number; front: number } }> = [];
 const load = { before: loadavg().map(round1) };
 try {
   for (const size of [10, 200]) {
@@ -85,6 +90,7 @@ try {
     };
     for (let i = 0; i < warmup; i++) for (const side of sides) await once(side, body());
     const differences: number[] = [];
+    const cpuBefore = processCpuSeconds(sidecar.pid);
     for (let i = 0; i < pairs; i++) {
       const text = body();
       const order = i % 2 === 0 ? sides : [...sides].reverse();
@@ -99,6 +105,7 @@ try {
       }
       if (timed.direct !== undefined && timed.front !== undefined) differences.push(timed.front - timed.direct);
     }
+    const cpuAfter = processCpuSeconds(sidecar.pid);
     const [direct, front] = sides.map((s) => summarize(s.latencies)) as [LatencySummary, LatencySummary];
     rows.push({
       row: `_search size ${size}`,
@@ -107,6 +114,8 @@ try {
       front,
       added_p50_ms: round1(front.p50 - direct.p50),
       paired_median_added_ms: round1(percentile([...differences].sort((a, b) => a - b), 50)),
+      // The sidecar does nothing else meanwhile: its CPU over the row is the front's, per call.
+      front_cpu_ms_per_call: cpuBefore !== undefined && cpuAfter !== undefined ? round2(((cpuAfter - cpuBefore) * 1000) / pairs) : null,
       errors: { direct: sides[0]!.errors, front: sides[1]!.errors },
     });
     await Promise.all(sides.map((s) => s.client.close()));
@@ -117,10 +126,10 @@ try {
 }
 Object.assign(load, { after: loadavg().map(round1) });
 
-const header = ['row', 'side', 'n', 'p50 ms', 'p90 ms', 'p99 ms', 'mean ms', 'added p50 ms', 'paired median added ms'];
+const header = ['row', 'side', 'n', 'p50 ms', 'p90 ms', 'p99 ms', 'mean ms', 'added p50 ms', 'paired median added ms', 'sidecar CPU ms/call'];
 const lines = rows.flatMap((r) => [
-  [r.row, 'Elasticsearch direct', r.direct.n, r.direct.p50, r.direct.p90, r.direct.p99, r.direct.mean, '', ''],
-  [r.row, 'through the front', r.front.n, r.front.p50, r.front.p90, r.front.p99, r.front.mean, r.added_p50_ms, r.paired_median_added_ms],
+  [r.row, 'Elasticsearch direct', r.direct.n, r.direct.p50, r.direct.p90, r.direct.p99, r.direct.mean, '', '', ''],
+  [r.row, 'through the front', r.front.n, r.front.p50, r.front.p90, r.front.p99, r.front.mean, r.added_p50_ms, r.paired_median_added_ms, r.front_cpu_ms_per_call ?? 'n/a'],
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
 const format = (cells: Array<string | number>) => cells.map((c, i) => String(c).padEnd(widths[i]!)).join('  ');
@@ -141,20 +150,26 @@ function authHeaders(): Record<string, string> {
   return {};
 }
 
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
 /** `pixrank serve` as a child process (the product as deployed) over `index`, on a free port. */
-async function startFront(index: string): Promise<{ url: string; stop(): Promise<void> }> {
+async function startFront(index: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await getPort();
   const env = { ...process.env, ...connectionEnv(cluster.connection) };
-  const child = spawn(process.execPath, ['bin/pixrank.js', 'serve', '--port', String(port), '--index', index], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: new URL('../', import.meta.url).pathname });
-  // Its access log (one line a request, as deployed) is read and dropped; the last lines say why it failed, if it does.
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line) > 20 && stderr.shift());
+  // Its access log (one line a request, as deployed) goes to a file, not through this process: reading
+  // it here would take CPU from the timing side.
+  const logFile = join(tmpdir(), `bench-proxy-sidecar-${process.pid}.log`);
+  const child = spawn(process.execPath, ['bin/pixrank.js', 'serve', '--port', String(port), '--index', index], { env, stdio: ['ignore', 'pipe', openSync(logFile, 'w')], cwd: new URL('../', import.meta.url).pathname });
   const line = await new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolveLine);
-    child.once('exit', (code) => reject(createError('PROCESS_FAILED', `bench proxy: pixrank serve exited with ${code}: ${stderr.join('\n')}`)));
+    child.once('exit', (code) => reject(createError('PROCESS_FAILED', `bench proxy: pixrank serve exited with ${code}: ${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`)));
   });
+  log(`bench proxy: the sidecar's log is ${logFile}`);
   return {
     url: (JSON.parse(line) as { url: string }).url,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((done) => child.once('exit', done));

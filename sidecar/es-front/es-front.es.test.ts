@@ -11,7 +11,7 @@ import { useWorldSidecar } from '../../test/world-sidecar.ts';
 import { createApp } from '../app.ts';
 import { ensurePythonEnv, runProgram } from '../clip/index.ts';
 import type { SidecarServices } from '../services.ts';
-import { jsClientCalls, outcomeOf } from './client-check/js-calls.ts';
+import { comparable, jsClientCalls, outcomeOf } from './client-check/js-calls.ts';
 
 /**
  * The official clients, unmodified, pointed at the sidecar: every call answers as Elasticsearch
@@ -129,11 +129,17 @@ describe('the official JavaScript client through the front', () => {
     const es = new EsClient({ node: writable.url });
     const scratch = `${alias}-scratch`;
     try {
-      const operations = Array.from({ length: 500 }, (_, i) => [{ index: { _index: scratch, _id: String(i) } }, { n: i, text: 'x'.repeat(200) }]).flat();
+      const operations = Array.from({ length: 500 }, (_, i) => [{ index: { _index: scratch, _id: String(i) } }, { n: i, text: 'x'.repeat(600) }]).flat();
       const bulk = await es.bulk({ operations, refresh: true });
       expect(bulk.errors).toBe(false);
       expect(bulk.items).toHaveLength(500);
       expect((await client.count({ index: scratch })).count).toBe(500);
+      // An answer over the size the front reads whole (256 KiB; 500 hits of 600-byte texts here) streams through.
+      const query = { index: scratch, size: 500, sort: [{ n: 'asc' as const }], _source: ['n', 'text'], docvalue_fields: ['n'], version: true, seq_no_primary_term: true };
+      const big = await es.search(query, { meta: true });
+      const direct = await client.search(query);
+      expect(Number(big.headers['content-length'])).toBeGreaterThan(256 * 1024);
+      expect(comparable(big.body)).toEqual(comparable(direct));
     } finally {
       await es.indices.delete({ index: scratch }).catch(() => {});
       await es.close();

@@ -75,9 +75,10 @@ export function wantsElasticsearch(c: Context): boolean {
 
 /**
  * Answers up to this size (by their Content-Length) are read whole before they go back; larger
- * ones, and those of unknown length, stream. A small answer read whole costs 0.6 ms over going to
- * Elasticsearch directly, streamed through a web stream 3.9 ms (p50 of paired `_search` size 10
- * calls on this 2-core machine; bench/proxy.ts measures the front as it is).
+ * ones, and those of unknown length, stream. A bare pass-through reading a small answer whole
+ * added 0.5–0.6 ms to going to Elasticsearch directly, one streaming it through a web stream
+ * (`Readable.toWeb`) 3.7–3.9 ms (medians of 450 paired `_search` size 10 calls, two runs, on this
+ * 2-core machine under a load average of 20–28); bench/proxy.ts measures the front as it is.
  */
 const WHOLE_ANSWER_BYTES = 256 * 1024;
 
