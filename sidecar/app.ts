@@ -1,10 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { esFront, wantsElasticsearch } from './es-front/es-front.ts';
 import { errorHandler, validationProblem } from './http/error-handler.ts';
-import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
+import { accessLog, apiKeyAuth, declaredBodyLimit, requestTimeout } from './http/middleware.ts';
 import { problem } from './http/problems.ts';
 import { registerImageRoutes, type ImageRoutesOptions } from './images/image-routes.ts';
 import { registerPageRoutes } from './page/page-routes.tsx';
@@ -33,13 +32,7 @@ export function createApp(services: SidecarServices, options: AppOptions = {}): 
   app.use('*', requestId());
   app.use('*', accessLog(services));
   if (services.limits.apiKeys && services.limits.apiKeys.length > 0) app.use('*', apiKeyAuth(services.limits.apiKeys));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: services.limits.bodyBytes,
-      onError: (c) => problem(c, 413, `the body is larger than ${services.limits.bodyBytes} bytes`),
-    }),
-  );
+  app.use('*', declaredBodyLimit(services.limits.bodyBytes));
   app.use('*', requestTimeout(services.limits.requestTimeoutMs));
   app.onError(errorHandler(services));
 

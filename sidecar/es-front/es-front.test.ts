@@ -67,6 +67,14 @@ describe('the Elasticsearch front, before the cluster is asked', () => {
     expect(msearch.body.error.reason).toContain('(search 1 of the _msearch)');
   });
 
+  it('a body over the limit is refused by its declared length before it is read: 413', async () => {
+    const { app: small } = memoryApp(memoryReads({ photos: [] }), { limits: { bodyBytes: 1024 } });
+    const body = JSON.stringify({ query: { match: { description: 'x'.repeat(2000) } } });
+    const response = await small.request('/photos/_search', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }, body });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('the body is larger than 1024 bytes');
+  });
+
   it('a read with writes allowed still goes to the cluster; so does a write (both 503 here, nothing listening)', async () => {
     const { app: writable } = memoryApp(memoryReads({ photos: [] }), { limits: { esProxy: { writes: true, auth: 'sidecar' } } });
     for (const [method, path] of [['PUT', '/photos/_doc/1'], ['GET', '/photos/_doc/1']]) {

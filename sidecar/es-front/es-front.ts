@@ -31,8 +31,12 @@ export function esFront(services: SidecarServices) {
       return esError(c, 400, 'illegal_argument_exception', 'pixrank sidecar: [q (query_string)] is not allowed through the sidecar (scripts and query_string syntax are refused)');
     }
     const headers = forwardedHeaders(c.req.raw.headers, { auth: services.limits.esProxy.auth, sidecarKeys: (services.limits.apiKeys?.length ?? 0) > 0 });
-    // The server gives GET and HEAD no body (Fetch's Request cannot carry one): clients send bodies with POST.
-    const hasBody = c.req.raw.body !== null;
+    // The server gives GET and HEAD no body (Fetch's Request cannot carry one): clients send bodies
+    // with POST. Asked of the headers first: `request.body` makes the Node server build a stream; a
+    // request with neither header comes from inside the process (`app.request`).
+    const length = c.req.header('content-length');
+    const declared = length !== undefined || c.req.header('transfer-encoding') !== undefined;
+    const hasBody = method !== 'GET' && method !== 'HEAD' && (declared ? length !== '0' : c.req.raw.body !== null);
     let body: Buffer | Readable | undefined;
     if (hasBody && access.kind === 'read') {
       // A read's body is a question (kilobytes): read whole, within the body limit, so it can be checked.
