@@ -70,6 +70,7 @@ export function registerSidecarCommands(program: Command): void {
         });
       }
       logToStderr(`serve: sidecar on ${sidecar.url} (index ${options.index}, Elasticsearch ${cluster.url}); routes at ${sidecar.url}/docs`);
+      logToStderr(`serve: every other call goes to Elasticsearch (${options.esProxyWrites ? 'reads and writes' : 'read-only; --es-proxy-writes lets writes through'}; calls without Authorization go with ${options.esProxyAuth === 'sidecar' ? "the sidecar's credentials" : 'none'})`);
       process.stdout.write(`${JSON.stringify({ url: sidecar.url, index: options.index, elasticsearch: cluster.url })}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -151,9 +151,16 @@ describe('the official JavaScript client through the front', () => {
 describe('the official Python client through the front', () => {
   it('answers every call of the script as Elasticsearch does (elasticsearch 8.19, in a virtualenv of its own)', async () => {
     const env = await ensurePythonEnv({ root: pythonEnvRoot(), requirements: fileURLToPath(new URL('./client-check/requirements.txt', import.meta.url)) });
-    Object.assign(process.env, { DIRECT_URL: esUrl, FRONT_URL: front.url, INDEX: alias, SAMPLE_ID: sample.id, SAMPLE_WORD: sample.word, USER_ID: user });
+    const connection = inject('esConnection');
+    const variables = { DIRECT_URL: esUrl, DIRECT_USERNAME: connection.username, DIRECT_PASSWORD: connection.password, DIRECT_API_KEY: connection.apiKey, FRONT_URL: front.url, INDEX: alias, SAMPLE_ID: sample.id, SAMPLE_WORD: sample.word, USER_ID: user };
+    const saved = { ...process.env };
+    // runProgram gives the child this process's environment.
+    for (const [name, value] of Object.entries(variables)) if (value !== undefined) process.env[name] = value;
     const lines: string[] = [];
-    const run = await runProgram(env.python, [fileURLToPath(new URL('./client-check/compare_clients.py', import.meta.url))], { log: (line) => lines.push(line), prefix: '' });
+    const run = await runProgram(env.python, [fileURLToPath(new URL('./client-check/compare_clients.py', import.meta.url))], { log: (line) => lines.push(line), prefix: '' }).finally(() => {
+      for (const name of Object.keys(variables)) if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    });
     process.stdout.write(`${lines.join('\n')}\n`);
     const summary = JSON.parse(run.stdout.at(-1)!) as { checked: number; equal: number; refused: number; different: string[] };
     expect(summary.different).toEqual([]);

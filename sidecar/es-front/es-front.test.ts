@@ -75,6 +75,14 @@ describe('the Elasticsearch front, before the cluster is asked', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toBe('the body is larger than 1024 bytes');
   });
 
+  it('the sidecar’s API keys guard the front: 401 without one, and with one the call goes on to the cluster', async () => {
+    const { app: keyed } = memoryApp(memoryReads({ photos: [] }), { limits: { apiKeys: ['sidecar-key'] } });
+    expect((await keyed.request('/photos/_count')).status).toBe(401);
+    const withKey = await keyed.request('/photos/_count', { headers: { 'x-api-key': 'sidecar-key', authorization: 'Basic dTpw' } });
+    expect(withKey.status).toBe(503);
+    expect(withKey.headers.get('x-elastic-product')).toBe('Elasticsearch');
+  });
+
   it('a read with writes allowed still goes to the cluster; so does a write (both 503 here, nothing listening)', async () => {
     const { app: writable } = memoryApp(memoryReads({ photos: [] }), { limits: { esProxy: { writes: true, auth: 'sidecar' } } });
     for (const [method, path] of [['PUT', '/photos/_doc/1'], ['GET', '/photos/_doc/1']]) {

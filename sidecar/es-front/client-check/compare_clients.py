@@ -2,8 +2,9 @@
 the pixrank sidecar's front, answers compared. One line per call (equal / different), then a JSON
 summary line; exit code 1 when any call differs.
 
-Environment: DIRECT_URL, FRONT_URL, INDEX (a photos alias), SAMPLE_ID (a photo id), SAMPLE_WORD
-(a word of a description), USER (a user with feedback, for ext.personalize).
+Environment: DIRECT_URL (and DIRECT_USERNAME/DIRECT_PASSWORD or DIRECT_API_KEY when the cluster is
+secured), FRONT_URL, INDEX (a photos alias), SAMPLE_ID (a photo id), SAMPLE_WORD (a word of a
+description), USER_ID (a user with feedback, for ext.personalize).
 """
 
 import json
@@ -12,7 +13,16 @@ import sys
 
 from elasticsearch import ApiError, Elasticsearch, helpers
 
-DIRECT = Elasticsearch(os.environ["DIRECT_URL"], request_timeout=30)
+def direct_auth():
+    """The cluster's credentials for the direct side, when it has some (the front adds the sidecar's own)."""
+    if os.environ.get("DIRECT_API_KEY"):
+        return {"api_key": os.environ["DIRECT_API_KEY"]}
+    if os.environ.get("DIRECT_USERNAME"):
+        return {"basic_auth": (os.environ["DIRECT_USERNAME"], os.environ.get("DIRECT_PASSWORD", ""))}
+    return {}
+
+
+DIRECT = Elasticsearch(os.environ["DIRECT_URL"], request_timeout=30, **direct_auth())
 FRONT = Elasticsearch(os.environ["FRONT_URL"], request_timeout=30)
 INDEX = os.environ["INDEX"]
 SAMPLE_ID = os.environ["SAMPLE_ID"]
