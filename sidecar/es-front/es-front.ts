@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Context } from 'hono';
 import { deniedKey, esError, personalizedSearch, type FrontCall } from '../compat/es-search.ts';
-import { buffer } from 'node:stream/consumers';
 import { passThrough, type PassThroughResponse } from '../retrieval/pass-through.ts';
 import { scopeOf, type SidecarServices } from '../services.ts';
 import { apiAccess } from './api-access.ts';
@@ -51,7 +52,7 @@ export function esFront(services: SidecarServices) {
       if (access.search === '_msearch' && checked?.searches?.some((s) => 'ext' in s.body)) return personalizedMsearch(c, services, call, checked.searches);
     } else if (hasBody && c.req.raw.body) {
       // A write's body may be a bulk load: streamed on, never held.
-      body = Readable.fromWeb(c.req.raw.body as import('node:stream/web').ReadableStream<Uint8Array>);
+      body = Readable.fromWeb(c.req.raw.body as NodeReadableStream<Uint8Array>);
     }
     const scope = scopeOf(c);
     const answer = await passThrough(services.es, { method, path: url.pathname, querystring: url.search.slice(1), headers, body }, { signal: scope.signal, requestTimeoutMs: services.limits.requestTimeoutMs });
