@@ -83,6 +83,14 @@ describe('the Elasticsearch front, before the cluster is asked', () => {
     expect(withKey.headers.get('x-elastic-product')).toBe('Elasticsearch');
   });
 
+  it('its calls are one route in the metrics, whatever their path', async () => {
+    const { app: counted } = memoryApp(memoryReads({ photos: [] }));
+    await counted.request('/photos/_mapping');
+    await counted.request('/_cat/indices');
+    const metrics = await (await counted.request('/metrics')).text();
+    expect(metrics).toMatch(/route="es-front",method="GET",status="503"} 2/);
+  });
+
   it('a read with writes allowed still goes to the cluster; so does a write (both 503 here, nothing listening)', async () => {
     const { app: writable } = memoryApp(memoryReads({ photos: [] }), { limits: { esProxy: { writes: true, auth: 'sidecar' } } });
     for (const [method, path] of [['PUT', '/photos/_doc/1'], ['GET', '/photos/_doc/1']]) {

@@ -26,7 +26,8 @@ export function accessLog(services: SidecarServices): MiddlewareHandler {
       await next();
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      const route = c.req.routePath && c.req.routePath !== '/*' ? c.req.routePath : 'unmatched';
+      // Calls the Elasticsearch front passes on are one route, whatever their path.
+      const route = c.get('esFront') === true ? 'es-front' : c.req.routePath && c.req.routePath !== '/*' ? c.req.routePath : 'unmatched';
       services.metrics.requests.observe({ route, method: c.req.method, status: String(c.res.status) }, seconds);
       services.logger.info(
         { request_id: c.get('requestId'), method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1e4) / 10 },
