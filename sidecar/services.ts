@@ -11,6 +11,7 @@ import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
 import type { RankingDefaults } from './pipeline/request-options.ts';
 import type { TextStore, VectorStore } from './retrieval/photo-cache.ts';
+import type { EsProxyAuth } from './es-front/forwarded-headers.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
 import type { Experiment } from './experiments/experiment.ts';
 
@@ -65,6 +66,11 @@ export interface SidecarLimits {
   urlFetch: UrlFetchPolicy;
   /** When set, every route but health, metrics and docs needs `Authorization: Bearer <key>` or `x-api-key`. */
   apiKeys?: string[];
-  /** ES-compatible _search: refuse scripts and query_string in the body (on by default). */
+  /**
+   * The Elasticsearch front (`_search` and every call passed to the cluster): refuse scripts,
+   * `query_string`, `q=` and the script/query-language APIs in what is read (on by default).
+   */
   compatDenyScripts: boolean;
+  /** The Elasticsearch front: whether writes and admin calls pass (`--es-proxy-writes`), and whose credentials go with a call without its own (`--es-proxy-auth`). */
+  esProxy: { writes: boolean; auth: EsProxyAuth };
 }
