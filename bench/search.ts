@@ -12,7 +12,8 @@
 //     es msearch       both as one `_msearch`
 //   through the real sidecar (a child `pixrank serve --model M --models DIR` process):
 //     /search keyword, clip, hybrid; hybrid personalized (`user`, `country`, `personalize: true`: the
-//     learned second pass); /recommend/:user; /similar by photo id.
+//     learned second pass); /recommend/:user; /similar by photo id; the personalized search again on
+//     a sidecar running an interleaving experiment (bench/search/experiment-row.ts).
 // Columns per row: one request at a time on one connection (p50/p99, timed here); saturated
 // (`--connections` connections as fast as answered: autocannon for HTTP rows, as many concurrent
 // callers for the encoder) req/s and p50/p99; p50/p99 at half the saturated rate, requests started
@@ -43,6 +44,11 @@
 //                             saturated 5.3 ms), which one-at-a-time runs charge to each request; the
 //                             ceiling from the one-at-a-time CPU is in the JSON beside it.
 //   recommend_over_search   = p50 /recommend ÷ p50 personalized /search, one at a time
+//   feature_logging_overhead = p50 personalized /search (feature vectors logged, the default) ÷ p50 of
+//                             the same search on a sidecar started with --no-feature-log, one at a time
+//   experiment_over_personalized = p50 of the personalized search on a sidecar serving an
+//                             interleaving experiment (both arms the trained models: two second
+//                             passes and the team draft) ÷ p50 personalized /search, one at a time
 // Other sessions share this machine, so the load average (os.loadavg) and the CPU other programs
 // took during each row (the machine's busy time in /proc/stat less Elasticsearch's, the sidecar's and
 // this process's) are recorded. Before a size is measured the bench waits (up to `--wait-idle` s)
@@ -72,6 +78,8 @@ import { saturateHttp, type HttpTarget } from './search/load.ts';
 import { cacheLine, ratiosLines, rowsTable, stagesTable } from './search/report.ts';
 import { elasticsearchIdleCpu, embedCall, measureRow, type LoadSettings, type RowResult, type RowSpec } from './search/rows.ts';
 import { cacheCounters, counterDelta, startSidecar } from './search/sidecar.ts';
+import { EXPERIMENT_ROW, measureExperimentRow } from './search/experiment-row.ts';
+import { LOGGING_OFF_ROW, measureLoggingOffRow } from './search/logging-row.ts';
 import { ratios, type Ratios } from './search/stats.ts';
 import { ingestWorld, mergeIndex, queryPool, trainedModels, usersWithDownloads, worldWithVectors } from './search/world.ts';
 
@@ -146,7 +154,7 @@ interface SizeResult {
   es_idle_cpu_ms_per_s: number;
   queries_sent_to_sidecar: number;
   rows: RowResult[];
-  ratios: Ratios;
+  ratios: Ratios & { experiment_over_personalized?: number; feature_logging_overhead?: number };
 }
 const results: SizeResult[] = [];
 
@@ -296,6 +304,16 @@ try {
     } finally {
       await sidecar.stop();
     }
+    {
+      const searchUser = rotate(people, Math.floor(people.length / 3));
+      const body = () => {
+        const u = searchUser();
+        return { q: nextText(), mode: 'hybrid', k: 10, user: u.user, ...(u.country ? { country: u.country } : {}), personalize: true };
+      };
+      const headers = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
+      rows.push(await measureExperimentRow({ cluster, sidecar: { index: alias, model: modelDir, quantized, modelsDir: models.dir }, body, headers, settings, esCpu, context }));
+      rows.push(await measureLoggingOffRow({ cluster, sidecar: { index: alias, model: modelDir, quantized, modelsDir: models.dir }, body, headers, settings, esCpu, context }));
+    }
     const sent = nextTextAt - textsBeforeSidecar;
     // A text comes back only after the whole pool (21,600) went by: long out of the sidecar's 2,048-entry LRU (the counters show it).
     if (nextTextAt > pool.length) log(`bench search: ${nextTextAt} query texts used of a pool of ${pool.length}: the pool went round (see the query-embedding cache counters)`);
@@ -308,6 +326,8 @@ try {
       cpuPerRequestOneAtATime: { embed: row('embed').cpu_ms_per_request.single.bench / 1000, msearch: row('es msearch').cpu_ms_per_request.single.elasticsearch / 1000 },
       cores,
     });
+    const experimentOverPersonalized = Math.round((row(EXPERIMENT_ROW).single.p50 / row('/search hybrid personalized').single.p50) * 1000) / 1000;
+    const loggingOverhead = Math.round((row('/search hybrid personalized').single.p50 / row(LOGGING_OFF_ROW).single.p50) * 1000) / 1000;
     const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
     results.push({
       photos,
@@ -320,7 +340,7 @@ try {
       es_idle_cpu_ms_per_s: Math.round(esIdlePerS * 10000) / 10,
       queries_sent_to_sidecar: sent,
       rows,
-      ratios: r,
+      ratios: { ...r, experiment_over_personalized: experimentOverPersonalized, feature_logging_overhead: loggingOverhead },
     });
   }
 } finally {
@@ -328,7 +348,7 @@ try {
   await cluster.release();
 }
 
-const GOALS = { personalized_over_parts: '≤ 1.3', hybrid_over_parts: '≤ 1.15', throughput_over_ceiling: '≥ 0.8', recommend_over_search: '≤ 1.5' };
+const GOALS = { personalized_over_parts: '≤ 1.3', hybrid_over_parts: '≤ 1.15', throughput_over_ceiling: '≥ 0.8', recommend_over_search: '≤ 1.5', experiment_over_personalized: '≤ 1.1', feature_logging_overhead: '≤ 1.1' };
 const seconds = Math.round((Date.now() - started) / 1000);
 console.log(`\nbench:search — CLIP ${model.dir} (${model.kind}; ${model.dims}-d, ${quantized ? 'int8' : 'fp32'}, ${threads} thread(s)); ${settings.connections} connections saturated for ${settings.durationS} s, half rate evenly paced for ${settings.durationS} s, ${settings.single} requests one at a time; fresh queries`);
 for (const size of results) {
@@ -359,6 +379,8 @@ await writeFile(
         hybrid_over_parts: 'p50 /search hybrid ÷ (p50 embed + p50 es msearch), one request at a time',
         throughput_over_ceiling: 'saturated /search hybrid personalized req/s ÷ (cores ÷ (CPU s per embed + CPU s per es msearch)), each part saturated in this run; embed CPU = this process (process.cpuUsage, all threads) ÷ embeddings; msearch CPU = Elasticsearch CPU time (/proc/<pid>/stat of its JVM, else _nodes/_local/stats/process cpu.total_in_millis) less its idle CPU ÷ msearches',
         recommend_over_search: 'p50 /recommend ÷ p50 /search hybrid personalized, one request at a time',
+        experiment_over_personalized: `p50 ${EXPERIMENT_ROW} (a sidecar serving an interleaving experiment whose two arms both run the trained second pass) ÷ p50 /search hybrid personalized (no experiment), one request at a time`,
+        feature_logging_overhead: `p50 /search hybrid personalized (served feature vectors logged to search-events, the default) ÷ p50 ${LOGGING_OFF_ROW} (serve --no-feature-log), one request at a time`,
       },
       goals: { photos: 100000, ...GOALS },
       seconds,

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerSimulateCommand } from '../bench/simulate/commands.ts';
 import { registerWorldCommands } from '../bench/world/commands.ts';
 import { registerEsCommands } from '../es-mappings/commands.ts';
 import { connectionFailure } from '../es-mappings/connection-errors.ts';
@@ -9,6 +10,7 @@ import { registerClipCommands } from '../sidecar/clip-cli/clip-commands.ts';
 import { registerModelExportCommand } from '../sidecar/clip-cli/model-export-command.ts';
 import { registerModelFetchCommand } from '../sidecar/clip-cli/model-fetch-command.ts';
 import { registerSidecarCommands } from '../sidecar/commands.ts';
+import { registerExperimentCommands } from '../sidecar/experiments/report/report-command.ts';
 import { failureText } from './failure-text.ts';
 import { registerStartCommand } from './start.ts';
 
@@ -27,6 +29,8 @@ registerClipCommands(program);
 registerSidecarCommands(program);
 registerLtrCommands(program);
 registerStartCommand(program);
+registerSimulateCommand(program);
+registerExperimentCommands(program);
 
 /** `pixrank model …`: getting a CLIP model (fetch from the hub, export a local checkpoint). */
 const model = program

@@ -115,7 +115,7 @@ async function personalizationModels(client: Client, index: string, dataDir: str
   try {
     const manifest = await trainLtr({ ...replayFirstStage(client, index, encoder), dataDir, out, progress });
     progress.stop();
-    logToStderr(`start: models trained (ranker validation NDCG@10 ${manifest.ranker['valid_ndcg@10']?.toFixed(3) ?? 'n/a'})`);
+    logToStderr(`start: models trained (ranker: ${manifest.ranker.trees} trees, cross-validated NDCG@10 ${manifest.ranker['cv_ndcg@10']?.toFixed(3) ?? 'n/a'})`);
     return out;
   } catch (error) {
     progress.stop();

@@ -7,6 +7,8 @@ export interface ScanOptions {
   /** Doc values to read (e.g. vectors, which are not in `_source`). */
   docvalueFields?: string[];
   pageSize?: number;
+  /** Only the documents this query matches. */
+  query?: estypes.QueryDslQueryContainer;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function* scanIndex<T>(client: Client, index: string, options: Scan
         _source: options.source ?? true,
         ...(options.docvalueFields ? { docvalue_fields: options.docvalueFields } : {}),
         track_total_hits: false,
+        ...(options.query ? { query: options.query } : {}),
         ...(searchAfter ? { search_after: searchAfter } : {}),
       });
       id = page.pit_id ?? id;

@@ -10,6 +10,7 @@ import type { FirstStageOptions } from './replay/first-stage.ts';
 import { evalLtr, formatEvalTable } from './pipeline/eval-ltr.ts';
 import { loadModelsDir } from './pipeline/models-dir.ts';
 import { stderrProgress } from './pipeline/progress.ts';
+import { trainFromEvents } from './pipeline/train-from-events.ts';
 import { trainLtr } from './pipeline/train-ltr.ts';
 import { createError } from '../es-mappings/errors.ts';
 
@@ -36,14 +37,23 @@ async function withFirstStage<T>(index: string, modelOption: string | undefined,
 export function registerLtrCommands(program: Command): void {
   program
     .command('train')
-    .description('train the personalization models (ALS, FM, DeepFM) and the LambdaMART second pass on a dataset already ingested into --index')
-    .requiredOption('--data <dir>', 'the dataset folder (its conversions are the training signal)')
+    .description('train the personalization models (ALS, FM, DeepFM) and the LambdaMART second pass: on a dataset already ingested into --index (--data), or on what the sidecar served and its users did (--from-events)')
+    .option('--data <dir>', 'the dataset folder (its conversions are the training signal; with --from-events they join the feedback for ALS, FM and DeepFM)')
+    .option('--from-events', 'learn from search-events ⋈ feedback-events: the logged feature vectors, graded feedback, inverse-propensity weights from the randomized swaps')
+    .option('--since <date>', 'with --from-events: only events at or after this ISO date')
+    .option('--no-ips', 'with --from-events: weigh every click 1 (no position-bias correction)')
     .requiredOption('--out <dir>', 'the models folder to write')
     .option('--index <name>', 'the alias of the photos index the data was ingested into', DEFAULT_ALIAS)
     .option('--model <dir>', 'CLIP model for the query vectors (default: CLIP_MODEL_DIR, else the shipped world model)')
-    .action(async (options: { data: string; out: string; index: string; model?: string }) => {
+    .action(async (options: { data?: string; fromEvents?: boolean; since?: string; ips: boolean; out: string; index: string; model?: string }) => {
+      if (!options.data && !options.fromEvents) throw createError('INVALID_ARGUMENT', 'train: give --data DIR (a dataset\'s conversions) or --from-events (the sidecar\'s logs), or both');
+      if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) throw createError('INVALID_ARGUMENT', `train: --since ${JSON.stringify(options.since)} is not a date (e.g. 2026-11-30 or 2026-11-30T18:00:00Z)`);
       const progress = stderrProgress();
-      const manifest = await withFirstStage(options.index, options.model, (stage) => trainLtr({ ...stage, dataDir: options.data, out: options.out, progress }));
+      const manifest = options.fromEvents
+        ? await withCluster(({ client }: { client: Client }) =>
+            trainFromEvents({ es: client, index: options.index, out: options.out, progress, ips: options.ips, ...(options.since ? { since: options.since } : {}), ...(options.data ? { dataDir: options.data } : {}) }),
+          )
+        : await withFirstStage(options.index, options.model, (stage) => trainLtr({ ...stage, dataDir: options.data!, out: options.out, progress }));
       progress.stop();
       logToStderr(`train: models in ${options.out} (ranker: ${JSON.stringify(manifest.ranker)})`);
       process.stdout.write(`${JSON.stringify(manifest)}\n`);
@@ -56,7 +66,7 @@ export function registerLtrCommands(program: Command): void {
     .requiredOption('--models <dir>', 'a folder written by `pixrank train`')
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
     .option('--model <dir>', 'CLIP model for the query vectors (default: CLIP_MODEL_DIR, else the shipped world model)')
-    .option('--json', 'print {"queries", "rows": [{name, metrics}]} as the last line')
+    .option('--json', 'print {"queries", "rows": [{name, metrics, vsBaseline}], "byLength", "byLanguage"} as the last line')
     .option('--run <dir>', 'write qrels.tsv and <row>.run (TREC format) here')
     .action(async (options: { data: string; models: string; index: string; model?: string; json?: boolean; run?: string }) => {
       const models = await loadModelsDir(options.models);

@@ -36,6 +36,8 @@ export interface RerankContext {
   user?: string;
   query?: string;
   country?: string;
+  /** The query's language (ISO 639-1): the request's `lang`, else detected, else its country's. */
+  language?: string;
   /** The query's CLIP vector when there is one. */
   queryVector?: Float32Array;
   /** The user's profile when there is a user: read beside the first stage, so the pass itself reads nothing. */
@@ -60,6 +62,8 @@ export interface RerankResult {
   scores: number[];
   /** With `explain`: per candidate, feature name → contribution. */
   contributions?: Array<Record<string, number>>;
+  /** The feature vectors the pass scored (candidates × `featureset` features, row-major), for feature logging. */
+  features?: Float32Array;
 }
 
 /**
@@ -70,6 +74,11 @@ export interface RerankResult {
 export interface SecondPass {
   readonly version: string;
   rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult>;
+  /**
+   * The feature vectors this pass would score, without scoring them: what an unpersonalized request
+   * logs. Absent on a pass without models (the logger then computes the featureset without them).
+   */
+  features?(context: RerankContext, candidates: RerankCandidate[]): Float32Array;
   /**
    * The user's collaborative factors as a query for the index's `als` field (its dims), when the
    * pass has an ALS whose photo factors are in the index: trained for a known user, else folded in

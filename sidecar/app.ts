@@ -1,13 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { esCompatibleSearch } from './compat/es-search.ts';
+import { esFront, wantsElasticsearch } from './es-front/es-front.ts';
 import { errorHandler, validationProblem } from './http/error-handler.ts';
-import { accessLog, apiKeyAuth, requestTimeout } from './http/middleware.ts';
+import { accessLog, apiKeyAuth, declaredBodyLimit, requestTimeout } from './http/middleware.ts';
 import { problem } from './http/problems.ts';
 import { registerImageRoutes, type ImageRoutesOptions } from './images/image-routes.ts';
 import { registerPageRoutes } from './page/page-routes.tsx';
+import { registerExperimentRoutes } from './experiments/experiment-routes.ts';
 import { registerFeedbackRoute } from './feedback/feedback-route.ts';
 import { registerRecommendRoute } from './recommend/recommend-route.ts';
 import { registerOpsRoutes } from './routes/ops-routes.ts';
@@ -18,7 +18,8 @@ import { registerSimilarRoute } from './similar/similar-route.ts';
 /**
  * The sidecar's HTTP app, built without listening (tests call `app.request`). Middleware order:
  * request id, access log and metrics, API keys, body limit, time limit; then the routes, each
- * validated by its zod schema (a 400 names the field), documented at /openapi.json and /docs.
+ * validated by its zod schema (a 400 names the field), documented at /openapi.json and /docs; last
+ * the Elasticsearch front, which passes every other call to the cluster.
  */
 export interface AppOptions {
   /** Where thumbnails come from and are cached (tests set these; the defaults read Elasticsearch and the cache folder). */
@@ -32,35 +33,32 @@ export function createApp(services: SidecarServices, options: AppOptions = {}): 
   app.use('*', requestId());
   app.use('*', accessLog(services));
   if (services.limits.apiKeys && services.limits.apiKeys.length > 0) app.use('*', apiKeyAuth(services.limits.apiKeys));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: services.limits.bodyBytes,
-      onError: (c) => problem(c, 413, `the body is larger than ${services.limits.bodyBytes} bytes`),
-    }),
-  );
+  app.use('*', declaredBodyLimit(services.limits.bodyBytes));
   app.use('*', requestTimeout(services.limits.requestTimeoutMs));
   app.onError(errorHandler(services));
-  app.notFound((c) => problem(c, 404, `no route ${c.req.method} ${c.req.path}; the routes are listed at /openapi.json`));
 
   registerSearchRoute(app, services);
   registerSimilarRoute(app, services);
   registerRecommendRoute(app, services);
   registerFeedbackRoute(app, services);
   registerOpsRoutes(app, services);
+  registerExperimentRoutes(app, services);
   registerImageRoutes(app, services, options.images);
+  // `GET /` is the page for a browser and Elasticsearch's `info` for a client (which asks for JSON).
+  const front = esFront(services);
+  app.use('/', async (c, next) => (wantsElasticsearch(c) ? front(c) : next()));
   // The page asks the API the way a browser would, in-process: one contract for both.
   registerPageRoutes(app, services, { api: async (path, init) => app.request(path, init) });
-  app.post('/:index/_search', (c) => esCompatibleSearch(c, services));
-  app.get('/:index/_search', (c) => esCompatibleSearch(c, services));
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: '/{index}/_search',
-    summary: 'Elasticsearch-compatible search: ES query DSL in, ES response out; ext.personalize {user} applies the second pass',
+    summary: 'Elasticsearch-compatible search: ES query DSL in, ES response out; ext.personalize {user} applies the second pass (so does each search of _msearch)',
     responses: { 200: { description: 'Elasticsearch search response' } },
   });
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'pixrank sidecar', version: '1', description: 'Personalized image search on Elasticsearch' } });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  // Last: every call no route above serves goes to the cluster (README, "The Elasticsearch front").
+  app.all('*', front);
   return app;
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
-import { positiveInt } from '../bin/cli-options.ts';
+import { positiveInt, shareOption } from '../bin/cli-options.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { defaultClipModel } from './clip-cli/model-choice.ts';
+import { describeExperiment, openExperimentFile } from './experiments/experiment.ts';
+import type { EsProxyAuth } from './es-front/forwarded-headers.ts';
 import { openServices } from './open-services.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { runSearch, SearchRequestSchema } from './search/search-route.ts';
@@ -26,6 +28,11 @@ function mode(value: string): 'keyword' | 'clip' | 'hybrid' {
   return value;
 }
 
+function proxyAuth(value: string): EsProxyAuth {
+  if (value !== 'client' && value !== 'sidecar') throw new InvalidArgumentError("expected 'client' or 'sidecar'");
+  return value;
+}
+
 /** `pixrank serve` (the sidecar on a port) and `pixrank search "text"` (the same search, in-process). */
 export function registerSidecarCommands(program: Command): void {
   program
@@ -37,11 +44,26 @@ export function registerSidecarCommands(program: Command): void {
     .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--models <dir>', 'a `pixrank train` folder: the learned second pass (reloaded on SIGHUP)')
-    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string }) => {
+    .option('--experiment <file>', 'an experiment JSON file ({"name", "method": "ab"|"interleave", "arms": {...}}): /search serves its arms (reloaded on SIGHUP)')
+    .option('--swap-share <p>', 'share of first pages that randomize an adjacent pair in the top 10 (position-bias estimation)', shareOption, 0.05)
+    .option('--no-feature-log', 'do not log the served feature vectors in search-events')
+    .option('--es-proxy-writes', 'let writes and admin calls through the Elasticsearch front (default: read-only, they answer 403); the cluster still checks the caller')
+    .option('--es-proxy-auth <who>', "credentials of a front call without its own Authorization: 'sidecar' (the sidecar's) or 'client' (none: the cluster decides)", proxyAuth, 'sidecar')
+    .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string; experiment?: string; swapShare: number; featureLog: boolean; esProxyWrites?: boolean; esProxyAuth: EsProxyAuth }) => {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
       const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
-      const services = await openServices({ es, index: options.index, modelDir: modelDir(options), quantized: options.quantized, processMetrics: true, ...(options.models ? { modelsDir: options.models } : {}) });
+      const services = await openServices({
+        es,
+        index: options.index,
+        modelDir: modelDir(options),
+        quantized: options.quantized,
+        processMetrics: true,
+        learning: { swapShare: options.swapShare, logFeatures: options.featureLog },
+        limits: { esProxy: { writes: !!options.esProxyWrites, auth: options.esProxyAuth } },
+        ...(options.models ? { modelsDir: options.models } : {}),
+        ...(options.experiment ? { experimentFile: options.experiment } : {}),
+      });
       const sidecar = await listen(services, options.port, options.host);
       const pass = services.secondPass;
       if (pass instanceof LtrSecondPass) {
@@ -53,7 +75,22 @@ export function registerSidecarCommands(program: Command): void {
           );
         });
       }
+      const experimentFile = options.experiment;
+      if (experimentFile) {
+        process.on('SIGHUP', () => {
+          logToStderr(`serve: SIGHUP: reloading the experiment ${experimentFile} and its arms' models`);
+          // The running experiment serves until the new one has loaded; a file that does not load keeps it.
+          openExperimentFile(experimentFile).then(
+            (experiment) => {
+              services.experiment = experiment;
+              logToStderr(`serve: experiment now ${JSON.stringify(describeExperiment(experiment))}`);
+            },
+            (error: unknown) => logToStderr(`serve: experiment reload failed, the previous one keeps running: ${(error as Error).message}`),
+          );
+        });
+      }
       logToStderr(`serve: sidecar on ${sidecar.url} (index ${options.index}, Elasticsearch ${cluster.url}); routes at ${sidecar.url}/docs`);
+      logToStderr(`serve: every other call goes to Elasticsearch (${options.esProxyWrites ? 'reads and writes' : 'read-only; --es-proxy-writes lets writes through'}; calls without Authorization go with ${options.esProxyAuth === 'sidecar' ? "the sidecar's credentials" : 'none'})`);
       process.stdout.write(`${JSON.stringify({ url: sidecar.url, index: options.index, elasticsearch: cluster.url })}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -3,11 +3,13 @@ import type { Client } from '../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX, SEARCH_EVENTS_INDEX } from '../es-mappings/templates.ts';
 import { loadClipEncoder, threadsFromEnv } from './clip/index.ts';
 import { createEventWriter, type EventWriter } from './events/event-writer.ts';
+import { describeExperiment, openExperimentFile } from './experiments/experiment.ts';
 import { SidecarMetrics } from './http/metrics.ts';
 import { ProfileStore } from './profiles/profile-store.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { ProfileBlendPass } from './rerank/profile-blend.ts';
 import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/request-options.ts';
+import { DEFAULT_LEARNING, type LearningSettings } from './learning/learning-settings.ts';
 import { elasticReads } from './retrieval/elastic-reads.ts';
 import { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
@@ -22,9 +24,13 @@ export interface OpenServicesOptions {
   quantized?: boolean;
   /** A `pixrank train` folder: its LambdaMART second pass replaces the profile blend. */
   modelsDir?: string;
+  /** An experiment file (`serve --experiment`): /search serves its arms. */
+  experimentFile?: string;
   logger?: Logger;
   limits?: Partial<SidecarLimits>;
   ranking?: Partial<RankingDefaults>;
+  /** Feature logging and randomized swaps (`pixrank serve --swap-share`, `--no-feature-log`). */
+  learning?: Partial<LearningSettings>;
   /** Event flush interval (ms); tests shorten it. */
   flushIntervalMs?: number;
   processMetrics?: boolean;
@@ -37,12 +43,19 @@ export const DEFAULT_LIMITS: SidecarLimits = {
   requestTimeoutMs: 10_000,
   urlFetch: DEFAULT_URL_FETCH,
   compatDenyScripts: true,
+  // Read-only, and the sidecar's credentials for calls without their own: what the one ES-compatible
+  // `_search` did before the front passed every other call on.
+  esProxy: { writes: false, auth: 'sidecar' },
 };
 
 /** Builds everything the routes use; `close()` flushes the event buffers and frees the model. */
 export async function openServices(options: OpenServicesOptions): Promise<OpenedServices> {
   // JSON logs go to stderr: stdout stays the command's own output.
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'pixrank-sidecar' } }, pino.destination(2));
+  // Written asynchronously: the access log's line is written after the handler and before the answer
+  // goes out, and a synchronous write held every answer for it (about 1 ms a line on this 2-core VM,
+  // where system calls are dear: 855 ms of 800 calls' CPU profile; bench/proxy.ts measures the effect).
+  // `close()` flushes what is still buffered.
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'pixrank-sidecar' } }, pino.destination({ dest: 2, sync: false }));
   const metrics = new SidecarMetrics({ processMetrics: options.processMetrics });
   // One intra-op thread per run: concurrent requests already keep the cores busy (with Elasticsearch
   // beside them), and a second thread only adds hand-offs — 53 instead of 44 hybrid req/s under load
@@ -73,6 +86,8 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
+  const experiment = options.experimentFile ? await openExperimentFile(options.experimentFile) : undefined;
+  if (experiment) logger.info(describeExperiment(experiment), 'experiment loaded');
   const services: SidecarServices = {
     es: options.es,
     reads,
@@ -80,12 +95,14 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     encoder,
     queries: encoder ? new QueryEmbedder(encoder, { onLookup: (hit) => metrics.queryCache.inc({ result: hit ? 'hit' : 'miss' }) }) : undefined,
     secondPass,
+    ...(experiment ? { experiment } : {}),
     profiles,
     vectors,
     texts,
     searchEvents: writer(SEARCH_EVENTS_INDEX),
     feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
     ranking: { ...DEFAULT_RANKING, ...options.ranking },
+    learning: { ...DEFAULT_LEARNING, ...options.learning },
     metrics,
     logger,
     limits: { ...DEFAULT_LIMITS, apiKeys: apiKeysFromEnv(), ...options.limits },
@@ -95,8 +112,16 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     async close() {
       await Promise.all([services.searchEvents.close(), services.feedbackEvents.close()]);
       await encoder?.close();
+      await flushed(logger);
     },
   };
+}
+
+/** The log's buffered lines written out; never waits more than a second (a closed stderr never answers). */
+async function flushed(logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([new Promise<void>((resolve) => logger.flush(() => resolve())), new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+  clearTimeout(timer);
 }
 
 /** `PIXRANK_API_KEYS=key1,key2` turns on API-key auth for every route but probes, metrics and docs. */

@@ -236,7 +236,7 @@ describe('ops routes', () => {
     expect(metrics).toMatch(/pixrank_stage_duration_seconds_count\{route="search",stage="embed"\}/);
     expect(metrics).toMatch(/pixrank_query_embedding_cache_total\{result="hit"\} [1-9]/);
     const doc = await json<{ paths: Record<string, unknown> }>(fixture.sidecar.app.request('/openapi.json'));
-    expect(Object.keys(doc.body.paths).sort()).toEqual(['/', '/feedback', '/healthz', '/images/{photo_id}', '/readyz', '/recommend/{user}', '/search', '/similar', '/{index}/_search'].sort());
+    expect(Object.keys(doc.body.paths).sort()).toEqual(['/', '/experiments', '/feedback', '/healthz', '/images/{photo_id}', '/readyz', '/recommend/{user}', '/search', '/similar', '/{index}/_search'].sort());
     expect((await fixture.sidecar.app.request('/docs')).status).toBe(200);
   });
 

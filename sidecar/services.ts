@@ -5,12 +5,15 @@ import type { ClipEncoder } from './clip/index.ts';
 import type { ElasticReads } from './retrieval/elastic-reads.ts';
 import type { EventWriter } from './events/event-writer.ts';
 import type { SidecarMetrics } from './http/metrics.ts';
+import type { LearningSettings } from './learning/learning-settings.ts';
 import type { ProfileStore } from './profiles/profile-store.ts';
 import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
 import type { RankingDefaults } from './pipeline/request-options.ts';
 import type { TextStore, VectorStore } from './retrieval/photo-cache.ts';
+import type { EsProxyAuth } from './es-front/forwarded-headers.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
+import type { Experiment } from './experiments/experiment.ts';
 
 /** Everything a request handler may use; built once by `openServices` (or by a test). */
 export interface SidecarServices {
@@ -25,6 +28,8 @@ export interface SidecarServices {
   queries?: QueryEmbedder;
   /** The second pass of personalized requests: the LambdaMART model of `--models`, else the profile blend. */
   secondPass?: SecondPass;
+  /** The running online experiment of /search (`serve --experiment FILE`; swapped on SIGHUP). */
+  experiment?: Experiment;
   profiles: ProfileStore;
   /** Photos' CLIP vectors (cached; Elasticsearch keeps them out of `_source`). */
   vectors: VectorStore;
@@ -33,6 +38,8 @@ export interface SidecarServices {
   searchEvents: EventWriter;
   feedbackEvents: EventWriter;
   ranking: RankingDefaults;
+  /** Feature logging and randomized swaps; absent: `DEFAULT_LEARNING` (logging on, no swaps). */
+  learning?: LearningSettings;
   metrics: SidecarMetrics;
   logger: Logger;
   limits: SidecarLimits;
@@ -59,6 +66,11 @@ export interface SidecarLimits {
   urlFetch: UrlFetchPolicy;
   /** When set, every route but health, metrics and docs needs `Authorization: Bearer <key>` or `x-api-key`. */
   apiKeys?: string[];
-  /** ES-compatible _search: refuse scripts and query_string in the body (on by default). */
+  /**
+   * The Elasticsearch front (`_search` and every call passed to the cluster): refuse scripts,
+   * `query_string`, `q=` and the script/query-language APIs in what is read (on by default).
+   */
   compatDenyScripts: boolean;
+  /** The Elasticsearch front: whether writes and admin calls pass (`--es-proxy-writes`), and whose credentials go with a call without its own (`--es-proxy-auth`). */
+  esProxy: { writes: boolean; auth: EsProxyAuth };
 }

@@ -12,9 +12,9 @@ export interface RunningSidecar {
 }
 
 /** `pixrank serve` as a child process (the product as deployed), on a free port, with the learned second pass of `modelsDir`. */
-export async function startSidecar(cluster: Cluster, options: { index: string; model: string; quantized: boolean; modelsDir: string }): Promise<RunningSidecar> {
+export async function startSidecar(cluster: Cluster, options: { index: string; model: string; quantized: boolean; modelsDir: string; experimentFile?: string; extraArgs?: string[] }): Promise<RunningSidecar> {
   const port = await getPort();
-  const args = ['bin/pixrank.js', 'serve', '--port', String(port), '--index', options.index, '--model', options.model, '--models', options.modelsDir, ...(options.quantized ? ['--quantized'] : [])];
+  const args = ['bin/pixrank.js', 'serve', '--port', String(port), '--index', options.index, '--model', options.model, '--models', options.modelsDir, ...(options.quantized ? ['--quantized'] : []), ...(options.experimentFile ? ['--experiment', options.experimentFile] : []), ...(options.extraArgs ?? [])];
   const env = { ...process.env, ...connectionEnv(cluster.connection), LOG_LEVEL: 'warn' };
   const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: new URL('../../', import.meta.url).pathname });
   const line = await new Promise<string>((resolve, reject) => {

@@ -6,6 +6,9 @@ import { Random } from '../../ltr/random.ts';
 import { photoSvg, rasterize } from './render.ts';
 import { TsvTableWriter } from './tsv-writer.ts';
 import { COUNTRIES, NOISE_KEYWORDS, PALETTE, TOPICS } from './vocabulary.ts';
+import { downloadWeight, type QueryConcepts, type ShownConcept, type TruthPhoto } from '../../ltr/eval/download-model.ts';
+import { composeQuery } from './queries.ts';
+import { tagPhoto, type TaggerCounts } from './tagger.ts';
 import { createError } from '../../es-mappings/errors.ts';
 
 export interface WorldOptions {
@@ -27,6 +30,18 @@ export interface WorldOptions {
    * truth) is the same as the seed's error-free world. Default 0.
    */
   tagNoise?: number;
+  /**
+   * `clean` (default): every photo's keywords name its topics and colors exactly (the first world).
+   * `ai`: an image tagger's view of what the photo shows — concepts found by salience, look-alikes
+   * confused (tagger.ts, TAGGER_RATES). Its own random stream: images, users and truth stay the seed's.
+   */
+  tagger?: 'clean' | 'ai';
+  /**
+   * `topic-word` (default): users search one topic word and download by topic × taste × popularity (the
+   * first world). `people`: one- to four-term queries, some in the user's language (queries.ts,
+   * QUERY_RATES), and downloads by how much of the query the photo shows × taste × popularity.
+   */
+  searchers?: 'topic-word' | 'people';
 }
 
 export interface WorldSummary {
@@ -36,7 +51,7 @@ export interface WorldSummary {
   colors: number;
   collections: number;
   conversions: number;
-  /** Photos whose primary topic the keywords miss, and photos given another topic's keywords (tagNoise). */
+  /** Photos whose primary topic the keywords miss, and photos given another topic's keywords (tagNoise); with the `ai` tagger, concepts missed and confused. */
   taggingErrors: { missed: number; confused: number };
   seconds: number;
 }
@@ -47,6 +62,18 @@ interface Photo {
   colors: number[];
   photographer: Photographer;
   downloads: number;
+  /** What the photo shows, with salience (set once it is drawn). */
+  concepts: ShownConcept[];
+}
+
+/** How much of the frame a second topic takes: drawn in a corner at 45% size. */
+const SECONDARY_TOPIC_SALIENCE = 0.45;
+
+function conceptsOf(photo: Photo, coverage: [number, number]): ShownConcept[] {
+  return [
+    ...photo.topics.map((t, i) => ({ concept: TOPICS[t]!.name, kind: 'topic' as const, salience: i === 0 ? 1 : SECONDARY_TOPIC_SALIENCE })),
+    ...photo.colors.map((c, i) => ({ concept: PALETTE[c]!.name, kind: 'color' as const, salience: Number((photo.colors.length === 1 ? coverage[0] : coverage[i]!).toFixed(3)) })),
+  ];
 }
 
 const YEAR_START = Date.UTC(2022, 4, 1);
@@ -72,6 +99,8 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
   const tagNoise = options.tagNoise ?? 0;
   if (!(tagNoise >= 0 && tagNoise <= 1)) throw createError('INVALID_ARGUMENT', `generate: tagNoise must be within 0–1, got ${tagNoise}`);
   const tagger: Tagger | undefined = tagNoise > 0 ? { r: new Random(options.seed * 7919 + 13), rate: tagNoise, missed: 0, confused: 0 } : undefined;
+  const aiTagger: AiTagger | undefined = options.tagger === 'ai' ? { r: new Random(options.seed * 7919 + 29), counts: { missed: 0, confused: 0, found: 0 } } : undefined;
+  const searchers = options.searchers ?? 'topic-word';
   const out = options.out;
   const rowsPerPart = options.rowsPerPart ?? 25_000;
   const withImages = options.images !== false;
@@ -100,7 +129,7 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
       if (r.chance(0.6)) colors.push((dominant + r.int(1, PALETTE.length - 1)) % PALETTE.length);
       const shape = r.weighted([0.6, 0.25, 0.15]);
       const [w, h] = shape === 0 ? [long, Math.round(long * 0.75)] : shape === 1 ? [Math.round(long * 0.75), long] : [Math.round(long * 0.875), Math.round(long * 0.875)];
-      const photo: Photo = { id: r.id(), topics, colors, photographer, downloads: 0 };
+      const photo: Photo = { id: r.id(), topics, colors, photographer, downloads: 0, concepts: [] };
       const spec = { width: w, height: h, topics: topics.map((t) => TOPICS[t]!.name), colors: colors.map((c) => PALETTE[c]!.hex), format };
       specs.push({ photo, w, h, svg: photoSvg(r, spec), spec });
     }
@@ -108,18 +137,22 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
     for (const [k, { photo, w, h }] of specs.entries()) {
       const image = rendered[k];
       if (image) await writeFile(join(out, 'images', `${photo.id}.${extension}`), image.bytes);
-      writePhotoRows(r, tables, photo, w, h, image?.coverage ?? [photo.colors.length > 1 ? 0.7 : 1, 0.3], options, extension, collections, tagger);
+      const coverage = image?.coverage ?? [photo.colors.length > 1 ? 0.7 : 1, 0.3];
+      photo.concepts = conceptsOf(photo, coverage);
+      writePhotoRows(r, tables, photo, w, h, coverage, options, extension, collections, { tagger, aiTagger });
       photos.push(photo);
-      truthPhotos.push(JSON.stringify({ photo_id: photo.id, topics: photo.topics.map((t) => TOPICS[t]!.name), colors: photo.colors.map((c) => PALETTE[c]!.name) }));
+      truthPhotos.push(JSON.stringify({ photo_id: photo.id, topics: photo.topics.map((t) => TOPICS[t]!.name), colors: photo.colors.map((c) => PALETTE[c]!.name), concepts: photo.concepts }));
     }
   }
 
   const users = makeUsers(r, options.users, photographers);
-  writeConversions(r, tables.conversions, users, photos);
+  const queries = writeConversions(r, tables.conversions, users, photos, searchers);
 
   await Promise.all(Object.values(tables).map((t) => t.close()));
   await writeFile(join(out, 'truth', 'topics.json'), `${JSON.stringify(Object.fromEntries(TOPICS.map((t) => [t.name, t.keywords])), null, 2)}\n`);
   await writeFile(join(out, 'truth', 'photos.jsonl'), `${truthPhotos.join('\n')}\n`);
+  await writeFile(join(out, 'truth', 'queries.jsonl'), `${[...queries.entries()].map(([query, q]) => JSON.stringify({ query, languages: [...q.languages], concepts: q.concepts })).join('\n')}\n`);
+  await writeFile(join(out, 'truth', 'world.json'), `${JSON.stringify({ tagger: options.tagger ?? 'clean', searchers, downloadRule: searchers === 'people' ? 'shows' : 'topic-word' }, null, 2)}\n`);
   const truthUsers = users.map((u) =>
     JSON.stringify({
       user_id: u.id,
@@ -129,6 +162,7 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
         photographers: u.photographers,
       },
       country: u.country.code,
+      language: u.language,
       sessions: u.sessions,
     }),
   );
@@ -140,7 +174,7 @@ export async function generateWorld(options: WorldOptions): Promise<WorldSummary
     colors: tables.colors.rows,
     collections: tables.collections.rows,
     conversions: tables.conversions.rows,
-    taggingErrors: { missed: tagger?.missed ?? 0, confused: tagger?.confused ?? 0 },
+    taggingErrors: { missed: aiTagger?.counts.missed ?? tagger?.missed ?? 0, confused: aiTagger?.counts.confused ?? tagger?.confused ?? 0 },
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -153,6 +187,12 @@ interface Tagger {
   confused: number;
 }
 
+/** The `ai` tagger's own random stream and its counts. */
+interface AiTagger {
+  r: Random;
+  counts: TaggerCounts;
+}
+
 function writePhotoRows(
   r: Random,
   tables: Record<keyof typeof COLUMNS, TsvTableWriter>,
@@ -163,7 +203,7 @@ function writePhotoRows(
   options: WorldOptions,
   extension: string,
   collections: Array<{ id: number; title: string; topic: number }>,
-  tagger?: Tagger,
+  { tagger, aiTagger }: { tagger: Tagger | undefined; aiTagger: AiTagger | undefined },
 ): void {
   const topic = TOPICS[photo.topics[0]!]!;
   const color = PALETTE[photo.colors[0]!]!;
@@ -194,10 +234,15 @@ function writePhotoRows(
       // Drawn whether or not written, so a missed topic leaves the world's random stream unchanged.
       const one = (60 + 39 * r.float()) * strength;
       const two = r.chance(0.6) ? (50 + 45 * r.float()) * strength : null;
-      if (!(i === 0 && missesPrimary)) keyword(kw, one, two, false);
+      if (!(i === 0 && missesPrimary) && !aiTagger) keyword(kw, one, two, false);
     }
   }
-  for (const c of photo.colors) keyword(PALETTE[c]!.name, 50 + 40 * r.float(), null, false);
+  for (const c of photo.colors) {
+    const one = 50 + 40 * r.float();
+    if (!aiTagger) keyword(PALETTE[c]!.name, one, null, false);
+  }
+  const aiRows = aiTagger ? tagPhoto(aiTagger.r, photo.concepts, aiTagger.counts) : [];
+  for (const row of aiRows) keyword(row.keyword, row.one, row.two, false);
   for (const noise of r.sample(NOISE_KEYWORDS, r.int(1, 3))) keyword(noise, 5 + 25 * r.float(), null, false);
   if (tagger && tagger.r.chance(tagger.rate)) {
     tagger.confused += 1;
@@ -205,7 +250,12 @@ function writePhotoRows(
     for (const kw of tagger.r.sample(wrong.keywords, tagger.r.int(2, 3))) keyword(kw, 50 + 45 * tagger.r.float(), null, false);
   }
   if (r.chance(0.3)) keyword(r.pick(topic.keywords), null, null, true);
-  if (r.chance(0.15)) keyword(`  ${topic.keywords[0]!.toUpperCase()} `, 40 * r.float(), null, false); // a duplicate the cleanup merges
+  if (r.chance(0.15)) {
+    // A duplicate the cleanup merges (of a keyword the tagger wrote, so it adds no knowledge).
+    const duplicated = aiTagger ? aiRows[0]?.keyword : topic.keywords[0]!;
+    const one = 40 * r.float();
+    if (duplicated) keyword(`  ${duplicated.toUpperCase()} `, one, null, false);
+  }
 
   photo.colors.forEach((c, i) => {
     const hex = PALETTE[c]!.hex;
@@ -218,35 +268,53 @@ function writePhotoRows(
   }
 }
 
+interface TruthQuery {
+  languages: Set<string>;
+  concepts: QueryConcepts;
+}
+
 /**
- * Users search a keyword (mostly from their favourite topics) and download 1–3 of the photos of that
- * topic, chosen by relevance × their taste (colors, photographers) × popularity.
+ * Users search (mostly their favourite topics) and download 1–3 of the photos of that topic, drawn by
+ * the download model (ltr/eval/download-model.ts): `topic-word` searchers type one topic word;
+ * `people` type what they want to see (queries.ts) and download what shows it. Returns every distinct
+ * query with its concepts and languages, for truth/.
  */
-function writeConversions(r: Random, table: TsvTableWriter, users: User[], photos: Photo[]): void {
+function writeConversions(r: Random, table: TsvTableWriter, users: User[], photos: Photo[], searchers: 'topic-word' | 'people'): Map<string, TruthQuery> {
   const byTopic = TOPICS.map(() => [] as Photo[]);
   for (const photo of photos) for (const t of photo.topics) byTopic[t]!.push(photo);
+  const queries = new Map<string, TruthQuery>();
+  const rule = searchers === 'people' ? 'shows' : 'topic-word';
   for (const user of users) {
+    const taste = { colors: user.colors.map((c) => PALETTE[c]!.name), photographers: user.photographers };
     for (let s = 0; s < user.sessions; s++) {
       const t = r.chance(0.85) ? r.weighted(user.topics) : r.int(0, TOPICS.length - 1);
       const pool = byTopic[t]!;
       if (pool.length === 0) continue;
-      const vocabulary = TOPICS[t]!.keywords;
-      const keyword = vocabulary[r.weighted(vocabulary.map((_, i) => 1 / (i + 1)))]!;
+      const query = searchers === 'people' ? composeQuery(r, user, t) : topicWord(r, t);
+      const seen = queries.get(query.text) ?? { languages: new Set<string>(), concepts: query.concepts };
+      seen.languages.add(query.language);
+      queries.set(query.text, seen);
       const candidates = pool.length > 200 ? r.sample(pool, 200) : pool;
-      const weights = candidates.map((p) => {
-        const relevance = p.topics[0] === t ? 1 : 0.5;
-        const color = p.colors.some((c) => user.colors.includes(c)) ? 4 : 1;
-        const author = user.photographers.includes(p.photographer.username) ? 4 : 1;
-        return relevance * color * author * (p.downloads + 1) ** 0.25;
-      });
+      const weights = candidates.map((p) => downloadWeight(rule, truthOf(p), taste, query.concepts));
       const when = YEAR_START + r.float() * (YEAR_END - YEAR_START);
       const taken = new Set<number>();
       for (let d = r.int(1, 3); d > 0 && taken.size < candidates.length; d--) {
         const i = r.weighted(weights.map((w, j) => (taken.has(j) ? 0 : w)));
         taken.add(i);
         const country = r.chance(0.9) ? user.country.code : r.pick(['US', 'GB', 'DE', 'IN']);
-        table.write([timestamp(when + d * 60_000), 'download', keyword, candidates[i]!.id, user.id, country]);
+        table.write([timestamp(when + d * 60_000), 'download', query.text, candidates[i]!.id, user.id, country]);
       }
     }
   }
+  return queries;
+}
+
+/** The first world's query: one of the topic's own keywords, the first ones more often. */
+function topicWord(r: Random, t: number): { text: string; language: string; concepts: QueryConcepts } {
+  const vocabulary = TOPICS[t]!.keywords;
+  return { text: vocabulary[r.weighted(vocabulary.map((_, i) => 1 / (i + 1)))]!, language: 'en', concepts: { topics: [TOPICS[t]!.name], colors: [] } };
+}
+
+function truthOf(photo: Photo): TruthPhoto {
+  return { id: photo.id, topics: photo.topics.map((t) => TOPICS[t]!.name), concepts: photo.concepts, photographer: photo.photographer.username, downloads: photo.downloads };
 }

@@ -1,5 +1,6 @@
 import type { Random } from '../../ltr/random.ts';
 import { COUNTRIES, PALETTE, TOPICS, type Country } from './vocabulary.ts';
+import { languageOfCountry, type WorldLanguage } from './languages.ts';
 
 const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elif', 'Finn', 'Gita', 'Hugo', 'Ines', 'Jon', 'Kai', 'Lea', 'Mila', 'Noah', 'Omar', 'Pia', 'Ravi', 'Sara', 'Tom', 'Yuki'];
 const LAST = ['Berg', 'Costa', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jones', 'Kim', 'Lopez', 'Moreau', 'Nagy', 'Olsen', 'Park', 'Rossi', 'Silva', 'Tanaka', 'Weber', 'Zhang'];
@@ -24,6 +25,8 @@ export interface User {
   /** Usernames of favourite photographers. */
   photographers: string[];
   country: Country;
+  /** Their country's language: some of their searches are typed in it. */
+  language: WorldLanguage;
   /** Search sessions over the year. */
   sessions: number;
 }
@@ -56,13 +59,11 @@ export function makeUsers(r: Random, count: number, photographers: Photographer[
     favourites.forEach((t, i) => (topics[t]! += (0.8 * (favourites.length - i)) / ((favourites.length * (favourites.length + 1)) / 2)));
     const matching = photographers.filter((p) => p.topics.some((t) => favourites.includes(t)));
     const pool = matching.length >= 2 ? matching : photographers;
-    return {
-      id: uuid(r),
-      topics,
-      colors: r.sample(PALETTE.map((_, c) => c), r.int(1, 2)),
-      photographers: r.sample(pool, Math.min(3, pool.length)).map((p) => p.username),
-      country: r.pick(COUNTRIES),
-      sessions: Math.max(1, Math.min(80, Math.round(r.logNormal(1.9, 0.8)))),
-    };
+    const id = uuid(r);
+    const colors = r.sample(PALETTE.map((_, c) => c), r.int(1, 2));
+    const liked = r.sample(pool, Math.min(3, pool.length)).map((p) => p.username);
+    const country = r.pick(COUNTRIES);
+    const sessions = Math.max(1, Math.min(80, Math.round(r.logNormal(1.9, 0.8))));
+    return { id, topics, colors, photographers: liked, country, language: languageOfCountry(country.code), sessions };
   });
 }

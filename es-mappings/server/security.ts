@@ -9,6 +9,13 @@ import type { LocalNodeCredentials } from './state.ts';
 /** The file-realm user every pixrank command uses on a secured local node. */
 export const APP_USER = 'pixrank';
 export const APP_ROLE = 'pixrank_app';
+/**
+ * A second file-realm user that may read every index and nothing else: what a client of the
+ * sidecar's Elasticsearch front with read-only credentials is, so the cluster's own refusal of a
+ * write can be seen through the front.
+ */
+export const READER_USER = 'pixrank_reader';
+export const READER_ROLE = 'pixrank_read';
 
 /**
  * The least privilege pixrank needs: cluster health and node info (readiness, version), index
@@ -23,6 +30,11 @@ export const APP_ROLE_YML = [
   '  indices:',
   "    - names: ['*']",
   '      privileges: [read, write, create_index, manage, view_index_metadata]',
+  `${READER_ROLE}:`,
+  '  cluster: [monitor]',
+  '  indices:',
+  "    - names: ['*']",
+  '      privileges: [read, view_index_metadata]',
   '',
 ].join('\n');
 
@@ -54,18 +66,21 @@ function randomPassword(): string {
 export async function setUpSecurity(context: ToolContext, layout: NodeLayout, options: { tls: boolean; log: (line: string) => void }): Promise<LocalNodeCredentials> {
   const superuserPassword = randomPassword();
   const password = randomPassword();
+  const readerPassword = randomPassword();
   await writeFile(join(layout.configDir, 'roles.yml'), APP_ROLE_YML);
   // A keystore left by an earlier start belongs to the Elasticsearch user, and the keystore tool
   // run as root will not overwrite a file it would change the owner of. It holds nothing but the
   // previous bootstrap.password (and a seed Elasticsearch makes anew), so it is made afresh.
   await rm(join(layout.configDir, 'elasticsearch.keystore'), { force: true });
-  options.log(`es: security on: a random password for elastic, and the user ${APP_USER} (role ${APP_ROLE})`);
-  // Two JVMs side by side: each tool spends most of its few seconds starting up.
+  options.log(`es: security on: a random password for elastic, the user ${APP_USER} (role ${APP_ROLE}) and the read-only ${READER_USER} (role ${READER_ROLE})`);
+  // JVMs side by side: each tool spends most of its few seconds starting up.
   await Promise.all([
     runEsTool(context, 'elasticsearch-keystore', ['add', '-x', '-f', 'bootstrap.password'], superuserPassword),
     runEsTool(context, 'elasticsearch-users', ['useradd', APP_USER, '-r', APP_ROLE], `${password}\n${password}\n`),
   ]);
-  const credentials: LocalNodeCredentials = { username: APP_USER, password, superuserPassword };
+  // The users tool rewrites the users file whole: a second one beside the first would lose a user.
+  await runEsTool(context, 'elasticsearch-users', ['useradd', READER_USER, '-r', READER_ROLE], `${readerPassword}\n${readerPassword}\n`);
+  const credentials: LocalNodeCredentials = { username: APP_USER, password, superuserPassword, reader: { username: READER_USER, password: readerPassword } };
   if (options.tls) {
     const certs = await ensureHttpCertificates(context, layout, options.log);
     credentials.caCert = certs.caCert;

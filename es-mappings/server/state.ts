@@ -11,6 +11,8 @@ export interface LocalNodeCredentials {
   password: string;
   /** The built-in superuser's password (bootstrap.password), for a person's own admin work. */
   superuserPassword: string;
+  /** A user that may only read (role pixrank_read): a front client without write privilege. */
+  reader?: { username: string; password: string };
   /** The CA's PEM file when the node serves https. */
   caCert?: string;
   caFingerprint?: string;

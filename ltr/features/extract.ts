@@ -3,6 +3,7 @@ import type { RerankCandidate } from '../second-pass.ts';
 import type { ImplicitAls } from '../als/implicit-als.ts';
 import type { FmContext } from '../fm/fields.ts';
 import { FEATURE_INDEX, FEATURES } from './pixrank-featureset.ts';
+import { languageOfPlace } from '../language/query-language.ts';
 
 /** A model that scores a request's candidates from its context (FM, DeepFM); NaN where it knows nothing. */
 export interface ContextScorer {
@@ -32,6 +33,8 @@ export interface FeatureRequest {
   country?: string | null;
   /** When the request happens (ms): freshness is measured from here. */
   time: number;
+  /** The query's language (ISO 639-1), when known (language/query-language.ts). */
+  language?: string;
   queryVector?: Float32Array;
 }
 
@@ -104,6 +107,11 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
     if (positives > 0) set(row, col.photographer_affinity, c.candidate.photographer ? (byPhotographer.get(c.candidate.photographer) ?? 0) / positives : 0);
     if (c.candidate.downloads !== null) set(row, col.popularity, Math.log1p(c.candidate.downloads));
     if (c.candidate.submitted_at) set(row, col.freshness, (request.time - Date.parse(c.candidate.submitted_at)) / YEAR_MS);
+    if (request.language) {
+      set(row, col.query_not_english, request.language === 'en' ? 0 : 1);
+      const spoken = languageOfPlace(c.candidate.country);
+      if (spoken) set(row, col.language_country_match, spoken === request.language ? 1 : 0);
+    }
   });
   return out;
 }

@@ -28,6 +28,8 @@ export const FEATURES = [
   ['photographer_affinity', "share of the user's past downloads by this photo's photographer"],
   ['popularity', 'log1p of the photo’s downloads'],
   ['freshness', 'years between the photo’s submission and the query'],
+  ['query_not_english', "1 when the query's language (the request's lang, detected, or its country's) is not English, else 0: keyword matches on English tags mean less then"],
+  ['language_country_match', "1 when the query's language is the main language of the photo's country, else 0"],
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number][0];
@@ -35,7 +37,8 @@ export type FeatureName = (typeof FEATURES)[number][0];
 export const PIXRANK_FEATURESET: Featureset = {
   name: 'pixrank-second-pass',
   // 3: keyword_match over the keyword tiers (was: the nested keywords' exact confidences).
-  version: 3,
+  // 4: the query's language (query_not_english, language_country_match).
+  version: 4,
   features: FEATURES.map(([name, description]) => ({ name, description, missing: Number.NaN })),
 };
 

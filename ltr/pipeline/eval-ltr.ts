@@ -2,6 +2,8 @@ import { eventsBefore, eventsBetween, queriesOf, readWorldEvents } from '../data
 import { DEFAULT_CUTOFFS, evaluateQuery, meanMetrics, type Metrics } from '../eval/metrics.ts';
 import { pairedDifference, type PairedDifference } from '../eval/paired.ts';
 import { ROW_NAMES, rowRuns, type RowName } from '../eval/rows.ts';
+import { breakdown, lengthGroup, type QueryGroup } from '../eval/breakdown.ts';
+import { oracleScores, queryLanguage, readWorldTruth } from '../eval/world-truth.ts';
 import { writeTrecRun, type RunRow } from '../eval/trec.ts';
 import type { FirstStageOptions } from '../replay/first-stage.ts';
 import { replayQueries } from '../replay/replay.ts';
@@ -22,10 +24,22 @@ export interface EvalLtrOptions extends FirstStageOptions {
 export const COMPARED_METRIC = 'ndcg@10';
 export const BASELINE_ROW: RowName = 'keyword';
 
+/** The limit row: the same candidates ranked by the generator's own download probability (only when the data has `truth/`). */
+export const ORACLE_ROW = 'oracle';
+export type EvalRowName = RowName | typeof ORACLE_ROW;
+
 export interface EvalResult {
   queries: number;
   /** Each row's mean metrics and, on COMPARED_METRIC, its paired difference from BASELINE_ROW. */
-  rows: Array<{ name: RowName; metrics: Metrics; vsBaseline?: PairedDifference }>;
+  rows: Array<{ name: EvalRowName; metrics: Metrics; vsBaseline?: PairedDifference }>;
+  /** Rows by query length in words ("1", "2", "3", "4+"). */
+  byLength: Record<string, QueryGroup>;
+  /** Rows by the language the query was typed in (only when the data has `truth/`, which knows it). */
+  byLanguage?: Record<string, QueryGroup>;
+  /** The learned row against the unpersonalized hybrid order, query by query (COMPARED_METRIC). */
+  ltrVsHybrid?: PairedDifference;
+  /** Each row's mean COMPARED_METRIC over non-English queries divided by its mean over English ones (with `truth/`, when both exist). */
+  nonEnglishRatio?: Record<string, number>;
 }
 
 /**
@@ -51,11 +65,19 @@ export async function evalLtr(options: EvalLtrOptions): Promise<EvalResult> {
     onQuery: () => options.progress.tick('replay test period', ++done, queries.length),
   });
 
-  const perRow = new Map<RowName, Metrics[]>(ROW_NAMES.map((name) => [name, []]));
-  const runRows = new Map<RowName, RunRow[]>(ROW_NAMES.map((name) => [name, []]));
+  const truth = await readWorldTruth(options.dataDir, world.photos);
+  const names: EvalRowName[] = truth ? [...ROW_NAMES, ORACLE_ROW] : [...ROW_NAMES];
+  const perRow = new Map<EvalRowName, Metrics[]>(names.map((name) => [name, []]));
+  const runRows = new Map<EvalRowName, RunRow[]>(names.map((name) => [name, []]));
   for (const r of replayed) {
-    const runs = rowRuns(r, ranker);
-    for (const name of ROW_NAMES) {
+    const runs: Partial<Record<EvalRowName, { ids: string[] }>> = rowRuns(r, ranker);
+    if (truth) {
+      const ids = r.stage.candidates.map((c) => c.id);
+      const scores = oracleScores(truth, r.query.user, r.query.keyword, ids);
+      // Candidates the truth cannot score (NaN) go last, in hybrid order.
+      runs[ORACLE_ROW] = { ids: ids.map((id, i) => ({ id, i, s: Number.isNaN(scores[i]!) ? -Infinity : scores[i]! })).sort((a, b) => b.s - a.s || a.i - b.i).map((c) => c.id) };
+    }
+    for (const name of names) {
       const run = runs[name] ?? { ids: [], scores: [] };
       const cut = { ids: run.ids.slice(0, 100) };
       perRow.get(name)!.push(evaluateQuery(cut.ids, r.query.relevant, DEFAULT_CUTOFFS));
@@ -66,13 +88,25 @@ export async function evalLtr(options: EvalLtrOptions): Promise<EvalResult> {
   if (options.runDir) {
     await writeTrecRun(options.runDir, replayed.map((r) => ({ qid: r.query.id, relevant: r.query.relevant })), Object.fromEntries(runRows));
   }
-  const compared = (name: RowName) => perRow.get(name)!.map((m) => m[COMPARED_METRIC]!);
+  const compared = (name: EvalRowName) => perRow.get(name)!.map((m) => m[COMPARED_METRIC]!);
+  const languages = truth ? replayed.map((r) => queryLanguage(truth, r.query.user, r.query.keyword)) : [];
+  const meanWhere = (values: number[], keep: (i: number) => boolean) => {
+    const kept = values.filter((_, i) => keep(i));
+    return kept.reduce((a, b) => a + b, 0) / kept.length;
+  };
+  const bothLanguages = languages.includes('en') && languages.some((l) => l !== 'en');
   return {
     queries: replayed.length,
-    rows: ROW_NAMES.map((name) => {
+    rows: names.map((name) => {
       const vsBaseline = name === BASELINE_ROW ? undefined : pairedDifference(compared(name), compared(BASELINE_ROW));
       return { name, metrics: meanMetrics(perRow.get(name)!), ...(vsBaseline ? { vsBaseline } : {}) };
     }),
+    byLength: breakdown(replayed.map((r) => lengthGroup(r.query.keyword)), perRow),
+    ...(truth ? { byLanguage: breakdown(languages, perRow) } : {}),
+    ...(ranker ? { ltrVsHybrid: pairedDifference(compared('ltr'), compared('hybrid')) } : {}),
+    ...(bothLanguages
+      ? { nonEnglishRatio: Object.fromEntries(names.map((name) => [name, meanWhere(compared(name), (i) => languages[i] !== 'en') / meanWhere(compared(name), (i) => languages[i] === 'en')])) }
+      : {}),
   };
 }
 
@@ -88,5 +122,21 @@ export function formatEvalTable(result: EvalResult): string {
   const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
   const difference = (d: PairedDifference | undefined) => (d ? [`${signed(d.delta)} [${signed(d.low)}, ${signed(d.high)}]`, d.p < 0.001 ? '<0.001' : d.p.toFixed(3)] : ['', '']);
   const lines = result.rows.map((row) => `| ${row.name} | ${[...keys.map((k) => (row.metrics[k] ?? Number.NaN).toFixed(4)), ...difference(row.vsBaseline)].join(' | ')} |`);
-  return [`${result.queries} test queries`, header, rule, ...lines].join('\n');
+  const oracle = result.rows.find((r) => r.name === ORACLE_ROW)?.metrics[COMPARED_METRIC];
+  const shares = oracle ? [`${COMPARED_METRIC} as a share of the oracle: ${result.rows.map((r) => `${r.name} ${(r.metrics[COMPARED_METRIC]! / oracle).toFixed(3)}`).join(', ')}`] : [];
+  if (result.ltrVsHybrid) shares.push(`ltr − hybrid ${COMPARED_METRIC}: ${difference(result.ltrVsHybrid).join(', p ')}`);
+  if (result.nonEnglishRatio) shares.push(`${COMPARED_METRIC} on non-English ÷ English queries: ${Object.entries(result.nonEnglishRatio).map(([name, ratio]) => `${name} ${ratio.toFixed(3)}`).join(', ')}`);
+  return [
+    `${result.queries} test queries`, header, rule, ...lines, ...shares,
+    '', groupTable('query words', result.byLength, result.rows.map((r) => r.name)),
+    ...(result.byLanguage ? ['', groupTable('language', result.byLanguage, result.rows.map((r) => r.name))] : []),
+  ].join('\n');
+}
+
+/** One line per group: its queries and every row's NDCG@10 within it. */
+function groupTable(title: string, groups: Record<string, QueryGroup>, rows: readonly string[]): string {
+  const header = `| ${title} | queries | ${rows.map((r) => `${r} ${COMPARED_METRIC}`).join(' | ')} |`;
+  const rule = `|---|---:|${rows.map(() => '---:').join('|')}|`;
+  const lines = Object.entries(groups).map(([name, g]) => `| ${name} | ${g.queries} | ${rows.map((r) => (g.rows[r]?.[COMPARED_METRIC] ?? Number.NaN).toFixed(4)).join(' | ')} |`);
+  return [header, rule, ...lines].join('\n');
 }

@@ -27,6 +27,24 @@ export interface ModelsManifest {
   ranker: Record<string, number>;
   /** Where the serving ALS's photo factors were written (zero-padded to `dims`), for /recommend's kNN. */
   alsField?: { index: string; dims: number; photos: number };
+  /** Trained from the sidecar's logs (`train --from-events`): where the data came from. */
+  events?: {
+    since: string | null;
+    /** The first and last logged search with feedback the ranker learned from. */
+    from: string | null;
+    to: string | null;
+    searches: number;
+    withFeatures: number;
+    otherFeatureset: number;
+    feedback: number;
+    groups: number;
+    clickedRows: number;
+    join: { byRequestId: number; byUserAndPhoto: number; unmatched: number };
+    ips: boolean;
+    propensities: { source: string; searches: number; theta: number[]; pairs: Array<{ rank: number; searches: number; upper: number; lower: number }> };
+    /** The dataset's conversions fitted beside the feedback (`--data`), 0 without. */
+    datasetConversions: number;
+  };
 }
 
 export interface LoadedModels {

@@ -66,7 +66,8 @@ describe('pixrank train, then eval, on a generated world (real Elasticsearch)', 
     const runDir = join(out, 'run');
     const result = await evalLtr({ ...stage(), dataDir: world.dir, models: await loadModelsDir(out), runDir, progress: quiet });
     expect(result.queries).toBeGreaterThan(20);
-    expect(result.rows.map((r) => r.name)).toEqual([...ROW_NAMES]);
+    // The generated world has truth/, so the oracle row (the generator's own download weights) comes last.
+    expect(result.rows.map((r) => r.name)).toEqual([...ROW_NAMES, 'oracle']);
     for (const row of result.rows) {
       expect(Object.keys(row.metrics).sort()).toEqual(metricKeys().sort());
       for (const value of Object.values(row.metrics)) expect(value).toBeGreaterThanOrEqual(0);
@@ -74,8 +75,17 @@ describe('pixrank train, then eval, on a generated world (real Elasticsearch)', 
     // Personalization is the point: the learned row finds more than the unpersonalized hybrid order.
     const ndcg = (name: string) => result.rows.find((r) => r.name === name)!.metrics['ndcg@10']!;
     expect(ndcg('ltr')).toBeGreaterThan(ndcg('hybrid'));
+    // The oracle knows what the downloads were drawn from: no row that sees only the data beats it.
+    for (const row of result.rows) expect(ndcg('oracle')).toBeGreaterThanOrEqual(row.metrics['ndcg@10']!);
+    // This world's searches are its topics' English keywords ("cat", "golden hour"): one language, one or two words.
+    expect(Object.keys(result.byLength).every((words) => words === '1' || words === '2')).toBe(true);
+    expect(Object.values(result.byLength).reduce((sum, g) => sum + g.queries, 0)).toBe(result.queries);
+    expect(result.byLanguage?.en?.queries).toBe(result.queries);
+    expect(result.nonEnglishRatio).toBeUndefined();
+    expect(result.ltrVsHybrid?.queries).toBe(result.queries);
+    expect(result.ltrVsHybrid?.delta).toBeCloseTo(ndcg('ltr') - ndcg('hybrid'), 9);
     const files = await readdir(runDir);
-    expect(files.sort()).toEqual(['qrels.tsv', ...ROW_NAMES.map((n) => `${n}.run`)].sort());
+    expect(files.sort()).toEqual(['qrels.tsv', ...[...ROW_NAMES, 'oracle'].map((n) => `${n}.run`)].sort());
     const qrels = (await readFile(join(runDir, 'qrels.tsv'), 'utf8')).trim().split('\n');
     expect(new Set(qrels.map((l) => l.split(' ')[0])).size).toBe(result.queries);
   }, 300_000);

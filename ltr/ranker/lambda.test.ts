@@ -40,6 +40,27 @@ describe('lambda gradients', () => {
     expect(hessians[1]).toBeCloseTo(0.25 * delta, 12);
   });
 
+  it('a weight scales the pairs whose better document it belongs to (IPS: 1/θ of the click), and only those', () => {
+    // Rows: a click (label 1, weight 4), a non-click (weight 7, never the better one), a second click (weight 1).
+    const index = groupIndex([Float32Array.of(1, 0, 1)], [Float32Array.of(4, 7, 1)]);
+    const plain = groupIndex([Float32Array.of(1, 0, 1)]);
+    const options = { truncation: 30, sigma: 1, normalize: false };
+    const scores = new Float64Array(3);
+    const [weighted, unweighted] = [index, plain].map((ix): Float64Array => {
+      const lambdas = new Float64Array(3);
+      new GroupRanking(ix).computeLambdas(scores, Int32Array.of(0), options, lambdas, new Float64Array(3));
+      return lambdas;
+    }) as [Float64Array, Float64Array];
+    // Equal scores keep rows in order (0, 1, 2); ρ = ½ for both pairs (0 over 1, 2 over 1), ΔNDCG by hand.
+    const ideal = 1 + 1 / Math.log2(3);
+    const d01 = (1 - 1 / Math.log2(3)) / ideal;
+    const d21 = (1 / Math.log2(3) - 1 / Math.log2(4)) / ideal;
+    expect(unweighted[0]).toBeCloseTo(0.5 * d01, 12);
+    expect(weighted[0]).toBeCloseTo(4 * 0.5 * d01, 12);
+    expect(weighted[2]).toBeCloseTo(0.5 * d21, 12);
+    expect(weighted[1]).toBeCloseTo(-(4 * 0.5 * d01 + 0.5 * d21), 12);
+  });
+
   it('shrink as the pair gets ordered correctly, and vanish for a group with nothing relevant', () => {
     const index = groupIndex([Float32Array.of(0, 1), Float32Array.of(0, 0)]);
     const lambdas = new Float64Array(4).fill(9);
@@ -53,5 +74,16 @@ describe('lambda gradients', () => {
     expect(ordered).toBeGreaterThan(0);
     expect(Array.from(lambdas.subarray(2))).toEqual([0, 0]);
     expect(Array.from(hessians.subarray(2))).toEqual([0, 0]);
+  });
+});
+
+describe('NDCG with row weights (the IPS estimate from clicks)', () => {
+  it('weighs each gain by its row’s weight, normalized by the weighted ideal order', () => {
+    const index = groupIndex([Float32Array.of(1, 1)], [Float32Array.of(1, 3)]);
+    const d2 = 1 / Math.log2(3);
+    expect(meanNdcg(Float64Array.of(0, 1), index, 10)).toBeCloseTo(1, 12);
+    expect(meanNdcg(Float64Array.of(1, 0), index, 10)).toBeCloseTo((1 + 3 * d2) / (3 + d2), 12);
+    // Without weights both orders are ideal.
+    expect(meanNdcg(Float64Array.of(1, 0), groupIndex([Float32Array.of(1, 1)]), 10)).toBe(1);
   });
 });

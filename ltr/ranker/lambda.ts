@@ -13,6 +13,12 @@ export interface GroupIndex {
   offsets: Int32Array;
   /** Per row, 2^label − 1. */
   gains: Float64Array;
+  /**
+   * Per row, the weight of the pairs in which it is the better document (inverse propensity
+   * weighting, Joachims, Swaminathan, Schnabel, WSDM 2017: λ_ij becomes λ_ij / θ_{k_i} for a
+   * clicked i logged at rank k_i); null: every pair weighs 1.
+   */
+  weights: Float64Array | null;
 }
 
 export interface LambdaOptions {
@@ -21,14 +27,17 @@ export interface LambdaOptions {
   normalize: boolean;
 }
 
-export function groupIndex(labelsPerGroup: readonly Float32Array[]): GroupIndex {
+export function groupIndex(labelsPerGroup: readonly Float32Array[], weightsPerGroup?: ReadonlyArray<Float32Array | undefined>): GroupIndex {
   const offsets = new Int32Array(labelsPerGroup.length + 1);
   labelsPerGroup.forEach((labels, g) => (offsets[g + 1] = offsets[g]! + labels.length));
   const gains = new Float64Array(offsets[labelsPerGroup.length]!);
   labelsPerGroup.forEach((labels, g) => {
     for (let i = 0; i < labels.length; i++) gains[offsets[g]! + i] = 2 ** labels[i]! - 1;
   });
-  return { offsets, gains };
+  const weighted = weightsPerGroup?.some((w) => w !== undefined) ?? false;
+  const weights = weighted ? new Float64Array(gains.length).fill(1) : null;
+  if (weights) weightsPerGroup!.forEach((w, g) => w && weights.set(w, offsets[g]!));
+  return { offsets, gains, weights };
 }
 
 /**
@@ -65,8 +74,16 @@ export class GroupRanking {
   readonly order: Int32Array;
   readonly discount: Float64Array;
   readonly #ideal = new Map<number, Float64Array>();
+  /**
+   * Gains as evaluation counts them: with weights, each row's gain times its weight — with inverse
+   * propensities, the IPS estimate of DCG from clicks (Joachims, Swaminathan, Schnabel, WSDM 2017),
+   * normalized by the same estimate of the ideal order — else the plain gains.
+   */
+  readonly #evalGains: Float64Array;
+  readonly #evalIdeal = new Map<number, Float64Array>();
   // One group's values in rank order (scratch for computeLambdas).
   readonly #gain: Float64Array;
+  readonly #weight: Float64Array;
   readonly #score: Float64Array;
   readonly #lambda: Float64Array;
   readonly #hessian: Float64Array;
@@ -76,7 +93,10 @@ export class GroupRanking {
     this.order = Int32Array.from({ length: index.gains.length }, (_, i) => i);
     const n = maxGroupSize(index);
     this.discount = discounts(n);
+    const weights = index.weights;
+    this.#evalGains = weights ? index.gains.map((gain, row) => gain * weights[row]!) : index.gains;
     this.#gain = new Float64Array(n);
+    this.#weight = new Float64Array(n).fill(1);
     this.#score = new Float64Array(n);
     this.#lambda = new Float64Array(n);
     this.#hessian = new Float64Array(n);
@@ -108,11 +128,13 @@ export class GroupRanking {
     return order.subarray(begin, end);
   }
 
-  /** Ideal DCG@k of every group (cached per k). */
-  idealDcg(k: number): Float64Array {
-    let ideal = this.#ideal.get(k);
+  /** Ideal DCG@k of every group (cached per k), of the plain gains or (`evaluation`) the weighted ones. */
+  idealDcg(k: number, evaluation = false): Float64Array {
+    const cache = evaluation ? this.#evalIdeal : this.#ideal;
+    let ideal = cache.get(k);
     if (ideal) return ideal;
-    const { offsets, gains } = this.index;
+    const { offsets } = this.index;
+    const gains = evaluation ? this.#evalGains : this.index.gains;
     ideal = new Float64Array(offsets.length - 1);
     for (let g = 0; g < ideal.length; g++) {
       const sorted = Array.from(gains.subarray(offsets[g]!, offsets[g + 1]!)).sort((a, b) => b - a);
@@ -120,23 +142,25 @@ export class GroupRanking {
       for (let i = 0; i < Math.min(k, sorted.length); i++) dcg += sorted[i]! * this.discount[i]!;
       ideal[g] = dcg;
     }
-    this.#ideal.set(k, ideal);
+    cache.set(k, ideal);
     return ideal;
   }
 
   /**
    * Mean NDCG@k over groups. Groups without any relevant row (ideal DCG 0) are left out: every
    * ranking of them is as good, and counting them as 1 (or 0) only moves the mean toward a constant.
+   * With row weights, the gains are weighted (see `#evalGains`).
    */
   meanNdcg(scores: Float64Array, k: number): number {
-    const ideal = this.idealDcg(k);
+    const ideal = this.idealDcg(k, true);
+    const gains = this.#evalGains;
     let total = 0;
     let counted = 0;
     for (let g = 0; g < ideal.length; g++) {
       if (ideal[g] === 0) continue;
       const ranked = this.sortGroup(scores, g);
       let dcg = 0;
-      for (let i = 0; i < Math.min(k, ranked.length); i++) dcg += this.index.gains[ranked[i]!]! * this.discount[i]!;
+      for (let i = 0; i < Math.min(k, ranked.length); i++) dcg += gains[ranked[i]!]! * this.discount[i]!;
       total += dcg / ideal[g]!;
       counted++;
     }
@@ -150,7 +174,7 @@ export class GroupRanking {
    */
   computeLambdas(scores: Float64Array, groups: Int32Array, options: LambdaOptions, lambdas: Float64Array, hessians: Float64Array): void {
     const { truncation, sigma, normalize } = options;
-    const { gains, offsets } = this.index;
+    const { gains, offsets, weights } = this.index;
     const discount = this.discount;
     const ideal = this.idealDcg(truncation);
     const table = sigmoid();
@@ -168,12 +192,14 @@ export class GroupRanking {
       const n = ranked.length;
       // Gather in rank order so the pair loop reads and writes memory sequentially.
       const gain = this.#gain;
+      const weight = this.#weight;
       const score = this.#score;
       const lambda = this.#lambda;
       const hessian = this.#hessian;
       for (let i = 0; i < n; i++) {
         gain[i] = gains[ranked[i]!]!;
         score[i] = scores[ranked[i]!]!;
+        if (weights) weight[i] = weights[ranked[i]!]!;
       }
       lambda.fill(0, 0, n);
       hessian.fill(0, 0, n);
@@ -182,6 +208,7 @@ export class GroupRanking {
         const gainI = gain[i]!;
         const scoreI = score[i]!;
         const discountI = discount[i]!;
+        const weightI = weight[i]!;
         let lambdaI = 0;
         let hessianI = 0;
         for (let j = i + 1; j < n; j++) {
@@ -189,7 +216,8 @@ export class GroupRanking {
           if (gainI === gainJ) continue;
           // sign = +1 when i should rank above j: the pair pushes i up and j down, else the reverse.
           const sign = gainI > gainJ ? 1 : -1;
-          const deltaNdcg = Math.abs((gainI - gainJ) * (discountI - discount[j]!)) * inverseIdeal;
+          // The better document's weight (1 without weights) scales the pair: IPS when it is 1/θ of a click.
+          const deltaNdcg = Math.abs((gainI - gainJ) * (discountI - discount[j]!)) * inverseIdeal * (sign > 0 ? weightI : weight[j]!);
           const x = sigma * sign * (scoreI - score[j]!);
           const rho = x <= -SIGMOID_RANGE ? 1 : x >= SIGMOID_RANGE ? 0 : table[((x + SIGMOID_RANGE) * SIGMOID_SCALE) | 0]!;
           const l = sigma * rho * deltaNdcg;

@@ -34,6 +34,8 @@ export interface RankingGroup {
   features: Float32Array;
   labels: Float32Array;
   rows: number;
+  /** Per row, the weight of the pairs where it is the better document (inverse propensity weights); absent: 1. */
+  weights?: Float32Array;
 }
 
 export interface LambdaMartProgress {
@@ -91,6 +93,7 @@ export function stackGroups(groups: readonly RankingGroup[], nFeatures: number, 
     if (group.features.length !== group.rows * nFeatures) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} has ${group.features.length} feature values for ${group.rows} rows; the featureset has ${nFeatures} features (expected ${group.rows * nFeatures})`);
     if (group.labels.length !== group.rows) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} has ${group.labels.length} labels for ${group.rows} rows`);
     for (const label of group.labels) if (!(label >= 0) || !Number.isFinite(label)) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} has label ${label}; labels are graded, finite and ≥ 0`);
+    if (group.weights && (group.weights.length !== group.rows || group.weights.some((w) => !(w > 0) || !Number.isFinite(w)))) throw createError('INVALID_ARGUMENT', `lambdamart: ${what} group ${g} needs ${group.rows} finite weights > 0`);
     rows += group.rows;
   });
   const features = new Float32Array(rows * nFeatures);
@@ -99,7 +102,7 @@ export function stackGroups(groups: readonly RankingGroup[], nFeatures: number, 
     features.set(group.features, at);
     at += group.features.length;
   }
-  return { features, rows, index: groupIndex(groups.map((g) => g.labels)) };
+  return { features, rows, index: groupIndex(groups.map((g) => g.labels), groups.map((g) => g.weights)) };
 }
 
 function resolve(options: LambdaMartOptions): Required<Omit<LambdaMartOptions, 'valid' | 'onProgress'>> {

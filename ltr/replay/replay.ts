@@ -4,6 +4,7 @@ import { extractFeatures, type FeatureModels } from '../features/extract.ts';
 import { FEATURES } from '../features/pixrank-featureset.ts';
 import type { FirstStage, FirstStageOptions } from './first-stage.ts';
 import type { UserHistory } from './user-history.ts';
+import { resolveQueryLanguage } from '../language/query-language.ts';
 
 /** One past search replayed: what the first stage returned and the features of each candidate. */
 export interface Replayed {
@@ -33,7 +34,8 @@ export async function replayQueries(queries: readonly EvalQuery[], options: Repl
   return Promise.all(queries.map((query) => limit(async () => {
     const stage = await options.firstStage(query.keyword);
     const state = await options.history.state(query.user, options.vectors);
-    const request = { user: query.user, query: query.keyword, country: query.country, time: query.time, ...(stage.queryVector ? { queryVector: stage.queryVector } : {}) };
+    const language = resolveQueryLanguage({ query: query.keyword, country: query.country })?.language;
+    const request = { user: query.user, query: query.keyword, country: query.country, time: query.time, ...(language ? { language } : {}), ...(stage.queryVector ? { queryVector: stage.queryVector } : {}) };
     const features = extractFeatures(request, state, stage.candidates, options.models);
     const labels = Float32Array.from(stage.candidates, (c) => (query.relevant.has(c.id) ? 1 : 0));
     options.onQuery?.();

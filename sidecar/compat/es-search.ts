@@ -1,4 +1,7 @@
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { esErrors } from '../../es-mappings/client.ts';
+import { resolveTarget } from '../retrieval/pass-through.ts';
 import { requestContext, runPipeline, type RankedHit } from '../pipeline/pipeline.ts';
 import { candidateFromSource, type SourceFacts } from '../retrieval/elastic-reads.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
@@ -6,57 +9,92 @@ import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts
 /** Keys of the search DSL the sidecar will not forward: scripts, and Lucene syntax from user text. */
 const DENIED_KEYS = new Set(['script', 'script_score', 'script_fields', 'runtime_mappings', 'scripted_metric', 'bucket_script', 'bucket_selector', 'query_string']);
 
-interface PersonalizeExt {
-  user?: unknown;
-  country?: unknown;
-  query?: unknown;
+export interface PersonalizeExt {
+  user: string;
+  country?: string;
+  query?: string;
+}
+
+/** One call of the front as the client made it: its target, query string and the headers to send on. */
+export interface FrontCall {
+  /** The index expression of the path (`photos`, `photos-v*`, `a,b`); empty for `/_search`. */
+  target: string;
+  querystring: Record<string, string>;
+  headers: Record<string, string | undefined>;
 }
 
 /**
- * `POST /{index}/_search` for existing Elasticsearch clients: the body is Elasticsearch's own query
- * DSL and the answer is Elasticsearch's own response, so an unmodified client pointed at the
- * sidecar works. `ext.personalize: {user, country?}` (the DSL's place for extensions) is taken out
- * before forwarding and applies the second pass to the returned hits, through the same pipeline as
- * /search; without it the answer is Elasticsearch's, passed through.
+ * `ext.personalize: {user, country?, query?}` (the search DSL's place for extensions) read from a
+ * search body's `ext`; a string says what is wrong with it.
  */
-export async function esCompatibleSearch(c: Context, services: SidecarServices): Promise<Response> {
-  const index = c.req.param('index') ?? '';
-  if (index !== services.index && !index.startsWith(`${services.index}-v`)) {
-    return esError(c, 404, 'index_not_found_exception', `pixrank sidecar: no such index [${index}]; this sidecar serves [${services.index}]`);
-  }
-  let body: Record<string, unknown> = {};
-  const text = await c.req.text();
-  if (text.trim().length > 0) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return esError(c, 400, 'parsing_exception', 'the search body must be a JSON object');
-      body = parsed as Record<string, unknown>;
-    } catch (error) {
-      return esError(c, 400, 'parsing_exception', `the search body is not JSON: ${(error as Error).message}`);
-    }
-  }
-  const querystring = Object.fromEntries(new URL(c.req.url).searchParams);
-  if (services.limits.compatDenyScripts) {
-    const denied = deniedKey(body) ?? ('q' in querystring ? 'q (query_string)' : undefined);
-    if (denied) return esError(c, 400, 'illegal_argument_exception', `pixrank sidecar: [${denied}] is not allowed through the sidecar (scripts and query_string syntax are refused)`);
-  }
+export function personalizeOf(ext: unknown): PersonalizeExt | string {
+  if (typeof ext !== 'object' || ext === null || Array.isArray(ext)) return 'pixrank sidecar: ext must be an object';
+  const names = Object.keys(ext);
+  if (names.some((name) => name !== 'personalize')) return `pixrank sidecar: unknown ext section(s) ${names.filter((n) => n !== 'personalize').join(', ')}; only ext.personalize is understood`;
+  const given = (ext as { personalize?: Record<string, unknown> }).personalize;
+  if (typeof given !== 'object' || given === null || typeof given.user !== 'string' || given.user.length === 0) return 'pixrank sidecar: ext.personalize needs {"user": "<user id>", "country"?: "…"}';
+  return { user: given.user, country: typeof given.country === 'string' ? given.country : undefined, query: typeof given.query === 'string' ? given.query : undefined };
+}
 
-  const { ext, ...forward } = body as { ext?: Record<string, unknown> } & Record<string, unknown>;
-  const personalize = ext?.personalize as PersonalizeExt | undefined;
-  if (ext && Object.keys(ext).some((name) => name !== 'personalize')) {
-    return esError(c, 400, 'parsing_exception', `pixrank sidecar: unknown ext section(s) ${Object.keys(ext).filter((n) => n !== 'personalize').join(', ')}; only ext.personalize is understood`);
-  }
-  if (personalize !== undefined && (typeof personalize !== 'object' || typeof personalize.user !== 'string' || personalize.user.length === 0)) {
-    return esError(c, 400, 'parsing_exception', 'pixrank sidecar: ext.personalize needs {"user": "<user id>", "country"?: "…"}');
-  }
+/**
+ * Whether an index expression names only the photos index: its alias, or versions of it
+ * (`<alias>-vN`, the names the project gives them), resolved by Elasticsearch for patterns and
+ * other aliases. The second pass knows photos only: on another index it would re-rank nonsense.
+ */
+export async function resolvesToPhotos(services: SidecarServices, target: string, call: { headers: Record<string, string | undefined>; signal?: AbortSignal }): Promise<boolean> {
+  const version = new RegExp(`^${services.index.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-v\\d+$`);
+  const named = target.split(',').filter((t) => t.length > 0);
+  if (named.length > 0 && named.every((t) => t === services.index || version.test(t))) return true;
+  const resolved = await resolveTarget(services.es, target.length > 0 ? target : '_all', { headers: authOnly(call.headers), signal: call.signal });
+  return resolved.dataStreams.length === 0 && resolved.indices.length > 0 && resolved.indices.every((i) => version.test(i.name) || (i.aliases ?? []).includes(services.index));
+}
 
+/**
+ * `_search` with `ext.personalize` through the front: the body is Elasticsearch's own query DSL
+ * and the answer is Elasticsearch's own response, its hits re-ranked by the second pass through
+ * the same pipeline as /search. Scroll and point-in-time searches are refused with it: the pass
+ * orders one page, and the pages of a scroll or a point in time are an export in index order,
+ * so re-ordering each page alone would make an order that is neither Elasticsearch's nor the
+ * user's. Elasticsearch's own errors (a bad query, a missing index) reach the client as they are.
+ */
+export async function personalizedSearch(c: Context, services: SidecarServices, call: FrontCall, body: Record<string, unknown>): Promise<Response> {
+  const { ext, ...forward } = body;
+  const personalize = personalizeOf(ext);
+  if (typeof personalize === 'string') return esError(c, 400, 'parsing_exception', personalize);
+  if ('scroll' in call.querystring || 'pit' in body) {
+    return esError(c, 400, 'illegal_argument_exception', 'pixrank sidecar: ext.personalize does not apply to scroll or point-in-time searches (their pages are an export; each page re-ordered alone would be no ranking); send them without it');
+  }
   const scope = scopeOf(c);
-  const ask = () => services.reads.forward(forward, { index, querystring, signal: scope.signal });
-  const pass = personalize ? services.secondPass : undefined;
-  const result = pass && personalize ? await personalized(services, scope, ask, personalize) : await ask();
+  if (!(await resolvesToPhotos(services, call.target, { headers: call.headers, signal: scope.signal }))) {
+    return esError(c, 400, 'illegal_argument_exception', `pixrank sidecar: ext.personalize applies to the photos index [${services.index}] only; [${call.target || '_all'}] names other indices`);
+  }
+  const pass = services.secondPass;
+  const ask = async () => services.reads.forward(forward, { index: call.target || '_all', querystring: call.querystring, headers: authOnly(call.headers), signal: scope.signal });
+  let result: Record<string, unknown>;
+  try {
+    result = pass ? await personalized(services, scope, ask, personalize) : await ask();
+  } catch (error) {
+    if (error instanceof esErrors.ResponseError && typeof error.body === 'object' && error.body !== null) {
+      c.header('x-elastic-product', 'Elasticsearch');
+      return c.json(error.body as Record<string, unknown>, error.statusCode as ContentfulStatusCode);
+    }
+    throw error;
+  }
   c.header('x-elastic-product', 'Elasticsearch');
   c.header('x-pixrank-personalized', String(pass !== undefined));
   return c.json(result, 200);
+}
+
+/** A response Elasticsearch gave already (one search of an `_msearch`), re-ranked for the user. */
+export async function personalizeResponse(services: SidecarServices, scope: RequestScope, response: Record<string, unknown>, personalize: PersonalizeExt): Promise<Record<string, unknown>> {
+  return services.secondPass ? personalized(services, scope, async () => response, personalize) : response;
+}
+
+/** What goes with the sidecar's own request for the client: its credentials and its opaque id. */
+function authOnly(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  const kept: Record<string, string | undefined> = {};
+  for (const name of ['authorization', 'x-opaque-id']) if (name in headers) kept[name] = headers[name];
+  return kept;
 }
 
 interface EsHit {
@@ -83,11 +121,7 @@ async function personalized(services: SidecarServices, scope: RequestScope, ask:
       return [{ list, candidates: new Map(hits.map((hit) => [hit._id, candidateFromSource(hit._id, hit._source)])), request: {}, took: Number(response.took ?? 0) }];
     },
     policy: 'off',
-    personalize: {
-      user: personalize.user as string,
-      country: typeof personalize.country === 'string' ? personalize.country : undefined,
-      query: typeof personalize.query === 'string' ? personalize.query : undefined,
-    },
+    personalize,
     explain: false,
   });
   if (hits.length === 0) return response;
@@ -99,7 +133,8 @@ async function personalized(services: SidecarServices, scope: RequestScope, ask:
   return response;
 }
 
-function deniedKey(value: unknown, depth = 0): string | undefined {
+/** The first script or query_string key anywhere in a query DSL body, if any. */
+export function deniedKey(value: unknown, depth = 0): string | undefined {
   if (depth > 100 || typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (const item of value) {
@@ -117,7 +152,7 @@ function deniedKey(value: unknown, depth = 0): string | undefined {
 }
 
 /** An error in Elasticsearch's own shape, so clients raise it as they would any ES error. */
-export function esError(c: Context, status: 400 | 404 | 503, type: string, reason: string): Response {
+export function esError(c: Context, status: 400 | 403 | 404 | 503, type: string, reason: string): Response {
   c.header('x-elastic-product', 'Elasticsearch');
   return c.json({ error: { root_cause: [{ type, reason }], type, reason }, status }, status);
 }

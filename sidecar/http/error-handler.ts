@@ -30,7 +30,8 @@ export function validationProblem(error: ZodError, target: string, c: Context): 
  */
 export function errorHandler(services: Pick<SidecarServices, 'es' | 'logger' | 'metrics' | 'limits'>): ErrorHandler {
   return function errorHandler(thrown, c) {
-    const compat = c.req.path.endsWith('/_search');
+    // The Elasticsearch front (es-front.ts) marks its calls; an `_search` path is one wherever it is served.
+    const compat = c.get('esFront') === true || c.req.path.endsWith('/_search');
     if (c.req.raw.signal.aborted) {
       // The client went away (its connection closed): nobody reads this answer.
       services.logger.debug({ request_id: c.get('requestId') }, 'client closed the request');

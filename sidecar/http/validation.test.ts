@@ -57,9 +57,10 @@ describe('requests refused before any read: the status and a message naming what
     expect(body.error.message).toBe('the body is larger than 1024 bytes');
   });
 
-  it('an unknown route: 404 pointing at the route list', async () => {
-    const { status, body } = await answer<ProblemBody>(app.request('/nothing-here'));
-    expect(status).toBe(404);
-    expect(body.error.message).toBe('no route GET /nothing-here; the routes are listed at /openapi.json');
+  it('a path no route serves goes to the Elasticsearch front: with the cluster down, a 503 in its shape', async () => {
+    const response = await app.request('/nothing-here');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('x-elastic-product')).toBe('Elasticsearch');
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe('pixrank_upstream_exception');
   });
 });

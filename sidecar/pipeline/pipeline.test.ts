@@ -163,6 +163,12 @@ describe('second pass', () => {
     expect(calls[0]!.context.signal).toBeInstanceOf(AbortSignal);
   });
 
+  it("hands the pass the query's language: the request's lang, else detected from the query, else the country's", async () => {
+    calls.length = 0;
+    for (const body of [{ q: 'sea', lang: 'de', country: 'IS' }, { q: 'voiture rouge', country: 'IS' }, { q: 'sea', country: 'IS' }]) await search(app, { ...body, mode: 'keyword', user: 'u1', policy: POLICY_OFF });
+    expect(calls.map((c) => c.context.language)).toEqual(['de', 'fr', 'is']);
+  });
+
   it('without a user, or with personalize off, the pass is not called and the first-stage order stands', async () => {
     calls.length = 0;
     for (const body of [{ q: 'sea', mode: 'keyword' }, { q: 'sea', mode: 'keyword', user: 'u1', personalize: false }]) {

@@ -1,5 +1,8 @@
+import type { SearchLogFields } from '../../ltr/learning/logged-search.ts';
 import type { Candidate, RerankCandidate, SecondPass } from '../../ltr/second-pass.ts';
 import { thumbnailUrl } from '../images/thumbnail-url.ts';
+import { learningStage } from '../learning/learning-stage.ts';
+import { DEFAULT_LEARNING } from '../learning/learning-settings.ts';
 import { fuseLists, type FusedHit, type FusionSettings } from '../fusion/fusion.ts';
 import { applyPolicy } from '../policy/rerank-policy.ts';
 import type { UserProfile } from '../profiles/profile-store.ts';
@@ -53,10 +56,25 @@ export interface Plan<Q extends Query> {
   /** The request's policy over the defaults; `off` keeps every hit (the ES-compatible route answers all of Elasticsearch's). */
   policy?: PolicyOptionsInput | 'off';
   /** Whom the second pass ranks for; without it (or without a pass loaded) the first-stage order stands. */
-  personalize?: { user: string; query?: string; country?: string };
+  personalize?: { user: string; query?: string; country?: string; language?: string };
   /** The page served (1-based, of k hits); without one the ranked hits are returned without texts. */
   page?: { page: number; k: number };
   explain: boolean;
+  /** Present when the request is logged for learning (search-events): its randomized swap and feature vectors. */
+  learn?: { user?: string; query?: string; country?: string };
+  /**
+   * The rankings an experiment compares, in place of the sidecar's one second pass: each ranker
+   * orders the window (its own pass, or the first-stage order without one), `combine` makes one
+   * order of their orders (an A/B arm's alone, or the two interleaved), and the policy walks that.
+   */
+  rankings?: { rankers: Ranker[]; combine(orders: RankedHit[][]): RankedHit[] };
+}
+
+/** One way of ordering the window: a second pass (none: the first-stage order), optionally served upside down. */
+export interface Ranker {
+  pass?: SecondPass;
+  /** A deliberately bad ranking, to check that an experiment finds a loser. */
+  reverse?: boolean;
 }
 
 /** A candidate after the second pass: its score is the pass's when there was one, else the fused score. */
@@ -64,6 +82,10 @@ export interface RankedHit extends RerankCandidate {
   rerank?: number;
   score: number;
   contributions?: Record<string, number>;
+  /** The feature vector the second pass scored, when it scored one. */
+  features?: Float32Array;
+  /** In an experiment: the arm whose ranking placed the hit (the team, when interleaved). */
+  team?: string;
 }
 
 export interface PipelineResult<Q extends Query> {
@@ -79,14 +101,19 @@ export interface PipelineResult<Q extends Query> {
   retrieved: Retrieved[];
   fusion: Record<string, unknown>;
   policy: Record<string, unknown> & { dropped: Array<{ photo_id: string; reason: string; of?: string }> };
+  /** With `plan.learn`: the swap and the feature log for `search-events`. */
+  log?: SearchLogFields;
 }
 
 /** Every stage, in order. */
 export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Plan<Q>): Promise<PipelineResult<Q>> {
   const { services, watch } = ctx;
-  const pass = plan.personalize ? services.secondPass : undefined;
+  const rankers: Ranker[] = plan.rankings?.rankers ?? [{ pass: services.secondPass }];
+  const passes = rankers.map((ranker) => (plan.personalize ? ranker.pass : undefined));
   // The profile depends on nothing the request computes: read it beside embedding and retrieval.
-  const profile = readProfile(ctx, plan.profileOf ?? (pass ? plan.personalize?.user : undefined));
+  // Logged features are the second pass's, profile features included, also when no pass ranks the request.
+  const logsProfile = plan.learn?.user !== undefined && (services.learning ?? DEFAULT_LEARNING).logFeatures;
+  const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) || logsProfile ? (plan.personalize?.user ?? plan.learn?.user) : undefined));
 
   // A plan without `embed` (a keyword search) retrieves with the empty query: every field of one is optional.
   const query = plan.embed ? await watch.timeAsync('embed', () => plan.embed!(ctx, profile)) : ({} as Q);
@@ -94,29 +121,42 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const facts = mergeCandidates(retrieved);
   const fusion = fusionSettings(services.ranking, plan.fusion);
   const fused = watch.time('fuse', () => fuseLists(retrieved.map((r) => r.list), fusion)).filter((hit) => facts.has(hit.id));
-  const rerank = query.personal === false ? undefined : pass;
+  const reranks = passes.map((pass) => (query.personal === false ? undefined : pass));
   // With a second pass, it ranks the window first and the policy walks its order: duplicates and
   // the photographer cap are judged in the order the user sees, and only as far as the page needs.
-  const ordered = rerank
-    ? await secondPassStage(ctx, plan, { pass: rerank, window: await windowStage(ctx, query, fused, facts), query, profile })
-    : fused.map((hit) => firstStageHit(hit, facts));
+  // In an experiment each arm orders the same window (read once), and the policy walks the
+  // combined order, so the page an interleaving serves keeps the policy too.
+  const window = reranks.some(Boolean) ? await windowStage(ctx, query, fused, facts) : undefined;
+  const orders = await Promise.all(
+    rankers.map(async (ranker, i): Promise<RankedHit[]> => {
+      const rerank = reranks[i];
+      const order = rerank && window ? await secondPassStage(ctx, plan, { pass: rerank, window, query, profile }) : fused.map((hit) => firstStageHit(hit, facts));
+      return ranker.reverse ? order.reverse() : order;
+    }),
+  );
+  const ordered = plan.rankings ? watch.time('combine', () => plan.rankings!.combine(orders)) : orders[0]!;
   const policy = await policyStage(ctx, plan, ordered, query.exclude);
-  const ranked = policy.kept;
+  // Learning's part: the randomized swap on the served order, the feature log over the window the
+  // second pass ranks (its rank features are relative to that window).
+  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: policy.kept, window: learningWindow(orders[0]!, query.exclude), query, profile }) : undefined;
+  const ranked = learned ? [...learned.ranked] : policy.kept;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
   const took = watch.result();
   services.metrics.recordStages(plan.route, took);
   const personalized = ranked.some((hit) => hit.rerank !== undefined);
+  const versions = [...new Set(reranks.flatMap((pass) => (pass ? [pass.version] : [])))];
   return {
     query,
     page,
     ranked,
     personalized,
-    modelVersion: personalized ? (rerank?.version ?? null) : null,
+    modelVersion: personalized ? versions.join(' | ') || null : null,
     took,
     retrieved,
     fusion: retrieved.length > 1 ? { ...fusion } : { method: 'none', list: retrieved[0]?.list.name },
     policy: { ...policy.settings, dropped: policy.dropped.map((d) => ({ photo_id: d.hit.id, reason: d.reason, ...(d.of ? { of: d.of } : {}) })) },
+    ...(learned ? { log: learned.log } : {}),
   };
 }
 
@@ -209,9 +249,31 @@ async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { 
   // Started with the request; usually read by now.
   const user = await profile;
   const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank({ ...plan.personalize, queryVector: query.vector, profile: user, signal: ctx.signal }, window, plan.explain));
+  const width = scored.features ? scored.features.length / window.length : 0;
   return window
-    .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i] }))
+    .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i], features: scored.features?.subarray(i * width, (i + 1) * width) }))
     .sort((a, b) => b.score - a.score || b.fused - a.fused);
+}
+
+/** The randomized swap and the feature log (see learning/learning-stage.ts), with the profile when the request read one. */
+async function learnStage(ctx: RequestContext, input: { learn: NonNullable<Plan<Query>['learn']>; page: { page: number; k: number }; ranked: RankedHit[]; window: RankedHit[]; query: Query; profile: Promise<UserProfile> | undefined }) {
+  const profile = input.profile ? await input.profile : undefined;
+  const settings = ctx.services.learning ?? DEFAULT_LEARNING;
+  // Without a second pass only the hits the policy walked have vectors; the logged CLIP and profile features need them all.
+  const missing = input.window.filter((hit) => !hit.vector && !hit.features).map((hit) => hit.id);
+  if (missing.length > 0 && settings.logFeatures) {
+    const vectors = await ctx.watch.timeAsync('vectors', () => ctx.services.vectors.get(missing, ctx.signal));
+    for (const hit of input.window) hit.vector ??= vectors.get(hit.id);
+  }
+  const context = { ...input.learn, ...(input.query.vector ? { queryVector: input.query.vector } : {}), ...(profile ? { profile } : {}) };
+  return ctx.watch.time('log', () => learningStage({ ranked: input.ranked, window: input.window, page: input.page, context, pass: ctx.services.secondPass, requestId: ctx.requestId, settings }));
+}
+
+/** The candidates a second pass would rank: the window in any arm's order, the request's exclusions left out. */
+function learningWindow(order: RankedHit[], exclude: readonly string[] | undefined): RankedHit[] {
+  if (!exclude || exclude.length === 0) return order;
+  const excluded = new Set(exclude);
+  return order.filter((hit) => !excluded.has(hit.id));
 }
 
 /** One page of ranked hits as the API shows them (1-based page of k), texts read for it alone (cached). */
@@ -226,6 +288,7 @@ async function present(ctx: RequestContext, ranked: RankedHit[], page: { page: n
     score: hit.score,
     scores: { ...hit.lists, fused: hit.fused, ...(hit.rerank !== undefined ? { rerank: hit.rerank } : {}) },
     ...(explain && hit.contributions ? { contributions: hit.contributions } : {}),
+    ...(hit.team !== undefined ? { team: hit.team } : {}),
   }));
 }
 

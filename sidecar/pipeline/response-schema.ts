@@ -31,6 +31,7 @@ export const RankedPhotoSchema = PhotoViewSchema.extend({
     })
     .catchall(z.union([ListPositionSchema, z.number()])),
   contributions: z.record(z.string(), z.number()).optional(),
+  team: z.string().optional().openapi({ description: 'In an experiment: the arm whose ranking placed this photo (its team when interleaved)' }),
 }).openapi('RankedPhoto');
 
 export const TookSchema = z
@@ -52,6 +53,10 @@ export const SearchResponseSchema = z
     took_ms: TookSchema,
     hits: z.array(RankedPhotoSchema),
     explain: z.record(z.string(), z.unknown()).optional(),
+    experiment: z
+      .object({ name: z.string(), method: z.enum(['ab', 'interleave']), arms: z.array(z.string()), arm: z.string().optional().openapi({ description: 'ab: the arm this request was served by' }) })
+      .optional()
+      .openapi({ description: 'The experiment the request took part in; interleaved hits carry their team' }),
   })
   .openapi('SearchResponse');
 

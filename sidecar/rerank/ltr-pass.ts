@@ -1,8 +1,9 @@
-import { alsUser, extractFeatures, type UserState } from '../../ltr/features/extract.ts';
+import { alsUser } from '../../ltr/features/extract.ts';
 import { FEATURES } from '../../ltr/features/pixrank-featureset.ts';
 import { loadModelsDir, type LoadedModels } from '../../ltr/pipeline/models-dir.ts';
 import { FEEDBACK_WEIGHTS } from '../profiles/profile-store.ts';
 import type { RerankCandidate, RerankContext, RerankResult, SecondPass } from '../../ltr/second-pass.ts';
+import { servingFeatures } from './feature-inputs.ts';
 
 /**
  * The learned second pass: the featureset extracted for each candidate (the same code
@@ -47,22 +48,15 @@ export class LtrSecondPass implements SecondPass {
     return query;
   }
 
+  features(context: RerankContext, candidates: RerankCandidate[]): Float32Array {
+    return servingFeatures(context, candidates, this.models.base);
+  }
+
   async rerank(context: RerankContext, candidates: RerankCandidate[], explain: boolean): Promise<RerankResult> {
-    const { base, ranker } = this.models;
-    const profile = context.profile;
-    const state: UserState | undefined = profile
-      ? { mean: profile.mean, session: profile.session, positives: profile.positives.map((photo) => ({ photo, weight: FEEDBACK_WEIGHTS.download })) }
-      : undefined;
-    const request = {
-      time: Date.now(),
-      ...(context.user ? { user: context.user } : {}),
-      ...(context.query ? { query: context.query } : {}),
-      ...(context.country ? { country: context.country } : {}),
-      ...(context.queryVector ? { queryVector: context.queryVector } : {}),
-    };
-    const features = extractFeatures(request, state, candidates, base);
+    const { ranker } = this.models;
+    const features = this.features(context, candidates);
     const scores = Array.from(ranker.score(features, candidates.length));
-    if (!explain) return { scores };
+    if (!explain) return { scores, features };
     const width = FEATURES.length;
     const contributions = candidates.map((_, i) => {
       const row = features.subarray(i * width, (i + 1) * width);
@@ -71,6 +65,6 @@ export class LtrSecondPass implements SecondPass {
       for (const f of explained.features) if (f.contribution !== 0) out[f.feature] = f.contribution;
       return out;
     });
-    return { scores, contributions };
+    return { scores, contributions, features };
   }
 }

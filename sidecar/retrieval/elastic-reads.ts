@@ -69,7 +69,7 @@ export interface ElasticReads {
   /** What a user did with the photos of `options.index`, newest first, at most `options.size`. */
   interactions(user: string, options: ReadOptions & { size: number }): Promise<Interaction[]>;
   /** A search body in Elasticsearch's own DSL (the ES-compatible route), answered as Elasticsearch answers it. */
-  forward(body: Record<string, unknown>, options: ReadOptions & { querystring: Record<string, string> }): Promise<Record<string, unknown>>;
+  forward(body: Record<string, unknown>, options: ReadOptions & { querystring: Record<string, string>; headers?: Record<string, string | undefined> }): Promise<Record<string, unknown>>;
 }
 
 /** The reads over an Elasticsearch client. */
@@ -81,7 +81,7 @@ export function elasticReads(es: Client): ElasticReads {
     exists: (id, options) => es.exists({ index: options.index, id }, { signal: options.signal }),
     interactions: (user, options) => readInteractions(es, user, options),
     forward: async (body, options) =>
-      (await es.transport.request<Record<string, unknown>>({ method: 'POST', path: `/${encodeURIComponent(options.index)}/_search`, body, querystring: options.querystring }, { meta: true, signal: options.signal })).body,
+      (await es.transport.request<Record<string, unknown>>({ method: 'POST', path: `/${encodeURIComponent(options.index)}/_search`, body, querystring: options.querystring }, { meta: true, signal: options.signal, headers: options.headers as Record<string, string> | undefined })).body,
   };
 }
 

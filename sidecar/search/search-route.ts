@@ -3,9 +3,11 @@ import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
 import { FusionOptionsSchema, PolicyOptionsSchema, SearchFiltersSchema } from '../pipeline/request-options.ts';
 import { SearchResponseSchema, type SearchResponse } from '../pipeline/response-schema.ts';
+import { experimentPlan } from '../experiments/experiment-plan.ts';
 import { textLists } from '../retrieval/elastic-reads.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
+import { resolveQueryLanguage } from '../../ltr/language/query-language.ts';
 
 const userId = z.string().trim().min(1).max(200);
 
@@ -14,6 +16,7 @@ export const SearchRequestSchema = z
     q: z.string().trim().min(1, 'must not be empty').max(500).openapi({ example: 'mountain lake at dawn' }),
     user: userId.optional().openapi({ description: 'Personalize for this user' }),
     country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+    lang: z.string().trim().regex(/^[a-zA-Z]{2,3}$/, 'must be an ISO 639 language code such as en, de, ja').optional().openapi({ description: "The query's language (context for the second pass); else detected from the query, else the country's", example: 'de' }),
     k: z.number().int().min(1).max(100).default(10),
     page: z.number().int().min(1).max(100).default(1),
     mode: z.enum(['keyword', 'clip', 'hybrid']).default('hybrid'),
@@ -22,6 +25,9 @@ export const SearchRequestSchema = z
     policy: PolicyOptionsSchema.optional(),
     personalize: z.boolean().default(true),
     explain: z.boolean().default(false),
+    experiment_key: z.string().trim().min(1).max(200).optional().openapi({
+      description: 'For a visitor without `user`: a key the client keeps (a cookie, say) that places it in an A/B arm; without either the visitor sees the control arm',
+    }),
   })
   .strict()
   .openapi('SearchRequest');
@@ -48,6 +54,8 @@ export function registerSearchRoute(app: OpenAPIHono, services: SidecarServices)
 export async function runSearch(services: SidecarServices, request: SearchRequest, scope: RequestScope): Promise<SearchResponse> {
   const ctx = requestContext(services, scope);
   const size = candidateWindow(request.page, request.k, services.ranking.candidates);
+  // Read once: a SIGHUP may swap the experiment while the request runs.
+  const experiment = services.experiment ? experimentPlan(services.experiment, { user: request.user, key: request.experiment_key, query: request.q, fusion: request.fusion, policy: request.policy }) : undefined;
   const result = await runPipeline(ctx, {
     route: 'search',
     embed:
@@ -62,9 +70,11 @@ export async function runSearch(services: SidecarServices, request: SearchReques
       services.reads.lists(textLists(request.q, query.vector, request.mode, size * services.ranking.numCandidatesFactor), { index: services.index, size, filters: request.filters, signal: ctx.signal }),
     fusion: request.fusion,
     policy: request.policy,
-    personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country } : undefined,
+    personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country, language: resolveQueryLanguage({ lang: request.lang, query: request.q, country: request.country })?.language } : undefined,
     page: { page: request.page, k: request.k },
     explain: request.explain,
+    learn: { user: request.user, query: request.q, country: request.country },
+    ...experiment?.plan,
   });
 
   const response: SearchResponse = {
@@ -76,6 +86,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     model_version: result.modelVersion,
     took_ms: result.took,
     hits: result.page,
+    ...(experiment ? { experiment: experiment.tag } : {}),
     ...(request.explain
       ? {
           explain: {
@@ -98,12 +109,15 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     country: request.country,
     mode: request.mode,
     k: request.k,
+    page: request.page,
     personalize: result.personalized,
     model_version: result.modelVersion ?? undefined,
     filters: request.filters ?? {},
     served_ids: result.page.map((h) => h.photo_id),
-    hits: result.page.map((h) => ({ id: h.photo_id, scores: h.scores })),
+    hits: result.page.map((h) => ({ id: h.photo_id, rank: h.rank, scores: h.scores, ...(h.team !== undefined ? { team: h.team } : {}) })),
+    ...(experiment ? { experiment: experiment.tag } : {}),
     took_ms: result.took,
+    ...result.log,
   });
   return response;
 }

@@ -12,6 +12,8 @@ export interface TrainingReport {
   lr: number;
   seed: number;
   keyword_loss: number;
+  /** Share of captions put into another of the world's languages (absent in models trained before). */
+  translated_captions?: number;
   patch_init: string;
   keyword_vocabulary: number;
   seconds: number;
@@ -59,7 +61,7 @@ ${command}
 \`\`\`
 - World: ${world}; ${t.trained_on} photos trained on, ${t.held_out} held out.
 - Captions from the world's tables only (keywords drawn by confidence, the dominant color,
-  descriptions and AI descriptions), never from \`truth/\`.
+  descriptions and AI descriptions), never from \`truth/\`${t.translated_captions ? `; ${Math.round(t.translated_captions * 100)}% of them with their words put into one of the world's other languages (de, fr, es, ja, pt, it) from its bilingual vocabulary, so each language's words land on the same photos` : ''}.
 - Sizes: text ${s.text_width} wide × ${s.text_layers} layers, vision ${s.vision_width} wide × ${s.vision_layers} layers,
   projection ${s.projection}; ${(t.parameters / 1e6).toFixed(2)}M parameters.
 - Symmetric InfoNCE with a learned temperature (a caption's positives: every photo in the batch carrying the keywords and color it states),

@@ -50,6 +50,10 @@ CONTEXT = 77
 MATCH_CONFIDENCE = 0.4
 # Share of color-free captions whose photo is shown without its colors.
 DECOLOR_SHARE = 0.5
+# Share of captions whose words are put into one of the world's other languages (translations.json):
+# the contrastive loss then lands each language's words on the same photos as the English ones, as
+# multilingual CLIP is trained from translated captions (M-CLIP, Carlsson et al. 2022).
+TRANSLATE_SHARE = 0.3
 
 
 def log(message: str) -> None:
@@ -128,8 +132,9 @@ class Captions:
     descriptions) together with the facts it states: the keywords and colors a photo must carry for
     the caption to describe it too."""
 
-    def __init__(self, photo: dict, rng: random.Random) -> None:
+    def __init__(self, photo: dict, rng: random.Random, translations: dict[str, list[str]] | None = None) -> None:
         self.rng = rng
+        self.translations = translations or {}
         self.keywords = [(k, max(c, 0.01)) for k, c in photo["keywords"]]
         self.colors = [name for name, coverage in sorted(photo["colors"], key=lambda c: -c[1])]
         self.texts = [t for t in (photo.get("description"), photo.get("ai_description")) if t]
@@ -143,7 +148,19 @@ class Captions:
         return self.rng.choices(words, weights=[w * w for w in weights])[0]
 
     def draw(self) -> tuple[str, frozenset[str] | None]:
-        """(caption, facts); facts None = a free text that describes this photo only."""
+        """(caption, facts), a share of them in another language (same facts); facts None = a free
+        text that describes this photo only."""
+        caption, facts = self.draw_english()
+        if facts is None or not self.translations or self.rng.random() >= TRANSLATE_SHARE:
+            return caption, facts
+        language = self.rng.randrange(len(next(iter(self.translations.values()))))
+        # Colors first, then keywords, sorted: a frozenset's order changes with the hash seed.
+        words = [f.removeprefix("color:") for f in sorted(facts, key=lambda f: (not f.startswith("color:"), f))]
+        if not all(w in self.translations for w in words):
+            return caption, facts
+        return " ".join(self.translations[w][language] for w in words), facts
+
+    def draw_english(self) -> tuple[str, frozenset[str] | None]:
         r = self.rng.random()
         color = self.colors[0] if self.colors else None
         if r < 0.35:
@@ -351,7 +368,11 @@ def main(argv: list[str]) -> None:
     total = steps_per_epoch * args.epochs
     warmup = min(200, total // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: (s + 1) / warmup if s < warmup else 0.5 * (1 + math.cos(math.pi * (s - warmup) / max(1, total - warmup))))
-    captions = [Captions(p, rng) for p in photos]
+    translations_file = data / "translations.json"
+    translations = json.loads(translations_file.read_text()) if translations_file.is_file() else None
+    if translations:
+        log(f"captions: {TRANSLATE_SHARE:.0%} translated with {len(translations)} words of translations.json")
+    captions = [Captions(p, rng, translations) for p in photos]
 
     curve, checks = [], []
     started = time.time()
@@ -396,6 +417,7 @@ def main(argv: list[str]) -> None:
         "out": str(out.resolve()),
         "photos": len(photos), "trained_on": len(train), "held_out": len(held),
         "parameters": params, "steps": step, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
+        "translated_captions": TRANSLATE_SHARE if translations else 0,
         "keyword_loss": args.keyword_loss, "patch_init": "random" if args.random_patch_init else "gratings", "keyword_vocabulary": len(keyword_targets.vocabulary),
         "seconds": round(time.time() - started, 1), "threads": torch.get_num_threads(),
         "sizes": {"text_width": args.text_width, "text_layers": args.text_layers, "vision_width": args.vision_width,

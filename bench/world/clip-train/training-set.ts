@@ -7,6 +7,8 @@ import { createImageLoader } from '../../../ingest/images/image-loader.ts';
 import { unsplashSources } from '../../../ingest/unsplash-sources.ts';
 import type { PhotoRow } from '../../../ingest/documents/photo-document.ts';
 import { clipPreprocessDefaults, rgbCrop, type PreprocessConfig } from '../../../sidecar/clip/index.ts';
+import { captionTranslations } from '../languages.ts';
+import { PALETTE, TOPICS } from '../vocabulary.ts';
 
 /** What the training script reads about one photo: only what the dataset tables say (never `truth/`). */
 export interface TrainingPhoto {
@@ -87,6 +89,8 @@ export async function writeTrainingSet(dataDir: string, outDir: string, log: (li
   pixels.end();
   await once(pixels, 'finish');
   await writeFile(join(outDir, 'photos.jsonl'), `${lines.join('\n')}\n`);
+  // The world's bilingual vocabulary (a dictionary, not truth/): the trainer translates a share of captions with it.
+  await writeFile(join(outDir, 'translations.json'), `${JSON.stringify(captionTranslations(TOPICS.map((t) => t.keywords), PALETTE.map((c) => c.name)))}\n`);
   const summary = { dir: outDir, photos: lines.length, skipped, crop: config.cropSize };
   await writeFile(join(outDir, 'meta.json'), `${JSON.stringify({ ...summary, source: dataDir }, null, 2)}\n`);
   return summary;
