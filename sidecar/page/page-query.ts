@@ -25,7 +25,7 @@ const onOff = z
   .optional()
   .transform((v) => (Array.isArray(v) ? v[v.length - 1] : v) !== 'off');
 
-/** `GET /?q=…&mode=…&user=…&personalize=…&color=…&orientation=…&country=…`, as the page's form sends it. */
+/** `GET /?q=…&mode=…&user=…&personalize=…&color=…&orientation=…&country=…&ops=on`, as the page's form sends it. */
 export const PageQuerySchema = z.object({
   q: optionalText(500).openapi({ description: 'The text searched; without it the page shows the form alone' }),
   mode: z.enum(MODES).default('hybrid'),
@@ -37,6 +37,11 @@ export const PageQuerySchema = z.object({
     .optional()
     .transform((v) => (v === '' ? undefined : v)),
   country: optionalText(100),
+  ops: z
+    .enum(['on'])
+    .optional()
+    .transform((v) => v === 'on')
+    .openapi({ description: 'on: the operator view — when an experiment runs, which arm or team placed each photo' }),
 });
 
 export type PageQuery = z.infer<typeof PageQuerySchema>;

@@ -42,7 +42,7 @@ function asset(name: string, type: string): Asset {
   return { path: `/page/${digest}/${name}`, body, type };
 }
 
-const EMPTY_QUERY: PageQuery = { q: undefined, mode: 'hybrid', user: undefined, personalize: true, color: undefined, orientation: undefined, country: undefined };
+const EMPTY_QUERY: PageQuery = { q: undefined, mode: 'hybrid', user: undefined, personalize: true, color: undefined, orientation: undefined, country: undefined, ops: false };
 
 const pageRoute = createRoute({
   method: 'get',

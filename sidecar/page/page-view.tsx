@@ -72,6 +72,10 @@ function SearchForm(props: { query: PageQuery; choices: PageChoices }) {
           <input id="personalize" type="checkbox" name="personalize" value="on" checked={query.personalize} />
           <label for="personalize">Personalize</label>
         </span>
+        <span class="field check">
+          <input id="ops" type="checkbox" name="ops" value="on" checked={query.ops} />
+          <label for="ops" title="When an experiment runs: which arm or team placed each photo">Operator view</label>
+        </span>
         <button type="button" id="for-you" class="secondary" hidden>
           For you
         </button>
@@ -150,7 +154,7 @@ export function Page(props: PageProps) {
             {props.error ?? ''}
           </p>
           <div id="results-area">
-            {results ? <Results results={results} title={`Photos for “${query.q}”`} user={user} query={query.q} /> : null}
+            {results ? <Results results={results} title={`Photos for “${query.q}”`} user={user} query={query.q} operator={query.ops} /> : null}
           </div>
         </main>
         <Viewer />

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryApp, memoryReads, type MemoryPhoto } from '../../test/stub-services.ts';
+import type { RerankCandidate, SecondPass } from '../../ltr/second-pass.ts';
+import type { Experiment } from '../experiments/experiment.ts';
 import { movesOf, topFactors } from './results-view.tsx';
 
 /** 30 photos by 10 photographers, each vector its own axis plus one shared by the even or by the odd photos. */
@@ -98,5 +100,25 @@ describe('the "why" line', () => {
   it('says how far each hit moved from its first-stage place among the served hits', () => {
     const hit = (id: string, fused: number) => ({ photo_id: id, rank: 0, description: null, photographer: null, country: null, colors: [], scores: { fused } });
     expect([...movesOf([hit('b', 0.5), hit('a', 0.9), hit('c', 0.1)])]).toEqual([['b', 1], ['a', -1], ['c', 0]]);
+  });
+});
+
+describe('the operator view (ops=on)', () => {
+  // An interleaving of the first-stage order and its reverse: both teams place photos on every page.
+  const upsideDown: SecondPass = { version: 'flip-1', rerank: async (_, candidates: RerankCandidate[]) => ({ scores: candidates.map((c) => Number(c.id.slice(1))) }) };
+  const experiment: Experiment = { name: 'page-test', method: 'interleave', arms: [{ name: 'none', models: null, reverse: false }, { name: 'flip', models: 'x', pass: upsideDown, reverse: false }] };
+  const operated = memoryApp(memoryReads({ photos, keyword }), { experiment }).app;
+  const html = async (path: string) => (await operated.request(path)).text();
+
+  it('says which arm or team placed each photo, and which experiment runs; without the switch neither shows', async () => {
+    const on = await html('/?q=lake&mode=keyword&user=fan&ops=on');
+    expect(on).toContain('experiment page-test: interleaving none and flip');
+    const teams = [...on.matchAll(/<p class="team"[^>]*>team (\w+)<\/p>/g)].map((m) => m[1]);
+    expect(teams).toHaveLength(24);
+    expect(new Set(teams)).toEqual(new Set(['none', 'flip']));
+    expect(on).toMatch(/<input id="ops" type="checkbox" name="ops" value="on" checked/);
+    const off = await html('/?q=lake&mode=keyword&user=fan');
+    expect(off).not.toContain('class="team"');
+    expect(off).not.toContain('experiment page-test');
   });
 });

@@ -14,6 +14,8 @@ export interface PageHit {
   colors: string[];
   scores?: { fused?: number };
   contributions?: Record<string, number>;
+  /** In an experiment: the arm (or interleaving team) that placed the photo. */
+  team?: string;
 }
 
 export interface PageResults {
@@ -25,6 +27,8 @@ export interface PageResults {
   hits: PageHit[];
   /** /recommend says which strategy it used and why. */
   reason?: string;
+  /** /search in an experiment (`serve --experiment`). */
+  experiment?: { name: string; method: string; arms: string[]; arm?: string };
 }
 
 /** Contributions shown per hit: three bars say enough, more is noise on a thumbnail. */
@@ -79,7 +83,7 @@ export function Why(props: { hit: PageHit; moved: number | undefined }) {
   );
 }
 
-export function HitCard(props: { hit: PageHit; moved: number | undefined }) {
+export function HitCard(props: { hit: PageHit; moved: number | undefined; operator?: boolean }) {
   const { hit } = props;
   const small = thumbnailUrl(hit.photo_id, 256);
   return (
@@ -102,32 +106,43 @@ export function HitCard(props: { hit: PageHit; moved: number | undefined }) {
         </ul>
       ) : null}
       <Why hit={hit} moved={props.moved} />
+      {props.operator && hit.team ? (
+        <p class="team" title="The experiment arm (or interleaving team) that placed this photo">
+          {`team ${hit.team}`}
+        </p>
+      ) : null}
     </li>
   );
 }
 
-/** The line above the grid: how many, for whom, by which model, how fast. */
-export function summaryOf(results: PageResults, user: string | undefined): string {
+/** The line above the grid: how many, for whom, by which model, how fast; in the operator view, the experiment. */
+export function summaryOf(results: PageResults, user: string | undefined, operator = false): string {
   const parts = [`${results.hits.length} photos`, results.mode];
   if (results.personalized) parts.push(`personalized for ${user ?? 'this user'} by ${results.model_version ?? 'the profile'}`);
   else parts.push('not personalized');
   if (results.reason) parts.push(results.reason);
+  if (operator && results.experiment) parts.push(experimentLine(results.experiment));
   const total = results.took_ms.total;
   if (total !== undefined) parts.push(`${Math.round(total)} ms`);
   return parts.join(' · ');
 }
 
-export function Results(props: { results: PageResults; title: string; user: string | undefined; query?: string }) {
+/** The experiment as the operator view states it. */
+export function experimentLine(experiment: NonNullable<PageResults['experiment']>): string {
+  return experiment.method === 'ab' ? `experiment ${experiment.name}: A/B, arm ${experiment.arm ?? '?'} of ${experiment.arms.join(', ')}` : `experiment ${experiment.name}: interleaving ${experiment.arms.join(' and ')}`;
+}
+
+export function Results(props: { results: PageResults; title: string; user: string | undefined; query?: string; operator?: boolean }) {
   const { results } = props;
   const moves = results.personalized ? movesOf(results.hits) : new Map<string, number>();
   return (
     <section id="results" aria-labelledby="results-title" data-request-id={results.request_id} data-query={props.query ?? ''}>
       <h2 id="results-title">{props.title}</h2>
-      <p class="summary">{summaryOf(results, props.user)}</p>
+      <p class="summary">{summaryOf(results, props.user, props.operator)}</p>
       {results.hits.length === 0 ? <p class="empty">No photos match. Try fewer filters or another mode.</p> : null}
       <ol class="grid">
         {results.hits.map((hit) => (
-          <HitCard hit={hit} moved={moves.get(hit.photo_id)} />
+          <HitCard hit={hit} moved={moves.get(hit.photo_id)} operator={props.operator} />
         ))}
       </ol>
     </section>

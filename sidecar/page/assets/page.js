@@ -105,13 +105,22 @@ function card(hit, moved) {
       ? el('ul', { class: 'colors', 'aria-label': 'Colors' }, ...colors.map((name) => el('li', {}, el('span', { class: 'swatch', style: /^[a-z]{3,20}$/i.test(name) ? `background:${name}` : undefined }), name)))
       : null,
     why(hit, moved),
+    operator() && hit.team ? el('p', { class: 'team', title: 'The experiment arm (or interleaving team) that placed this photo' }, `team ${hit.team}`) : null,
   );
+}
+
+/** The operator view: which experiment arm or team placed each photo (see results-view.tsx). */
+const operator = () => $('#ops')?.checked === true;
+
+function experimentLine(experiment) {
+  return experiment.method === 'ab' ? `experiment ${experiment.name}: A/B, arm ${experiment.arm ?? '?'} of ${experiment.arms.join(', ')}` : `experiment ${experiment.name}: interleaving ${experiment.arms.join(' and ')}`;
 }
 
 function summaryOf(results) {
   const parts = [`${results.hits.length} photos`, results.mode];
   parts.push(results.personalized ? `personalized for ${user() ?? 'this user'} by ${results.model_version ?? 'the profile'}` : 'not personalized');
   if (results.reason) parts.push(results.reason);
+  if (operator() && results.experiment) parts.push(experimentLine(results.experiment));
   if (results.took_ms?.total !== undefined) parts.push(`${Math.round(results.took_ms.total)} ms`);
   return parts.join(' · ');
 }
