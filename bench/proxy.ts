@@ -18,21 +18,16 @@
 //
 // Prints the table and the machine; writes bench/results/proxy.json (`--out FILE`).
 // Usage: npm run bench:proxy [-- --photos 2000] [--pairs 1000] [--warmup 100] [--out FILE]
-import { spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import getPort from 'get-port';
 import { Client as HttpClient } from 'undici';
-import { connectionEnv } from '../es-mappings/connection.ts';
-import { createError } from '../es-mappings/errors.ts';
 import { cacheDir } from '../es-mappings/paths.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { machine } from './machine.ts';
 import { processCpuSeconds } from './search/cpu.ts';
+import { spawnServe, type RunningSidecar } from './search/sidecar.ts';
 import { percentile, round1, summarize, type LatencySummary } from './search/stats.ts';
 import { ingestWorld, queryPool, worldWithVectors } from './search/world.ts';
 
@@ -155,26 +150,11 @@ function round2(x: number): number {
 }
 
 /** `pixrank serve` as a child process (the product as deployed) over `index`, on a free port. */
-async function startFront(index: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await getPort();
-  const env = { ...process.env, ...connectionEnv(cluster.connection) };
+async function startFront(index: string): Promise<RunningSidecar> {
   // Its access log (one line a request, as deployed) goes to a file, not through this process: reading
   // it here would take CPU from the timing side.
   const logFile = join(tmpdir(), `bench-proxy-sidecar-${process.pid}.log`);
-  const child = spawn(process.execPath, ['bin/pixrank.js', 'serve', '--port', String(port), '--index', index], { env, stdio: ['ignore', 'pipe', openSync(logFile, 'w')], cwd: new URL('../', import.meta.url).pathname });
-  const line = await new Promise<string>((resolveLine, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolveLine);
-    child.once('exit', (code) => reject(createError('PROCESS_FAILED', `bench proxy: pixrank serve exited with ${code}: ${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`)));
-  });
+  const front = await spawnServe(cluster, ['--index', index], { logFile });
   log(`bench proxy: the sidecar's log is ${logFile}`);
-  return {
-    url: (JSON.parse(line) as { url: string }).url,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return front;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import getPort from 'get-port';
 import { connectionEnv } from '../../es-mappings/connection.ts';
@@ -12,14 +13,27 @@ export interface RunningSidecar {
 }
 
 /** `pixrank serve` as a child process (the product as deployed), on a free port, with the learned second pass of `modelsDir`. */
-export async function startSidecar(cluster: Cluster, options: { index: string; model: string; quantized: boolean; modelsDir: string; experimentFile?: string; extraArgs?: string[] }): Promise<RunningSidecar> {
+export function startSidecar(cluster: Cluster, options: { index: string; model: string; quantized: boolean; modelsDir: string; experimentFile?: string; extraArgs?: string[] }): Promise<RunningSidecar> {
+  const args = ['--index', options.index, '--model', options.model, '--models', options.modelsDir, ...(options.quantized ? ['--quantized'] : []), ...(options.experimentFile ? ['--experiment', options.experimentFile] : []), ...(options.extraArgs ?? [])];
+  return spawnServe(cluster, args, { env: { LOG_LEVEL: 'warn' } });
+}
+
+/**
+ * `pixrank serve ARGS --port <free>` as a child process, resolved once it prints its address line.
+ * Its log goes to `logFile` when given (and the last of it into the error if it exits first), else to
+ * this process's stderr.
+ */
+export async function spawnServe(cluster: Cluster, args: string[], options: { env?: Record<string, string>; logFile?: string } = {}): Promise<RunningSidecar> {
   const port = await getPort();
-  const args = ['bin/pixrank.js', 'serve', '--port', String(port), '--index', options.index, '--model', options.model, '--models', options.modelsDir, ...(options.quantized ? ['--quantized'] : []), ...(options.experimentFile ? ['--experiment', options.experimentFile] : []), ...(options.extraArgs ?? [])];
-  const env = { ...process.env, ...connectionEnv(cluster.connection), LOG_LEVEL: 'warn' };
-  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: new URL('../../', import.meta.url).pathname });
+  const env = { ...process.env, ...connectionEnv(cluster.connection), ...options.env };
+  const stderr = options.logFile ? openSync(options.logFile, 'w') : 'inherit';
+  const child: ChildProcess = spawn(process.execPath, ['bin/pixrank.js', 'serve', '--port', String(port), ...args], { env, stdio: ['ignore', 'pipe', stderr], cwd: new URL('../../', import.meta.url).pathname });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(createError('PROCESS_FAILED', `bench search: pixrank serve exited with ${code}`)));
+    child.once('exit', (code) => {
+      const tail = options.logFile ? `: ${readFileSync(options.logFile, 'utf8').split('\n').slice(-20).join('\n')}` : '';
+      reject(createError('PROCESS_FAILED', `bench: pixrank serve exited with ${code}${tail}`));
+    });
   });
   return {
     url: (JSON.parse(line) as { url: string }).url,
