@@ -20,12 +20,7 @@ export async function applyMappings(client: Client, options: PhotosTemplateOptio
   const template = photosTemplateName(alias);
   const body = photosTemplate(options);
   await client.indices.putIndexTemplate({ name: template, ...body });
-  for (const events of eventTemplates()) {
-    await client.indices.putIndexTemplate({ name: events.name, ...events.body });
-    const created = await createIfMissing(client, events.index);
-    // An events index made by an older version gets the fields added since (additions only).
-    if (!created) await client.indices.putMapping({ index: events.index, ...(events.body.template as { mappings: Record<string, unknown> }).mappings });
-  }
+  await applyEventMappings(client);
 
   const current = await indicesBehindAlias(client, alias);
   if (current.length > 0) {
@@ -55,6 +50,19 @@ export async function applyMappings(client: Client, options: PhotosTemplateOptio
     await client.indices.updateAliases({ actions: [{ add: { index, alias, is_write_index: true } }] });
   }
   return { alias, template, index, createdIndex: created, clipDims };
+}
+
+/**
+ * Puts the event templates and creates the event indices when missing. An events index made by an
+ * older version gets the fields added since (additions only): its mapping is strict, so without them
+ * every event carrying a new field would be refused — and lost — by the bulk writer.
+ */
+export async function applyEventMappings(client: Client): Promise<void> {
+  for (const events of eventTemplates()) {
+    await client.indices.putIndexTemplate({ name: events.name, ...events.body });
+    const created = await createIfMissing(client, events.index);
+    if (!created) await client.indices.putMapping({ index: events.index, ...(events.body.template as { mappings: Record<string, unknown> }).mappings });
+  }
 }
 
 /** Concrete indices an alias points at (empty when the alias does not exist). */

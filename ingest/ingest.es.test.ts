@@ -84,6 +84,27 @@ describe('pixrank ingest', () => {
     expect(again.conversions.unchanged).toBe(true);
   });
 
+  it('brings an events index made by an older version up to date when it ingests into an existing alias: no event with a new field is refused', async () => {
+    const alias = uniqueAlias('ingest');
+    aliases.push(alias);
+    const dir = await miniWorld();
+    await runIngest({ client, dataDir: dir, alias, vectorsFile: join(dir, 'vectors.jsonl') });
+    // search-events as an older pixrank made it: strict, without the fields added since (page, logged).
+    const current = (await client.indices.getMapping({ index: 'search-events' }))['search-events']!.mappings;
+    const { page: _page, logged: _logged, ...older } = current.properties!;
+    // Its template is put back by the ingest below; left in place, it would add the new fields at creation.
+    await client.indices.deleteIndexTemplate({ name: 'pixrank-search-events' });
+    await client.indices.delete({ index: 'search-events' });
+    await client.indices.create({ index: 'search-events', mappings: { ...current, properties: older } });
+    await expect(client.index({ index: 'search-events', document: { request_id: 'x', page: 1 } })).rejects.toThrow(/strict_dynamic_mapping_exception/);
+
+    await runIngest({ client, dataDir: dir, alias, vectorsFile: join(dir, 'vectors.jsonl') });
+    const properties = (await client.indices.getMapping({ index: 'search-events' }))['search-events']!.mappings.properties!;
+    expect(properties.page).toEqual({ type: 'integer' });
+    expect(properties.logged).toMatchObject({ type: 'object', enabled: false });
+    await client.index({ index: 'search-events', document: { request_id: 'x', page: 1 }, refresh: true });
+  });
+
   it('refuses, before any work, an index whose vector dims differ from the vectors in use', async () => {
     const alias = uniqueAlias('ingest');
     aliases.push(alias);

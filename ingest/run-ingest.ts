@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { applyMappings, clipDimsOf, indicesBehindAlias } from '../es-mappings/apply.ts';
+import { applyEventMappings, applyMappings, clipDimsOf, indicesBehindAlias } from '../es-mappings/apply.ts';
 import type { Client } from '../es-mappings/client.ts';
 import { recordDatasetFolder } from '../es-mappings/dataset-folder.ts';
 import { createError } from '../es-mappings/errors.ts';
@@ -84,6 +84,7 @@ export async function runIngest(options: RunIngestOptions): Promise<IngestSummar
     const applied = await applyMappings(client, { alias, clipDims: dims ?? DEFAULT_CLIP_DIMS });
     log(`ingest: created ${alias} → ${applied.index} (clip ${applied.clipDims} dims)`);
   } else {
+    await applyEventMappings(client);
     await upgradeIfBehind(client, alias, log);
   }
   // The sidecar serves images whose paths are relative to this folder (GET /images/:photo_id).
