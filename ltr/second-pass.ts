@@ -44,6 +44,12 @@ export interface RerankContext {
   profile?: RerankProfile;
   /** The request's signal, for anything a pass might still read. */
   signal?: AbortSignal;
+  /**
+   * The model-free feature columns of exactly the candidates being ranked (featureset order, NaN in
+   * the model columns), when the request computed them once for several passes: an experiment's
+   * arms rank the same window, and each adds only its own models' columns.
+   */
+  sharedFeatures?: Float32Array;
 }
 
 /** A candidate as the first stages left it. */

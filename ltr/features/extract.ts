@@ -53,13 +53,68 @@ export function alsUser(als: ImplicitAls, user: string | undefined, state: UserS
  * same code serves training (replayed queries), evaluation and the sidecar's second pass.
  */
 export function extractFeatures(request: FeatureRequest, state: UserState | undefined, candidates: readonly RerankCandidate[], models: FeatureModels): Float32Array {
+  return addModelFeatures(sharedFeatures(request, state, candidates), request, state, candidates, models);
+}
+
+/** Writes `value` at (row, column) when it is a finite number; anything else stays missing (NaN). */
+function setter(out: Float32Array) {
   const width = FEATURES.length;
-  const out = new Float32Array(candidates.length * width).fill(Number.NaN);
-  // Columns by named property, not by a name passed in: a keyed lookup per value cost more than the values.
-  const col = FEATURE_INDEX;
-  const set = (row: number, column: number, value: number | null | undefined): void => {
+  return (row: number, column: number, value: number | null | undefined): void => {
     if (value !== null && value !== undefined && Number.isFinite(value)) out[row * width + column] = value;
   };
+}
+
+/**
+ * The columns that need no fitted model (the first stage, CLIP and profile cosines, the photo's
+ * facts, the context), the model columns left missing: every ranker of a request shares these, so
+ * an experiment computes them once and each arm adds its own models' columns (`addModelFeatures`).
+ */
+export function sharedFeatures(request: FeatureRequest, state: UserState | undefined, candidates: readonly RerankCandidate[]): Float32Array {
+  const out = new Float32Array(candidates.length * FEATURES.length).fill(Number.NaN);
+  // Columns by named property, not by a name passed in: a keyed lookup per value cost more than the values.
+  const col = FEATURE_INDEX;
+  const set = setter(out);
+  const vectors = candidates.map((c) => c.vector);
+  const norms = Float64Array.from(vectors, norm);
+  const none = new Float64Array(0);
+  const clip = request.queryVector ? cosinesWith(request.queryVector, vectors, norms) : none;
+  const mean = state?.mean ? cosinesWith(state.mean, vectors, norms) : none;
+  const session = state?.session ? cosinesWith(state.session, vectors, norms) : none;
+  const n = candidates.length;
+  const ranks = { mean: ranksWithin(mean, n), session: ranksWithin(session, n) };
+
+  candidates.forEach((c, row) => {
+    const clauses = c.candidate.clauses;
+    set(row, col.bm25_text, clauses ? (clauses.texts ?? 0) : undefined);
+    set(row, col.keyword_match, clauses ? (clauses.keywords ?? 0) : undefined);
+    set(row, col.keyword_rank, c.lists.keyword?.rank);
+    set(row, col.clip_cosine, clip[row]);
+    set(row, col.clip_rank, c.lists.clip?.rank);
+    set(row, col.fused_score, c.fused);
+    set(row, col.mean_profile_cosine, mean[row]);
+    set(row, col.session_cosine, session[row]);
+    set(row, col.mean_profile_rank, ranks.mean[row]);
+    set(row, col.session_rank, ranks.session[row]);
+    if (request.country && c.candidate.country) set(row, col.country_match, c.candidate.country === request.country ? 1 : 0);
+    if (c.candidate.downloads !== null) set(row, col.popularity, Math.log1p(c.candidate.downloads));
+    if (c.candidate.submitted_at) set(row, col.freshness, (request.time - Date.parse(c.candidate.submitted_at)) / YEAR_MS);
+    if (request.language) {
+      set(row, col.query_not_english, request.language === 'en' ? 0 : 1);
+      const spoken = languageOfPlace(c.candidate.country);
+      if (spoken) set(row, col.language_country_match, spoken === request.language ? 1 : 0);
+    }
+  });
+  return out;
+}
+
+/**
+ * One set of fitted models' columns (ALS, FM and DeepFM scores and ranks, the photographer
+ * affinity from the training data's photographers), written into `out` (a matrix from
+ * `sharedFeatures`, or a copy of one when several rankers share it); returns `out`.
+ */
+export function addModelFeatures(out: Float32Array, request: FeatureRequest, state: UserState | undefined, candidates: readonly RerankCandidate[], models: FeatureModels): Float32Array {
+  const col = FEATURE_INDEX;
+  const set = setter(out);
   const ids = candidates.map((c) => c.id);
   const context: FmContext = { ...(request.user ? { user: request.user } : {}), ...(request.query ? { query: request.query } : {}), ...(request.country ? { country: request.country } : {}) };
   const fm = models.fm?.scoreContext(context, ids);
@@ -75,43 +130,16 @@ export function extractFeatures(request: FeatureRequest, state: UserState | unde
     if (who) byPhotographer.set(who, (byPhotographer.get(who) ?? 0) + p.weight);
   }
 
-  const vectors = candidates.map((c) => c.vector);
-  const norms = Float64Array.from(vectors, norm);
-  const none = new Float64Array(0);
-  const clip = request.queryVector ? cosinesWith(request.queryVector, vectors, norms) : none;
-  const mean = state?.mean ? cosinesWith(state.mean, vectors, norms) : none;
-  const session = state?.session ? cosinesWith(state.session, vectors, norms) : none;
-
   const n = candidates.length;
-  const ranks = { als: ranksWithin(als, n), fm: ranksWithin(fm, n), deepfm: ranksWithin(deepfm, n), mean: ranksWithin(mean, n), session: ranksWithin(session, n) };
-
+  const ranks = { als: ranksWithin(als, n), fm: ranksWithin(fm, n), deepfm: ranksWithin(deepfm, n) };
   candidates.forEach((c, row) => {
-    const clauses = c.candidate.clauses;
-    set(row, col.bm25_text, clauses ? (clauses.texts ?? 0) : undefined);
-    set(row, col.keyword_match, clauses ? (clauses.keywords ?? 0) : undefined);
-    set(row, col.keyword_rank, c.lists.keyword?.rank);
-    set(row, col.clip_cosine, clip[row]);
-    set(row, col.clip_rank, c.lists.clip?.rank);
-    set(row, col.fused_score, c.fused);
     set(row, col.als_score, als?.[row]);
     set(row, col.fm_score, fm?.[row]);
     set(row, col.deepfm_score, deepfm?.[row]);
-    set(row, col.mean_profile_cosine, mean[row]);
-    set(row, col.session_cosine, session[row]);
     set(row, col.als_rank, ranks.als[row]);
     set(row, col.fm_rank, ranks.fm[row]);
     set(row, col.deepfm_rank, ranks.deepfm[row]);
-    set(row, col.mean_profile_rank, ranks.mean[row]);
-    set(row, col.session_rank, ranks.session[row]);
-    if (request.country && c.candidate.country) set(row, col.country_match, c.candidate.country === request.country ? 1 : 0);
     if (positives > 0) set(row, col.photographer_affinity, c.candidate.photographer ? (byPhotographer.get(c.candidate.photographer) ?? 0) / positives : 0);
-    if (c.candidate.downloads !== null) set(row, col.popularity, Math.log1p(c.candidate.downloads));
-    if (c.candidate.submitted_at) set(row, col.freshness, (request.time - Date.parse(c.candidate.submitted_at)) / YEAR_MS);
-    if (request.language) {
-      set(row, col.query_not_english, request.language === 'en' ? 0 : 1);
-      const spoken = languageOfPlace(c.candidate.country);
-      if (spoken) set(row, col.language_country_match, spoken === request.language ? 1 : 0);
-    }
   });
   return out;
 }

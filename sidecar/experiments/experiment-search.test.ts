@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FEATURES } from '../../ltr/features/pixrank-featureset.ts';
 import type { RerankCandidate, SecondPass } from '../../ltr/second-pass.ts';
 import { answer, memoryApp, memoryReads, postJson, type MemoryWorld } from '../../test/stub-services.ts';
 import type { SearchResponse } from '../pipeline/response-schema.ts';
@@ -68,6 +69,30 @@ describe('/search in an interleaving experiment', () => {
     expect(result.hits.map((h) => h.photo_id)).toEqual(Array.from({ length: 10 }, (_, i) => `p${30 - i}`));
     const a = result.hits.filter((h) => h.team === 'a').length;
     expect(a).toBe(5);
+  });
+
+  it('both arms are handed the same model-free feature columns, computed once; a single pass computes its own', async () => {
+    const seen: Array<Float32Array | undefined> = [];
+    const recording = (version: string): SecondPass => ({
+      version,
+      async rerank(context, candidates: RerankCandidate[]) {
+        seen.push(context.sharedFeatures);
+        return { scores: candidates.map((c) => Number(c.id.slice(1))) };
+      },
+    });
+    const two: Experiment = { name: 'two', method: 'interleave', arms: [{ name: 'a', models: 'x', pass: recording('a-1'), reverse: false }, { name: 'b', models: 'y', pass: recording('b-1'), reverse: false }] };
+    const { app: target } = app(two);
+    const result = await search(target, { q: 'sea', mode: 'keyword', user: 'u3', k: 10, policy: POLICY_OFF });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBeInstanceOf(Float32Array);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[0]!.length).toBe(30 * FEATURES.length);
+    expect(result.took_ms.features).toBeGreaterThanOrEqual(0);
+
+    seen.length = 0;
+    const single = memoryApp(memoryReads(world), { secondPass: recording('solo-1') });
+    await search(single.app, { q: 'sea', mode: 'keyword', user: 'u3', k: 10, policy: POLICY_OFF });
+    expect(seen).toEqual([undefined]);
   });
 
   it('a reversed arm serves its order upside down', async () => {

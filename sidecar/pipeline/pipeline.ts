@@ -1,6 +1,7 @@
 import type { SearchLogFields } from '../../ltr/learning/logged-search.ts';
-import type { Candidate, RerankCandidate, SecondPass } from '../../ltr/second-pass.ts';
+import type { Candidate, RerankCandidate, RerankContext, SecondPass } from '../../ltr/second-pass.ts';
 import { thumbnailUrl } from '../images/thumbnail-url.ts';
+import { servingSharedFeatures } from '../rerank/feature-inputs.ts';
 import { learningStage } from '../learning/learning-stage.ts';
 import { DEFAULT_LEARNING } from '../learning/learning-settings.ts';
 import { fuseLists, type FusedHit, type FusionSettings } from '../fusion/fusion.ts';
@@ -127,10 +128,11 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   // In an experiment each arm orders the same window (read once), and the policy walks the
   // combined order, so the page an interleaving serves keeps the policy too.
   const window = reranks.some(Boolean) ? await windowStage(ctx, query, fused, facts) : undefined;
+  const context = window ? await rerankContext(ctx, plan, { window, query, profile, rankers: reranks.filter(Boolean).length }) : undefined;
   const orders = await Promise.all(
     rankers.map(async (ranker, i): Promise<RankedHit[]> => {
       const rerank = reranks[i];
-      const order = rerank && window ? await secondPassStage(ctx, plan, { pass: rerank, window, query, profile }) : fused.map((hit) => firstStageHit(hit, facts));
+      const order = rerank && window && context ? await secondPassStage(ctx, plan, { pass: rerank, window, context }) : fused.map((hit) => firstStageHit(hit, facts));
       return ranker.reverse ? order.reverse() : order;
     }),
   );
@@ -243,12 +245,23 @@ async function policyStage(ctx: RequestContext, plan: Plan<Query>, ordered: Rank
   }
 }
 
-async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { pass: SecondPass; window: RerankCandidate[]; query: Query; profile: Promise<UserProfile> | undefined }): Promise<RankedHit[]> {
-  const { pass, window, query, profile } = input;
+/**
+ * What every second pass of the request is told: the request, the query's vector, the profile
+ * (started with the request; usually read by now). With several passes (an experiment's arms over
+ * the same window) the model-free feature columns are computed here once, and each pass adds only
+ * its own models' columns.
+ */
+async function rerankContext(ctx: RequestContext, plan: Plan<Query>, input: { window: RerankCandidate[]; query: Query; profile: Promise<UserProfile> | undefined; rankers: number }): Promise<RerankContext> {
+  const user = await input.profile;
+  const context: RerankContext = { ...plan.personalize, queryVector: input.query.vector, profile: user, signal: ctx.signal };
+  if (input.rankers < 2 || input.window.length === 0) return context;
+  return { ...context, sharedFeatures: ctx.watch.time('features', () => servingSharedFeatures(context, input.window)) };
+}
+
+async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { pass: SecondPass; window: RerankCandidate[]; context: RerankContext }): Promise<RankedHit[]> {
+  const { pass, window, context } = input;
   if (window.length === 0) return [];
-  // Started with the request; usually read by now.
-  const user = await profile;
-  const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank({ ...plan.personalize, queryVector: query.vector, profile: user, signal: ctx.signal }, window, plan.explain));
+  const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank(context, window, plan.explain));
   const width = scored.features ? scored.features.length / window.length : 0;
   return window
     .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i], features: scored.features?.subarray(i * width, (i + 1) * width) }))
