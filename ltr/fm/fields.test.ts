@@ -48,6 +48,15 @@ describe('FM field encoder', () => {
     expect(encoder.item('nothing-known')).toBeUndefined();
   });
 
+  it('encodes an item once and answers the same encoding after (the second pass asks per request)', () => {
+    const fresh = FieldEncoder.fromState(encoder.state());
+    const first = fresh.item('p9');
+    expect(fresh.item('p9')).toBe(first);
+    expect(fresh.item('p9')).toEqual(encoder.item('p9'));
+    expect(fresh.item('nothing-known')).toBeUndefined();
+    expect(fresh.item('nothing-known')).toBeUndefined();
+  });
+
   it('round-trips through its state, and refuses negative counts', () => {
     const again = FieldEncoder.fromState(JSON.parse(JSON.stringify(encoder.state())));
     expect(again.item('p1')).toEqual(encoder.item('p1'));

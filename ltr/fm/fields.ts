@@ -64,6 +64,14 @@ export class FieldEncoder {
   /** Side data of every item the encoder can describe (the fitted items and any added later). */
   readonly items: Map<string, ItemSide>;
   private readonly index: Map<string, number>;
+  /**
+   * Each item's encoding, made once: the second pass encodes 100–500 candidates per request, most
+   * unseen at fit on a large index, and building the `field=value` names and looking them up cost
+   * more than the scoring (200 photos drawn from 100k, once seen: FM 0.65 → 0.28 ms, DeepFM 1.25 →
+   * 0.90 ms p50). Bounded by the items the encoder knows (some 300 bytes each: ~30 MB at 100k
+   * photos); the arrays are shared, never to be changed by callers.
+   */
+  private readonly itemMemo = new Map<string, Readonly<SparseFeatures> | undefined>();
 
   private constructor(state: FieldEncoderState) {
     this.features = state.features;
@@ -144,7 +152,16 @@ export class FieldEncoder {
    * The item side: its id, country, photographer, and log1p(views), log1p(downloads) scaled by the
    * largest seen at fit. `undefined` when nothing of the item is known (no id, no side data).
    */
-  item(item: string): SparseFeatures | undefined {
+  item(item: string): Readonly<SparseFeatures> | undefined {
+    const memo = this.itemMemo.get(item);
+    if (memo !== undefined || this.itemMemo.has(item)) return memo;
+    const encoded = this.encodeItem(item);
+    // Only what the encoder knows is kept: any id can be asked for, and unknown ones are cheap.
+    if (encoded || this.items.has(item)) this.itemMemo.set(item, encoded);
+    return encoded;
+  }
+
+  private encodeItem(item: string): SparseFeatures | undefined {
     const out: SparseFeatures = { indices: [], values: [], fields: [] };
     this.push(out, `item=${item}`, 1, FIELD.item);
     const side = this.items.get(item);
