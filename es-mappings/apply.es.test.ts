@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
-import { applyMappings } from './apply.ts';
+import { applyEventMappings, applyMappings, eventMappingGaps, eventMappingsUpToDate } from './apply.ts';
 import { PixrankError } from './errors.ts';
 
 const client = testClient();
@@ -69,5 +69,26 @@ describe('es apply', () => {
     await applyMappings(client, { alias, clipDims: 8 });
     const error = await client.index({ index: alias, id: 'x', document: { photo_id: 'x', not_a_field: 1 } }).catch((e: unknown) => e);
     expect(JSON.stringify((error as { body?: unknown }).body)).toContain('strict_dynamic_mapping_exception');
+  });
+
+  it('finds the fields an older events index lacks, and a starting sidecar adds them (nothing it logs is refused)', async () => {
+    await applyEventMappings(client);
+    expect(await eventMappingGaps(client)).toEqual([]);
+    // search-events as an older pixrank made it: strict, without the fields added since (page, logged).
+    const current = (await client.indices.getMapping({ index: 'search-events' }))['search-events']!.mappings;
+    const { page: _page, logged: _logged, ...older } = current.properties!;
+    await client.indices.deleteIndexTemplate({ name: 'pixrank-search-events' });
+    await client.indices.delete({ index: 'search-events' });
+    await client.indices.create({ index: 'search-events', mappings: { ...current, properties: older } });
+    const gaps = await eventMappingGaps(client);
+    expect(gaps.map((g) => ({ index: g.index, missing: [...g.missing].sort() }))).toEqual([{ index: 'search-events', missing: ['logged', 'page'] }]);
+
+    const lines: string[] = [];
+    expect(await eventMappingsUpToDate(client, (line) => lines.push(line))).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^events mappings were behind this version \(search-events lacks .*page.*\): fields added$/);
+    expect(await eventMappingGaps(client)).toEqual([]);
+    const written = await client.index({ index: 'search-events', document: { request_id: 'x', page: 1 }, refresh: true });
+    await client.delete({ index: 'search-events', id: written._id, refresh: true });
   });
 });

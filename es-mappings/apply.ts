@@ -65,6 +65,49 @@ export async function applyEventMappings(client: Client): Promise<void> {
   }
 }
 
+/**
+ * The fields each existing events index lacks against this version's templates (top level, by
+ * name). A sidecar started on an index made by an older version would see every event carrying one
+ * refused by the strict mapping; `serve` checks on start (see `eventMappingsUpToDate`).
+ */
+export async function eventMappingGaps(client: Client): Promise<Array<{ index: string; missing: string[] }>> {
+  const gaps: Array<{ index: string; missing: string[] }> = [];
+  for (const events of eventTemplates()) {
+    if (!(await client.indices.exists({ index: events.index }))) continue; // the template makes it on the first event
+    const wanted = Object.keys((events.body.template as { mappings: { properties: Record<string, unknown> } }).mappings.properties);
+    for (const [index, mapping] of Object.entries(await client.indices.getMapping({ index: events.index }))) {
+      const have = new Set(Object.keys(mapping.mappings.properties ?? {}));
+      const missing = wanted.filter((field) => !have.has(field));
+      if (missing.length > 0) gaps.push({ index, missing });
+    }
+  }
+  return gaps;
+}
+
+/**
+ * Brings the events indices' mappings up to date when they are behind, if this client may; else
+ * says what will be lost and how to fix it. Returns the gaps left (empty when up to date).
+ */
+export async function eventMappingsUpToDate(client: Client, log: (line: string) => void): Promise<Array<{ index: string; missing: string[] }>> {
+  let gaps: Array<{ index: string; missing: string[] }>;
+  try {
+    gaps = await eventMappingGaps(client);
+  } catch (error) {
+    log(`could not read the events indices' mappings to check them (${(error as Error).message}); if they were made by an older version, run \`pixrank es apply\``);
+    return [];
+  }
+  if (gaps.length === 0) return gaps;
+  const described = gaps.map((g) => `${g.index} lacks ${g.missing.join(', ')}`).join('; ');
+  try {
+    await applyEventMappings(client);
+    log(`events mappings were behind this version (${described}): fields added`);
+    return [];
+  } catch (error) {
+    log(`events mappings are behind this version (${described}) and could not be updated (${(error as Error).message}): events carrying those fields will be refused and lost; run \`pixrank es apply\` as a user allowed to put mappings`);
+    return gaps;
+  }
+}
+
 /** Concrete indices an alias points at (empty when the alias does not exist). */
 export async function indicesBehindAlias(client: Client, alias: string): Promise<string[]> {
   const exists = await client.indices.existsAlias({ name: alias });

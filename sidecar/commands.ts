@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import { positiveInt, shareOption } from '../bin/cli-options.ts';
+import { eventMappingsUpToDate } from '../es-mappings/apply.ts';
 import { provisionCluster } from '../es-mappings/provision.ts';
 import { DEFAULT_ALIAS } from '../es-mappings/templates.ts';
 import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
@@ -53,6 +54,7 @@ export function registerSidecarCommands(program: Command): void {
       const cluster = await provisionCluster({ log: logToStderr, shared: true });
       // The sidecar's own client: short timeouts so a sick cluster is a 503, never a hang.
       const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
+      await eventMappingsUpToDate(cluster.client, (line) => logToStderr(`serve: ${line}`));
       const services = await openServices({
         es,
         index: options.index,
