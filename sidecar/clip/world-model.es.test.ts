@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lexicon, WORLD_LANGUAGES } from '../../bench/world/languages.ts';
 import { TOPICS, PALETTE } from '../../bench/world/vocabulary.ts';
 import { testClient, uniqueAlias } from '../../test/es.ts';
 import { WORLD_MODEL_DIR } from './index.ts';
@@ -75,5 +76,38 @@ describe('the shipped world CLIP on an unseen world', () => {
     }
     console.log(`world CLIP, /similar same-topic precision@10 over ${queries.length} photos: ${mean(scores).toFixed(3)}`);
     expect(mean(scores)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a two-word query (color + topic) finds photos that show both (precision@10 ≥ 0.8 over the pairs with ≥ 10 such photos)', async () => {
+    const truth = byId();
+    const scores: Record<string, number> = {};
+    for (const topic of TOPICS) {
+      for (const color of PALETTE) {
+        const showsBoth = (id: string) => !!truth.get(id)?.topics.includes(topic.name) && !!truth.get(id)?.colors.includes(color.name);
+        if (fixture.world.photos.filter((p) => showsBoth(p.photo_id)).length < 10) continue;
+        const ids = await clipSearch(`${color.name} ${topic.name}`);
+        scores[`${color.name} ${topic.name}`] = ids.filter(showsBoth).length / 10;
+      }
+    }
+    console.log(`world CLIP, color + topic → photos showing both, precision@10 over ${Object.keys(scores).length} pairs: mean ${mean(Object.values(scores)).toFixed(3)}, lowest ${Object.entries(scores).sort((a, b) => a[1] - b[1]).slice(0, 3).map(([q, v]) => `${q} ${v}`).join(', ')}`);
+    expect(Object.keys(scores).length).toBeGreaterThanOrEqual(20);
+    expect(mean(Object.values(scores))).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("a topic word in each of the world's other languages finds that topic (each language's precision@10 ≥ 0.8 × English's)", async () => {
+    const truth = byId();
+    const precision = async (words: readonly string[]) => {
+      const scores = [];
+      for (const [t, topic] of TOPICS.entries()) {
+        const ids = await clipSearch(words[t]!);
+        scores.push(ids.filter((id) => truth.get(id)?.topics.includes(topic.name)).length / 10);
+      }
+      return mean(scores);
+    };
+    const english = await precision(TOPICS.map((t) => t.name));
+    const byLanguage: Record<string, number> = {};
+    for (const language of WORLD_LANGUAGES) if (language !== 'en') byLanguage[language] = await precision(lexicon(language).topics.map((w) => w.toLowerCase()));
+    console.log(`world CLIP, topic word → topic precision@10: en ${english.toFixed(3)}, ${Object.entries(byLanguage).map(([l, v]) => `${l} ${v.toFixed(3)}`).join(', ')}`);
+    for (const value of Object.values(byLanguage)) expect(value).toBeGreaterThanOrEqual(0.8 * english);
   });
 });
