@@ -56,14 +56,17 @@ export function registerStartCommand(program: Command): void {
 
       logToStderr(`start: 3/5 ingest into ${options.index}${model ? ` with CLIP ${model.dir}` : ' (no CLIP model: keyword search only)'}`);
       const embedder = model ? await loadImageEmbedder(model.dir) : undefined;
+      let indexedNow = 0;
       try {
         const summary = await runIngest({ client: cluster.client, dataDir, alias: options.index, ...(embedder ? { embedder } : {}), log: logToStderr });
         logToStderr(`start: ingest: ${summary.indexed} indexed, ${summary.unchanged} unchanged, ${summary.rejected} rejected in ${summary.seconds.toFixed(1)} s`);
+        indexedNow = summary.indexed;
       } finally {
         await embedder?.close();
       }
 
-      const modelsDir = await personalizationModels(cluster.client, options.index, dataDir, model?.dir);
+      // Photos indexed now (new ones, or all of them embedded again by another CLIP model) make models trained before stale.
+      const modelsDir = await personalizationModels(cluster.client, options.index, dataDir, model?.dir, indexedNow === 0);
 
       logToStderr('start: 5/5 the sidecar');
       const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
@@ -92,11 +95,12 @@ export function registerStartCommand(program: Command): void {
 
 /**
  * Step 4: the models folder of `pixrank train` for this dataset, index and CLIP model, in the cache:
- * reused when it was made for them and the index still holds its ALS factors, else trained (a few
+ * reused when it was made for them, the ingest before changed no photo (`reusable`) and the index
+ * still holds its ALS factors, else trained (a few
  * minutes, with progress bars). A dataset whose conversions cannot train a ranker leaves the demo
  * unpersonalized, and says so.
  */
-async function personalizationModels(client: Client, index: string, dataDir: string, clipDir: string | undefined): Promise<string | undefined> {
+async function personalizationModels(client: Client, index: string, dataDir: string, clipDir: string | undefined, reusable: boolean): Promise<string | undefined> {
   const out = join(cacheDir(), 'models', `${index}-${basename(dataDir)}-${clipDir ? basename(clipDir) : 'no-clip'}`);
   if (existsSync(join(out, MANIFEST_FILE))) {
     const manifest = await readModelsDir(out).then(
@@ -104,7 +108,7 @@ async function personalizationModels(client: Client, index: string, dataDir: str
       (error: Error) => void logToStderr(`start: the models in ${out} do not load (${error.message}); training again`),
     );
     const als = await client.count({ index, query: { exists: { field: 'als' } } }).catch(() => ({ count: 0 }));
-    if (manifest && manifest.data === resolve(dataDir) && manifest.index === index && als.count > 0) {
+    if (manifest && reusable && manifest.data === resolve(dataDir) && manifest.index === index && als.count > 0) {
       logToStderr(`start: 4/5 personalization models in ${out} (trained ${manifest.createdAt}; reused)`);
       return out;
     }
