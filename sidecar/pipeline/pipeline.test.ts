@@ -169,6 +169,23 @@ describe('second pass', () => {
     expect(calls.map((c) => c.context.language)).toEqual(['de', 'fr', 'is']);
   });
 
+  it("/similar hands the pass the request's lang, else the country's language (no query text to detect), and says which", async () => {
+    const photos = world.photos.map((p, i) => ({ ...p, vector: [1, i] }));
+    const { app: similar } = memoryApp(memoryReads({ ...world, photos, knn: [['p2', 0.9], ['p3', 0.8]] }), { secondPass });
+    calls.length = 0;
+    const answers = [];
+    for (const body of [{ lang: 'DE', country: 'IS' }, { country: 'JP' }, {}]) {
+      const { status, body: json } = await answer<SearchResponse>(postJson(similar, '/similar', { photo_id: 'p1', user: 'u1', ...body }));
+      expect(status, JSON.stringify(json)).toBe(200);
+      answers.push([json.lang, json.lang_source]);
+    }
+    expect(calls.map((c) => c.context.language)).toEqual(['de', 'ja', undefined]);
+    expect(answers).toEqual([['de', 'request'], ['ja', 'country'], [undefined, undefined]]);
+    const refused = await answer<{ error: { message: string } }>(postJson(similar, '/similar', { photo_id: 'p1', user: 'u1', lang: 'deutsch' }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe('body.lang: must be an ISO 639 language code such as en, de, ja');
+  });
+
   it('without a user, or with personalize off, the pass is not called and the first-stage order stands', async () => {
     calls.length = 0;
     for (const body of [{ q: 'sea', mode: 'keyword' }, { q: 'sea', mode: 'keyword', user: 'u1', personalize: false }]) {
