@@ -186,6 +186,22 @@ describe('second pass', () => {
     expect(refused.body.error.message).toBe('body.lang: must be an ISO 639 language code such as en, de, ja');
   });
 
+  it("_search with ext.personalize hands the pass its lang, else the language detected in its query, else the country's", async () => {
+    const forward = { took: 1, hits: { max_score: 3, hits: ['p1', 'p2', 'p3'].map((id, i) => ({ _id: id, _score: 3 - i, _source: {} })) } };
+    const { app: front } = memoryApp(memoryReads({ ...world, forward }), { secondPass });
+    calls.length = 0;
+    for (const personalize of [{ lang: 'it', query: 'schwarze Katze im Schnee', country: 'JP' }, { query: 'schwarze Katze im Schnee', country: 'JP' }, { query: 'cat', country: 'JP' }, {}]) {
+      const { status, body } = await answer<Record<string, unknown>>(postJson(front, '/photos/_search', { query: { match_all: {} }, ext: { personalize: { user: 'u1', ...personalize } } }));
+      expect(status, JSON.stringify(body)).toBe(200);
+    }
+    expect(calls.map((c) => [c.context.language, c.context.query])).toEqual([
+      ['it', 'schwarze Katze im Schnee'],
+      ['de', 'schwarze Katze im Schnee'],
+      ['ja', 'cat'],
+      [undefined, undefined],
+    ]);
+  });
+
   it('without a user, or with personalize off, the pass is not called and the first-stage order stands', async () => {
     calls.length = 0;
     for (const body of [{ q: 'sea', mode: 'keyword' }, { q: 'sea', mode: 'keyword', user: 'u1', personalize: false }]) {
