@@ -202,6 +202,23 @@ describe('second pass', () => {
     ]);
   });
 
+  it("/recommend hands the pass the request's lang, else the country's language, and says which", async () => {
+    const photos = world.photos.map((p, i) => ({ ...p, vector: [1, i] }));
+    const { app: recommend } = memoryApp(memoryReads({ ...world, photos, knn: [['p2', 0.9], ['p3', 0.8]], interactions: { u1: [{ photo_id: 'p1', type: 'download', at: 1 }] } }), { secondPass });
+    calls.length = 0;
+    const answers = [];
+    for (const query of ['?lang=pt&country=JP', '?country=JP', '']) {
+      const { status, body } = await answer<SearchResponse>(recommend.request(`/recommend/u1${query}`));
+      expect(status, JSON.stringify(body)).toBe(200);
+      answers.push([body.lang, body.lang_source]);
+    }
+    expect(calls.map((c) => [c.context.language, c.context.country])).toEqual([['pt', 'JP'], ['ja', 'JP'], [undefined, undefined]]);
+    expect(answers).toEqual([['pt', 'request'], ['ja', 'country'], [undefined, undefined]]);
+    const refused = await answer<{ error: { message: string } }>(recommend.request('/recommend/u1?lang=deutsch'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe('query.lang: must be an ISO 639 language code such as en, de, ja');
+  });
+
   it('without a user, or with personalize off, the pass is not called and the first-stage order stands', async () => {
     calls.length = 0;
     for (const body of [{ q: 'sea', mode: 'keyword' }, { q: 'sea', mode: 'keyword', user: 'u1', personalize: false }]) {
