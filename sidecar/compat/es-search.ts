@@ -28,6 +28,9 @@ export interface FrontCall {
   headers: Record<string, string | undefined>;
 }
 
+/** What ext.personalize may hold; anything else is refused, as /search refuses unknown fields (a misspelt `language` would be ignored silently). */
+const PERSONALIZE_KEYS = ['user', 'country', 'query', 'lang'];
+
 /**
  * `ext.personalize: {user, country?, query?, lang?}` (the search DSL's place for extensions) read
  * from a search body's `ext`; a string says what is wrong with it. `lang` follows /search's rule.
@@ -38,6 +41,8 @@ export function personalizeOf(ext: unknown): PersonalizeExt | string {
   if (names.some((name) => name !== 'personalize')) return `pixrank sidecar: unknown ext section(s) ${names.filter((n) => n !== 'personalize').join(', ')}; only ext.personalize is understood`;
   const given = (ext as { personalize?: Record<string, unknown> }).personalize;
   if (typeof given !== 'object' || given === null || typeof given.user !== 'string' || given.user.length === 0) return 'pixrank sidecar: ext.personalize needs {"user": "<user id>", "country"?: "…"}';
+  const unknown = Object.keys(given).filter((name) => !PERSONALIZE_KEYS.includes(name));
+  if (unknown.length > 0) return `pixrank sidecar: ext.personalize takes ${PERSONALIZE_KEYS.join(', ')}; unknown: ${unknown.join(', ')}`;
   if (given.lang !== undefined && !LanguageCodeSchema.safeParse(given.lang).success) return `pixrank sidecar: ext.personalize.lang ${LANGUAGE_CODE_RULE}, not ${JSON.stringify(given.lang)}`;
   return {
     user: given.user,
