@@ -89,20 +89,23 @@ describe('pixrank ingest', () => {
     aliases.push(alias);
     const dir = await miniWorld();
     await runIngest({ client, dataDir: dir, alias, vectorsFile: join(dir, 'vectors.jsonl') });
-    // search-events as an older pixrank made it: strict, without the fields added since (page, logged).
+    // search-events as an older pixrank made it: strict, without the fields added since (page, logged, lang, lang_source).
     const current = (await client.indices.getMapping({ index: 'search-events' }))['search-events']!.mappings;
-    const { page: _page, logged: _logged, ...older } = current.properties!;
+    const { page: _page, logged: _logged, lang: _lang, lang_source: _langSource, ...older } = current.properties!;
     // Its template is put back by the ingest below; left in place, it would add the new fields at creation.
     await client.indices.deleteIndexTemplate({ name: 'pixrank-search-events' });
     await client.indices.delete({ index: 'search-events' });
     await client.indices.create({ index: 'search-events', mappings: { ...current, properties: older } });
     await expect(client.index({ index: 'search-events', document: { request_id: 'x', page: 1 } })).rejects.toThrow(/strict_dynamic_mapping_exception/);
+    await expect(client.index({ index: 'search-events', document: { request_id: 'x', lang: 'de', lang_source: 'detected' } })).rejects.toThrow(/strict_dynamic_mapping_exception/);
 
     await runIngest({ client, dataDir: dir, alias, vectorsFile: join(dir, 'vectors.jsonl') });
     const properties = (await client.indices.getMapping({ index: 'search-events' }))['search-events']!.mappings.properties!;
     expect(properties.page).toEqual({ type: 'integer' });
     expect(properties.logged).toMatchObject({ type: 'object', enabled: false });
-    await client.index({ index: 'search-events', document: { request_id: 'x', page: 1 }, refresh: true });
+    expect(properties.lang).toEqual({ type: 'keyword' });
+    expect(properties.lang_source).toEqual({ type: 'keyword' });
+    await client.index({ index: 'search-events', document: { request_id: 'x', page: 1, lang: 'de', lang_source: 'detected' }, refresh: true });
   });
 
   it('refuses, before any work, an index whose vector dims differ from the vectors in use', async () => {

@@ -113,13 +113,15 @@ export function registerSidecarCommands(program: Command): void {
     .option('--page <n>', 'page (1-based)', positiveInt, 1)
     .option('--index <name>', 'the alias of the photos index', DEFAULT_ALIAS)
     .option('--user <id>', 'personalize for this user')
+    .option('--country <code>', 'where the request comes from (second-pass context)')
+    .option('--lang <code>', "the query's language (ISO 639); else detected from the text, else the country's")
     .option('--model <dir>', 'a CLIP export (Hugging Face ONNX layout); default $CLIP_MODEL_DIR, else the shipped world model')
     .option('--quantized', 'use the int8 (_quantized) model files')
     .option('--models <dir>', 'a `pixrank train` folder: the learned second pass for --user')
     .option('--explain', 'include per-stage details')
     .option('--json', 'print only the JSON response')
-    .action(async (text: string, options: ModelOptions & { mode: string; k: number; page: number; index: string; user?: string; models?: string; explain?: boolean; json?: boolean }) => {
-      const parsed = SearchRequestSchema.safeParse({ q: text, mode: options.mode, k: options.k, page: options.page, user: options.user, personalize: !!options.user, explain: !!options.explain });
+    .action(async (text: string, options: ModelOptions & { mode: string; k: number; page: number; index: string; user?: string; country?: string; lang?: string; models?: string; explain?: boolean; json?: boolean }) => {
+      const parsed = SearchRequestSchema.safeParse({ q: text, mode: options.mode, k: options.k, page: options.page, user: options.user, country: options.country, lang: options.lang, personalize: !!options.user, explain: !!options.explain });
       if (!parsed.success) throw createError('INVALID_ARGUMENT', `search: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ')}`);
       const needsModel = parsed.data.mode !== 'keyword';
       await withCluster(async (cluster) => {

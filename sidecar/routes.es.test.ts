@@ -87,6 +87,19 @@ describe('POST /similar', () => {
     }
   });
 
+  it("takes lang for the second pass, else the user's country's language, and says which; a bad lang is a 400 naming body.lang", async () => {
+    const photo_id = fixture.world.photos[7]!.photo_id;
+    const user = fixture.world.users[0]!;
+    const asked = await json<SearchResponse>(postJson(fixture.sidecar.app, '/similar', { photo_id, user, lang: 'ja', country: 'DE', k: 5 }));
+    const fromCountry = await json<SearchResponse>(postJson(fixture.sidecar.app, '/similar', { photo_id, user, country: 'DE', k: 5 }));
+    const unknown = await json<SearchResponse>(postJson(fixture.sidecar.app, '/similar', { photo_id, user, k: 5 }));
+    expect([asked.status, fromCountry.status, unknown.status]).toEqual([200, 200, 200]);
+    expect([asked.body.lang, asked.body.lang_source, fromCountry.body.lang, fromCountry.body.lang_source, unknown.body.lang]).toEqual(['ja', 'request', 'de', 'country', undefined]);
+    const bad = await json<Problem>(postJson(fixture.sidecar.app, '/similar', { photo_id, user, lang: 'japanese' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe('body.lang: must be an ISO 639 language code such as en, de, ja');
+  });
+
   it('an unknown photo id is a 404; photo_id and url together a 400', async () => {
     expect((await postJson(fixture.sidecar.app, '/similar', { photo_id: 'no-such-photo' })).status).toBe(404);
     const both = await json<Problem>(postJson(fixture.sidecar.app, '/similar', { photo_id: 'a', url: 'http://example.com/a.jpg' }));
@@ -125,6 +138,17 @@ describe('POST /feedback and GET /recommend/:user', () => {
     expect(unknownPhoto.status).toBe(404);
   });
 
+  it("takes lang and country for the second pass (the language: lang, else the country's) and says which; a bad lang is a 400 naming query.lang", async () => {
+    const user = fixture.world.users[0]!;
+    const asked = await json<SearchResponse>(fixture.sidecar.app.request(`/recommend/${user}?k=5&lang=fr&country=JP`));
+    const fromCountry = await json<SearchResponse>(fixture.sidecar.app.request(`/recommend/${user}?k=5&country=JP`));
+    expect([asked.status, fromCountry.status]).toEqual([200, 200]);
+    expect([asked.body.lang, asked.body.lang_source, fromCountry.body.lang, fromCountry.body.lang_source]).toEqual(['fr', 'request', 'ja', 'country']);
+    const bad = await json<Problem>(fixture.sidecar.app.request(`/recommend/${user}?lang=fran%C3%A7ais`));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe('query.lang: must be an ISO 639 language code such as en, de, ja');
+  });
+
   it('a dataset user (conversions ingested) has a profile from their downloads', async () => {
     const { body } = await json<{ strategy: string; reason: string }>(fixture.sidecar.app.request(`/recommend/${fixture.world.users[0]}?k=5`));
     expect(body.strategy).toBe('profile');
@@ -147,6 +171,7 @@ describe('validation: malformed requests are 4xx with a message, never 5xx', () 
     ['unknown filter', { q: 'dog', filters: { camera: 'x' } }, /camera/],
     ['bad fusion weight', { q: 'dog', fusion: { weights: { clip: -1 } } }, /body\.fusion\.weights\.clip/],
     ['q too long', { q: 'x'.repeat(501) }, /body\.q/],
+    ['lang not a language code', { q: 'dog', lang: 'german' }, /^body\.lang: must be an ISO 639 language code/],
   ];
   for (const [name, body, message] of cases) {
     it(`/search: ${name}`, async () => {
@@ -284,6 +309,20 @@ describe('ES-compatible _search through an unmodified @elastic/elasticsearch cli
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     // match_all scores every photo 1: only the profile can order them
     expect(new Set(scores).size).toBeGreaterThan(1);
+  });
+
+  it('ext.personalize.lang: a language code is taken; anything else is a 400 in Elasticsearch’s shape naming the field', async () => {
+    const user = fixture.world.users[1]!;
+    const search = (personalize: Record<string, unknown>) =>
+      es.transport.request<{ hits: { hits: unknown[] } }>({ method: 'POST', path: `/${alias}/_search`, body: { query: { match_all: {} }, size: 10, ext: { personalize: { user, ...personalize } } } }, { meta: true });
+    const taken = await search({ lang: 'de', query: 'schwarze Katze im Schnee', country: 'US' });
+    expect(taken.statusCode).toBe(200);
+    expect(taken.headers['x-pixrank-personalized']).toBe('true');
+    expect(taken.body.hits.hits).toHaveLength(10);
+    const error = await search({ lang: 'Deutsch' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(errors.ResponseError);
+    expect((error as errors.ResponseError).statusCode).toBe(400);
+    expect((error as errors.ResponseError).body).toMatchObject({ error: { type: 'parsing_exception', reason: 'pixrank sidecar: ext.personalize.lang must be an ISO 639 language code such as en, de, ja, not "Deutsch"' } });
   });
 
   it('refuses scripts and query_string, in Elasticsearch’s error shape', async () => {

@@ -136,4 +136,29 @@ describe('POST /search', () => {
     await fixture.sidecar.services.close();
     fixture.sidecar = await testSidecar(client, alias);
   });
+
+  it("logs the request's language and where it came from: detected from a German query, or the request's own lang", async () => {
+    const german = await search({ q: 'schwarze Katze im Schnee', mode: 'keyword', k: 5, user: 'lang-test', country: 'US' });
+    const explicit = await search({ q: 'cat', mode: 'keyword', k: 5, user: 'lang-test', lang: 'fr' });
+    const unknown = await search({ q: 'cat', mode: 'keyword', k: 5 });
+    expect([german.lang, german.lang_source, explicit.lang, explicit.lang_source, unknown.lang]).toEqual(['de', 'detected', 'fr', 'request', undefined]);
+    const refused = await postJson(fixture.sidecar.app, '/search', { q: 'cat', lang: 'Deutsch' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^body\.lang: must be an ISO 639 language code/);
+
+    await fixture.sidecar.services.searchEvents.close(); // flushes, as shutdown does
+    await client.indices.refresh({ index: 'search-events' });
+    const logged = async (requestId: string) =>
+      (await client.search<Record<string, unknown>>({ index: 'search-events', query: { term: { request_id: requestId } } })).hits.hits.map((hit) => hit._source!);
+    expect(await logged(german.request_id)).toEqual([expect.objectContaining({ query: 'schwarze Katze im Schnee', lang: 'de', lang_source: 'detected' })]);
+    expect(await logged(explicit.request_id)).toEqual([expect.objectContaining({ lang: 'fr', lang_source: 'request' })]);
+    const [none] = await logged(unknown.request_id);
+    expect(none).toBeDefined();
+    expect(none).not.toHaveProperty('lang');
+    // The logged field is a keyword: the events can be counted by language.
+    const byLanguage = await client.search({ index: 'search-events', size: 0, query: { term: { user: 'lang-test' } }, aggs: { lang: { terms: { field: 'lang_source' } } } });
+    expect((byLanguage.aggregations!.lang as { buckets: Array<{ key: string }> }).buckets.map((b) => b.key).sort()).toEqual(['detected', 'request']);
+    await fixture.sidecar.services.close();
+    fixture.sidecar = await testSidecar(client, alias);
+  });
 });

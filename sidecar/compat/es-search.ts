@@ -5,6 +5,8 @@ import { resolveTarget } from '../retrieval/pass-through.ts';
 import { requestContext, runPipeline, type RankedHit } from '../pipeline/pipeline.ts';
 import { candidateFromSource, type SourceFacts } from '../retrieval/elastic-reads.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
+import { LANGUAGE_CODE_RULE, LanguageCodeSchema } from '../pipeline/request-options.ts';
+import { resolveQueryLanguage } from '../../ltr/language/query-language.ts';
 
 /** Keys of the search DSL the sidecar will not forward: scripts, and Lucene syntax from user text. */
 const DENIED_KEYS = new Set(['script', 'script_score', 'script_fields', 'runtime_mappings', 'scripted_metric', 'bucket_script', 'bucket_selector', 'query_string']);
@@ -12,7 +14,10 @@ const DENIED_KEYS = new Set(['script', 'script_score', 'script_fields', 'runtime
 export interface PersonalizeExt {
   user: string;
   country?: string;
+  /** The text the user typed, when the client sends it: the second pass's context, and what the language is detected from. */
   query?: string;
+  /** The query's language (ISO 639); else detected from `query`, else the country's. */
+  lang?: string;
 }
 
 /** One call of the front as the client made it: its target, query string and the headers to send on. */
@@ -23,9 +28,12 @@ export interface FrontCall {
   headers: Record<string, string | undefined>;
 }
 
+/** What ext.personalize may hold; anything else is refused, as /search refuses unknown fields (a misspelt `language` would be ignored silently). */
+const PERSONALIZE_KEYS = ['user', 'country', 'query', 'lang'];
+
 /**
- * `ext.personalize: {user, country?, query?}` (the search DSL's place for extensions) read from a
- * search body's `ext`; a string says what is wrong with it.
+ * `ext.personalize: {user, country?, query?, lang?}` (the search DSL's place for extensions) read
+ * from a search body's `ext`; a string says what is wrong with it. `lang` follows /search's rule.
  */
 export function personalizeOf(ext: unknown): PersonalizeExt | string {
   if (typeof ext !== 'object' || ext === null || Array.isArray(ext)) return 'pixrank sidecar: ext must be an object';
@@ -33,7 +41,15 @@ export function personalizeOf(ext: unknown): PersonalizeExt | string {
   if (names.some((name) => name !== 'personalize')) return `pixrank sidecar: unknown ext section(s) ${names.filter((n) => n !== 'personalize').join(', ')}; only ext.personalize is understood`;
   const given = (ext as { personalize?: Record<string, unknown> }).personalize;
   if (typeof given !== 'object' || given === null || typeof given.user !== 'string' || given.user.length === 0) return 'pixrank sidecar: ext.personalize needs {"user": "<user id>", "country"?: "…"}';
-  return { user: given.user, country: typeof given.country === 'string' ? given.country : undefined, query: typeof given.query === 'string' ? given.query : undefined };
+  const unknown = Object.keys(given).filter((name) => !PERSONALIZE_KEYS.includes(name));
+  if (unknown.length > 0) return `pixrank sidecar: ext.personalize takes ${PERSONALIZE_KEYS.join(', ')}; unknown: ${unknown.join(', ')}`;
+  if (given.lang !== undefined && !LanguageCodeSchema.safeParse(given.lang).success) return `pixrank sidecar: ext.personalize.lang ${LANGUAGE_CODE_RULE}, not ${JSON.stringify(given.lang)}`;
+  return {
+    user: given.user,
+    country: typeof given.country === 'string' ? given.country : undefined,
+    query: typeof given.query === 'string' ? given.query : undefined,
+    lang: typeof given.lang === 'string' ? given.lang.trim() : undefined,
+  };
 }
 
 /**
@@ -121,7 +137,7 @@ async function personalized(services: SidecarServices, scope: RequestScope, ask:
       return [{ list, candidates: new Map(hits.map((hit) => [hit._id, candidateFromSource(hit._id, hit._source)])), request: {}, took: Number(response.took ?? 0) }];
     },
     policy: 'off',
-    personalize,
+    personalize: { user: personalize.user, country: personalize.country, query: personalize.query, language: resolveQueryLanguage(personalize)?.language },
     explain: false,
   });
   if (hits.length === 0) return response;

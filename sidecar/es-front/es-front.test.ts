@@ -59,6 +59,14 @@ describe('the Elasticsearch front, before the cluster is asked', () => {
     const noUser = await answer<EsErrorBody>(postJson(app, '/photos/_search', { ext: { personalize: {} } }));
     expect(noUser.status).toBe(400);
     expect(noUser.body.error.reason).toContain('ext.personalize needs {"user"');
+    const badLang = await answer<EsErrorBody>(postJson(app, '/photos/_search', { ext: { personalize: { user: 'u1', lang: 'Deutsch' } } }));
+    expect(badLang.status).toBe(400);
+    expect(badLang.body.error.reason).toBe('pixrank sidecar: ext.personalize.lang must be an ISO 639 language code such as en, de, ja, not "Deutsch"');
+    const misspelt = await answer<EsErrorBody>(postJson(app, '/photos/_search', { ext: { personalize: { user: 'u1', language: 'de' } } }));
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.error.reason).toBe('pixrank sidecar: ext.personalize takes user, country, query, lang; unknown: language');
+    const notText = await answer<EsErrorBody>(postJson(app, '/photos/_search', { ext: { personalize: { user: 'u1', lang: 7 } } }));
+    expect(notText.body.error.reason).toContain('ext.personalize.lang must be an ISO 639 language code');
     const scroll = await answer<EsErrorBody>(postJson(app, '/photos/_search?scroll=1m', { ext: { personalize: { user: 'u1' } } }));
     expect(scroll.status).toBe(400);
     expect(scroll.body.error.reason).toContain('does not apply to scroll');

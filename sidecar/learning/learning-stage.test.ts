@@ -73,6 +73,18 @@ describe('feature logging in search-events', () => {
     expect(rows.map((row) => [row.id, row.values[FEATURE_INDEX.mean_profile_cosine]])).toEqual([['p0', expect.closeTo(0, 6)], ['p1', expect.closeTo(1, 6)]]);
   });
 
+  it("an unpersonalized search logs the language features the second pass would have read: the request's language reaches the log", async () => {
+    const { app, services } = memoryApp(memoryReads(world));
+    const notEnglish = async (body: Record<string, unknown>) => {
+      await search(app, { mode: 'keyword', k: 5, policy: NO_POLICY, ...body });
+      return new Set((services.searchEvents.documents.at(-1)!.logged as LoggedRow[]).map((row) => row.values[FEATURE_INDEX.query_not_english]));
+    };
+    expect(await notEnglish({ q: 'schwarze Katze im Schnee' })).toEqual(new Set([1]));
+    expect(await notEnglish({ q: 'cat', lang: 'en' })).toEqual(new Set([0]));
+    // No language resolved: the feature is missing, as the second pass would have it.
+    expect(await notEnglish({ q: 'cat' })).toEqual(new Set([null]));
+  });
+
   it('logging off leaves the vectors out', async () => {
     const { app, services } = memoryApp(memoryReads(world), { learning: { ...DEFAULT_LEARNING, logFeatures: false } });
     await search(app, { q: 'anything', mode: 'keyword', k: 5, policy: NO_POLICY });

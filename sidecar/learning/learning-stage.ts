@@ -18,7 +18,7 @@ export interface LearningInput {
    */
   window?: readonly RankedHit[];
   page: { page: number; k: number };
-  /** The request as the featureset reads it (user, query, country, query vector, profile when read). */
+  /** The request as the featureset reads it (user, query, country, language, query vector, profile when read). */
   context: RerankContext;
   /** The loaded second pass: its models compute the features of a request it did not score. */
   pass?: SecondPass;

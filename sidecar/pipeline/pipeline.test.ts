@@ -169,6 +169,56 @@ describe('second pass', () => {
     expect(calls.map((c) => c.context.language)).toEqual(['de', 'fr', 'is']);
   });
 
+  it("/similar hands the pass the request's lang, else the country's language (no query text to detect), and says which", async () => {
+    const photos = world.photos.map((p, i) => ({ ...p, vector: [1, i] }));
+    const { app: similar } = memoryApp(memoryReads({ ...world, photos, knn: [['p2', 0.9], ['p3', 0.8]] }), { secondPass });
+    calls.length = 0;
+    const answers = [];
+    for (const body of [{ lang: 'DE', country: 'IS' }, { country: 'JP' }, {}]) {
+      const { status, body: json } = await answer<SearchResponse>(postJson(similar, '/similar', { photo_id: 'p1', user: 'u1', ...body }));
+      expect(status, JSON.stringify(json)).toBe(200);
+      answers.push([json.lang, json.lang_source]);
+    }
+    expect(calls.map((c) => c.context.language)).toEqual(['de', 'ja', undefined]);
+    expect(answers).toEqual([['de', 'request'], ['ja', 'country'], [undefined, undefined]]);
+    const refused = await answer<{ error: { message: string } }>(postJson(similar, '/similar', { photo_id: 'p1', user: 'u1', lang: 'deutsch' }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe('body.lang: must be an ISO 639 language code such as en, de, ja');
+  });
+
+  it("_search with ext.personalize hands the pass its lang, else the language detected in its query, else the country's", async () => {
+    const forward = { took: 1, hits: { max_score: 3, hits: ['p1', 'p2', 'p3'].map((id, i) => ({ _id: id, _score: 3 - i, _source: {} })) } };
+    const { app: front } = memoryApp(memoryReads({ ...world, forward }), { secondPass });
+    calls.length = 0;
+    for (const personalize of [{ lang: 'it', query: 'schwarze Katze im Schnee', country: 'JP' }, { query: 'schwarze Katze im Schnee', country: 'JP' }, { query: 'cat', country: 'JP' }, {}]) {
+      const { status, body } = await answer<Record<string, unknown>>(postJson(front, '/photos/_search', { query: { match_all: {} }, ext: { personalize: { user: 'u1', ...personalize } } }));
+      expect(status, JSON.stringify(body)).toBe(200);
+    }
+    expect(calls.map((c) => [c.context.language, c.context.query])).toEqual([
+      ['it', 'schwarze Katze im Schnee'],
+      ['de', 'schwarze Katze im Schnee'],
+      ['ja', 'cat'],
+      [undefined, undefined],
+    ]);
+  });
+
+  it("/recommend hands the pass the request's lang, else the country's language, and says which", async () => {
+    const photos = world.photos.map((p, i) => ({ ...p, vector: [1, i] }));
+    const { app: recommend } = memoryApp(memoryReads({ ...world, photos, knn: [['p2', 0.9], ['p3', 0.8]], interactions: { u1: [{ photo_id: 'p1', type: 'download', at: 1 }] } }), { secondPass });
+    calls.length = 0;
+    const answers = [];
+    for (const query of ['?lang=pt&country=JP', '?country=JP', '']) {
+      const { status, body } = await answer<SearchResponse>(recommend.request(`/recommend/u1${query}`));
+      expect(status, JSON.stringify(body)).toBe(200);
+      answers.push([body.lang, body.lang_source]);
+    }
+    expect(calls.map((c) => [c.context.language, c.context.country])).toEqual([['pt', 'JP'], ['ja', 'JP'], [undefined, undefined]]);
+    expect(answers).toEqual([['pt', 'request'], ['ja', 'country'], [undefined, undefined]]);
+    const refused = await answer<{ error: { message: string } }>(recommend.request('/recommend/u1?lang=deutsch'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe('query.lang: must be an ISO 639 language code such as en, de, ja');
+  });
+
   it('without a user, or with personalize off, the pass is not called and the first-stage order stands', async () => {
     calls.length = 0;
     for (const body of [{ q: 'sea', mode: 'keyword' }, { q: 'sea', mode: 'keyword', user: 'u1', personalize: false }]) {

@@ -62,7 +62,7 @@ export interface Plan<Q extends Query> {
   page?: { page: number; k: number };
   explain: boolean;
   /** Present when the request is logged for learning (search-events): its randomized swap and feature vectors. */
-  learn?: { user?: string; query?: string; country?: string };
+  learn?: { user?: string; query?: string; country?: string; language?: string };
   /**
    * The rankings an experiment compares, in place of the sidecar's one second pass: each ranker
    * orders the window (its own pass, or the first-stage order without one), `combine` makes one

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import type { LanguageSource } from '../../ltr/language/query-language.ts';
 
 /** What a request may ask of the stages besides its query: filters, fusion, policy; and the server's defaults. */
 
@@ -16,6 +17,17 @@ export const SearchFiltersSchema = z
   .openapi('SearchFilters');
 
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
+
+/** What a language code must look like; the message every route answers a bad one with. */
+export const LANGUAGE_CODE_RULE = 'must be an ISO 639 language code such as en, de, ja';
+
+/** A request's `lang`: an ISO 639 code (two or three letters; resolveQueryLanguage lower-cases it). */
+export const LanguageCodeSchema = z.string().trim().regex(/^[a-zA-Z]{2,3}$/, LANGUAGE_CODE_RULE);
+
+/** The request's resolved language as routes answer and log it (`lang`, `lang_source`); nothing when none was resolved. */
+export function languageFields(resolved: { language: string; source: LanguageSource } | undefined): { lang?: string; lang_source?: LanguageSource } {
+  return resolved ? { lang: resolved.language, lang_source: resolved.source } : {};
+}
 
 export const FusionOptionsSchema = z
   .object({

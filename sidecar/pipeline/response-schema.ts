@@ -53,6 +53,8 @@ export const SearchResponseSchema = z
     took_ms: TookSchema,
     hits: z.array(RankedPhotoSchema),
     explain: z.record(z.string(), z.unknown()).optional(),
+    lang: z.string().optional().openapi({ description: "The request's language (ISO 639), the second pass's context, when one was resolved", example: 'de' }),
+    lang_source: z.enum(['request', 'detected', 'country']).optional().openapi({ description: 'Where lang came from: the request’s lang, detected from the query, or the country’s language' }),
     experiment: z
       .object({ name: z.string(), method: z.enum(['ab', 'interleave']), arms: z.array(z.string()), arm: z.string().optional().openapi({ description: 'ab: the arm this request was served by' }) })
       .optional()

@@ -1,6 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
+import { LanguageCodeSchema, languageFields } from '../pipeline/request-options.ts';
 import { SearchResponseSchema } from '../pipeline/response-schema.ts';
+import { resolveQueryLanguage } from '../../ltr/language/query-language.ts';
 import type { ListQuery } from '../retrieval/elastic-reads.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
@@ -9,6 +11,8 @@ export const RecommendQuerySchema = z.object({
   k: z.coerce.number().int().min(1).max(100).default(10),
   page: z.coerce.number().int().min(1).max(100).default(1),
   explain: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+  lang: LanguageCodeSchema.optional().openapi({ description: "The user's language (context for the second pass); else the country's", example: 'de' }),
 });
 
 export const RecommendResponseSchema = SearchResponseSchema.extend({
@@ -30,8 +34,8 @@ const recommendRoute = createRoute({
 export function registerRecommendRoute(app: OpenAPIHono, services: SidecarServices): void {
   app.openapi(recommendRoute, async (c) => {
     const { user } = c.req.valid('param');
-    const { k, page, explain } = c.req.valid('query');
-    return c.json(await runRecommend(services, { user, k, page, explain }, scopeOf(c)), 200);
+    const { k, page, explain, country, lang } = c.req.valid('query');
+    return c.json(await runRecommend(services, { user, k, page, explain, country, lang }, scopeOf(c)), 200);
   });
 }
 
@@ -40,6 +44,8 @@ export interface RecommendRequest {
   k: number;
   page: number;
   explain: boolean;
+  country?: string;
+  lang?: string;
 }
 
 /**
@@ -52,6 +58,7 @@ export interface RecommendRequest {
 export async function runRecommend(services: SidecarServices, request: RecommendRequest, scope: RequestScope): Promise<RecommendResponse> {
   const { user, k, page, explain } = request;
   const ctx = requestContext(services, scope);
+  const language = resolveQueryLanguage({ lang: request.lang, country: request.country });
   const size = candidateWindow(page, k, services.ranking.candidates);
   const numCandidates = size * services.ranking.numCandidatesFactor;
   const result = await runPipeline(ctx, {
@@ -70,11 +77,11 @@ export async function runRecommend(services: SidecarServices, request: Recommend
     },
     retrieve: (_, query) =>
       services.reads.lists(query.personal ? query.lists : [{ kind: 'popular', name: 'popular' }], { index: services.index, size, excludeIds: query.exclude, signal: ctx.signal }),
-    personalize: { user },
+    personalize: { user, country: request.country, language: language?.language },
     page: { page, k },
     explain,
   });
-  const base = { request_id: ctx.requestId, mode: 'recommend', page, k, user, took_ms: result.took, hits: result.page };
+  const base = { request_id: ctx.requestId, mode: 'recommend', page, k, user, took_ms: result.took, hits: result.page, ...languageFields(language) };
   if (!result.query.personal) {
     return { ...base, personalized: false, model_version: null, strategy: 'popular', reason: `no positive feedback from ${user} yet: the most downloaded photos` };
   }

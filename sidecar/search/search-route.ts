@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
-import { FusionOptionsSchema, PolicyOptionsSchema, SearchFiltersSchema } from '../pipeline/request-options.ts';
+import { FusionOptionsSchema, LanguageCodeSchema, PolicyOptionsSchema, SearchFiltersSchema, languageFields } from '../pipeline/request-options.ts';
 import { SearchResponseSchema, type SearchResponse } from '../pipeline/response-schema.ts';
 import { experimentPlan } from '../experiments/experiment-plan.ts';
 import { textLists } from '../retrieval/elastic-reads.ts';
@@ -16,7 +16,7 @@ export const SearchRequestSchema = z
     q: z.string().trim().min(1, 'must not be empty').max(500).openapi({ example: 'mountain lake at dawn' }),
     user: userId.optional().openapi({ description: 'Personalize for this user' }),
     country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
-    lang: z.string().trim().regex(/^[a-zA-Z]{2,3}$/, 'must be an ISO 639 language code such as en, de, ja').optional().openapi({ description: "The query's language (context for the second pass); else detected from the query, else the country's", example: 'de' }),
+    lang: LanguageCodeSchema.optional().openapi({ description: "The query's language (context for the second pass); else detected from the query, else the country's", example: 'de' }),
     k: z.number().int().min(1).max(100).default(10),
     page: z.number().int().min(1).max(100).default(1),
     mode: z.enum(['keyword', 'clip', 'hybrid']).default('hybrid'),
@@ -55,6 +55,8 @@ export async function runSearch(services: SidecarServices, request: SearchReques
   const ctx = requestContext(services, scope);
   const size = candidateWindow(request.page, request.k, services.ranking.candidates);
   // Read once: a SIGHUP may swap the experiment while the request runs.
+  // The language is resolved whether or not the second pass runs: the event logs it, the answer says it.
+  const language = resolveQueryLanguage({ lang: request.lang, query: request.q, country: request.country });
   const experiment = services.experiment ? experimentPlan(services.experiment, { user: request.user, key: request.experiment_key, query: request.q, fusion: request.fusion, policy: request.policy }) : undefined;
   const result = await runPipeline(ctx, {
     route: 'search',
@@ -70,10 +72,10 @@ export async function runSearch(services: SidecarServices, request: SearchReques
       services.reads.lists(textLists(request.q, query.vector, request.mode, size * services.ranking.numCandidatesFactor), { index: services.index, size, filters: request.filters, signal: ctx.signal }),
     fusion: request.fusion,
     policy: request.policy,
-    personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country, language: resolveQueryLanguage({ lang: request.lang, query: request.q, country: request.country })?.language } : undefined,
+    personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country, language: language?.language } : undefined,
     page: { page: request.page, k: request.k },
     explain: request.explain,
-    learn: { user: request.user, query: request.q, country: request.country },
+    learn: { user: request.user, query: request.q, country: request.country, language: language?.language },
     ...experiment?.plan,
   });
 
@@ -86,6 +88,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     model_version: result.modelVersion,
     took_ms: result.took,
     hits: result.page,
+    ...languageFields(language),
     ...(experiment ? { experiment: experiment.tag } : {}),
     ...(request.explain
       ? {
@@ -107,6 +110,7 @@ export async function runSearch(services: SidecarServices, request: SearchReques
     query: request.q,
     user: request.user,
     country: request.country,
+    ...languageFields(language),
     mode: request.mode,
     k: request.k,
     page: request.page,

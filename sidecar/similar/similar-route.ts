@@ -1,10 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
-import { PolicyOptionsSchema, SearchFiltersSchema } from '../pipeline/request-options.ts';
+import { LanguageCodeSchema, PolicyOptionsSchema, SearchFiltersSchema, languageFields } from '../pipeline/request-options.ts';
 import { SearchResponseSchema } from '../pipeline/response-schema.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
+import { resolveQueryLanguage } from '../../ltr/language/query-language.ts';
 import { fetchImage } from './fetch-image.ts';
 
 const common = {
@@ -13,7 +14,8 @@ const common = {
   filters: SearchFiltersSchema.optional(),
   policy: PolicyOptionsSchema.optional(),
   user: z.string().trim().min(1).max(200).optional(),
-  country: z.string().trim().min(1).max(100).optional(),
+  country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+  lang: LanguageCodeSchema.optional().openapi({ description: "The user's language (context for the second pass); else the country's. There is no query text to detect it from", example: 'de' }),
   personalize: z.boolean().default(true),
   explain: z.boolean().default(false),
 };
@@ -89,6 +91,8 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
   const ctx = requestContext(services, scope);
   const size = candidateWindow(options.page, options.k, services.ranking.candidates);
   const exclude = 'photo_id' in query ? [query.photo_id] : [];
+  // No query text: the request's lang, else its country's language.
+  const language = resolveQueryLanguage({ lang: options.lang, country: options.country });
   const result = await runPipeline(ctx, {
     route: 'similar',
     embed: async () => ({ vector: await queryVector(services, query, ctx.signal), exclude }),
@@ -101,7 +105,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
         signal: ctx.signal,
       }),
     policy: options.policy,
-    personalize: options.personalize && options.user ? { user: options.user, country: options.country } : undefined,
+    personalize: options.personalize && options.user ? { user: options.user, country: options.country, language: language?.language } : undefined,
     page: { page: options.page, k: options.k },
     explain: options.explain,
   });
@@ -116,6 +120,7 @@ export async function runSimilar(services: SidecarServices, query: SimilarQuery,
     took_ms: result.took,
     hits: result.page,
     query: 'upload' in query ? { upload: query.upload.name } : query,
+    ...languageFields(language),
     ...(options.explain ? { explain: { retrieval: { clip: { request: clip.request, es_took_ms: clip.took } }, policy: { dropped: result.policy.dropped } } } : {}),
   };
 }
