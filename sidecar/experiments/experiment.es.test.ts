@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../bench/simulate/simulate.ts';
 import { testClient, uniqueAlias } from '../../test/es.ts';
@@ -105,14 +103,5 @@ describe('an experiment end to end: serve, simulated users, report', () => {
     expect(report.arms.wide!.searches).toBeGreaterThan(0);
     expect(report.arms.none!.clicks + report.arms.wide!.clicks).toBe(summary.clicks);
     expect(report.p).toBeGreaterThanOrEqual(0);
-  });
-
-  it('an experiment file is checked: interleaving takes two arms and no first-stage overrides', async () => {
-    expect(() => parseExperiment({ name: 'x', method: 'interleave', arms: { a: { models: null } } })).toThrow(/two/);
-    expect(() => parseExperiment({ name: 'x', method: 'interleave', arms: { a: { models: null }, b: { models: null, policy: { max_per_photographer: 1 } } } })).toThrow(/first stage/);
-    const dir = fixture.world.dir;
-    await writeFile(join(dir, 'exp.json'), JSON.stringify({ name: 'x', method: 'ab', arms: { a: { models: 'models' }, b: { models: null } } }));
-    const { readExperimentFile } = await import('./experiment-config.ts');
-    expect((await readExperimentFile(join(dir, 'exp.json'))).arms[0]!.models).toBe(join(dir, 'models'));
   });
 });
