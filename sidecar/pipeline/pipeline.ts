@@ -136,8 +136,9 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const groups = watch.time('fuse', () => fusionGroups(retrieved, facts, fusion, rankers, (ranker) => fusionSettings(services.ranking, plan.fusion, ranker.fusion)));
   // With a second pass, it ranks the window first and the policy walks its order: duplicates and
   // the photographer cap are judged in the order the user sees, and only as far as the page needs.
-  // In an experiment each arm orders the same window (read once), and the policy walks the
-  // combined order, so the page an interleaving serves keeps the policy too.
+  // In an experiment each arm orders the same window (read once; an arm with its own fusion, its
+  // fusion's order of the same photos), and the policy walks the combined order, so the page an
+  // interleaving serves keeps the policy too (unless an arm has its own: see policyPerRanker).
   const windows = await windowStage(
     ctx,
     query,
