@@ -21,9 +21,9 @@ export function startSidecar(cluster: Cluster, options: { index: string; model: 
 /**
  * `pixrank serve ARGS --port <free>` as a child process, resolved once it prints its address line.
  * Its log goes to `logFile` when given (and the last of it into the error if it exits first), else to
- * this process's stderr.
+ * this process's stderr. Only the cluster's connection is used (a test passes the harness's).
  */
-export async function spawnServe(cluster: Cluster, args: string[], options: { env?: Record<string, string>; logFile?: string } = {}): Promise<RunningSidecar> {
+export async function spawnServe(cluster: Pick<Cluster, 'connection'>, args: string[], options: { env?: Record<string, string>; logFile?: string } = {}): Promise<RunningSidecar> {
   const port = await getPort();
   const env = { ...process.env, ...connectionEnv(cluster.connection), ...options.env };
   const stderr = options.logFile ? openSync(options.logFile, 'w') : 'inherit';

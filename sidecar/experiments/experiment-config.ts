@@ -24,9 +24,8 @@ export const ExperimentFileSchema = z
     const arms = Object.values(file.arms);
     if (arms.length < 2) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'an experiment needs two or more arms' });
     if (file.method === 'interleave') {
+      // Both rankings of an interleaved search come from one retrieval; an arm's fusion and policy overrides apply to its own order (experiment-plan.ts).
       if (arms.length !== 2) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'team-draft interleaving takes exactly two arms' });
-      // Both rankings of an interleaved search come from one first stage (one retrieval, one policy).
-      if (arms.some((arm) => arm.fusion || arm.policy)) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'interleaved arms share the first stage: fusion and policy overrides are for ab experiments' });
     }
   });
 

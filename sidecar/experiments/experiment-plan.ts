@@ -25,11 +25,17 @@ export interface ExperimentTag {
 /**
  * What an experiment asks of one search's pipeline. `ab`: the request's arm ranks alone (its
  * fusion and policy overrides over the request's own), each hit tagged with the arm. `interleave`:
- * both arms order the same window and team-draft interleaving merges their whole orders, each hit
- * tagged with the team that placed it; the policy then walks the merged order, as it walks a single
- * arm's, so the page keeps its duplicate and photographer rules (a pick it drops leaves its team one
- * short on that page). The coin is seeded by (experiment, user or key, query), so a reload shows the
- * same page and page 2 continues page 1.
+ * both arms order the candidates of one retrieval and team-draft interleaving merges their whole
+ * orders, each hit tagged with the team that placed it. Without overrides both arms order the same
+ * fused window (one fusion, the model-free features computed once), and the policy then walks the
+ * merged order, as it walks a single arm's, so the page keeps its duplicate and photographer rules
+ * (a pick it drops leaves its team one short on that page). An arm with a `fusion` override fuses
+ * the same retrieved lists its own way (never a second retrieval) and its second pass ranks that
+ * window. When either arm has a `policy` override, the policy applies per arm instead, to each
+ * arm's order before the draft (the request's policy under the arm's own), and the merged order is
+ * not walked again: each team's picks keep their arm's rules, and a photo one team picked may be a
+ * near-duplicate of, or share a photographer with, one the other team picked. The coin is seeded by
+ * (experiment, user or key, query), so a reload shows the same page and page 2 continues page 1.
  */
 export function experimentPlan(experiment: Experiment, request: ExperimentRequest): { tag: ExperimentTag; plan: Pick<Plan<never>, 'rankings' | 'fusion' | 'policy'> } {
   if (experiment.method === 'ab') {
@@ -39,7 +45,7 @@ export function experimentPlan(experiment: Experiment, request: ExperimentReques
       plan: {
         fusion: arm.fusion || request.fusion ? { ...request.fusion, ...arm.fusion, weights: { ...request.fusion?.weights, ...arm.fusion?.weights } } : undefined,
         policy: arm.policy || request.policy ? { ...request.policy, ...arm.policy } : undefined,
-        rankings: { rankers: [arm], combine: ([order]) => order!.map((hit) => ({ ...hit, team: arm.name })) },
+        rankings: { rankers: [{ name: arm.name, pass: arm.pass, reverse: arm.reverse }], combine: ([order]) => order!.map((hit) => ({ ...hit, team: arm.name })) },
       },
     };
   }
@@ -50,7 +56,7 @@ export function experimentPlan(experiment: Experiment, request: ExperimentReques
       fusion: request.fusion,
       policy: request.policy,
       rankings: {
-        rankers: [a, b],
+        rankers: [a, b].map((arm) => ({ name: arm.name, pass: arm.pass, reverse: arm.reverse, ...(arm.fusion ? { fusion: arm.fusion } : {}), ...(arm.policy ? { policy: arm.policy } : {}) })),
         combine: ([first, second]) => interleaveRankings(first!, second!, first!.length + second!.length, [a.name, b.name], seededCoin(experiment.name, request.user ?? request.key ?? '', request.query)),
       },
     },

@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../bench/simulate/simulate.ts';
 import { testClient, uniqueAlias } from '../../test/es.ts';
@@ -76,6 +74,11 @@ describe('an experiment end to end: serve, simulated users, report', () => {
     expect(report.ci95[0]).toBeGreaterThan(0);
     // The simulator's own count of clicks per team is what the report credits from the logs.
     expect(report.arms.none!.credit + report.arms.reversed!.credit).toBe(summary.clicks);
+    // Every search was a first page: each has a first pick, from the logged order; a fair coin shows no mismatch.
+    const firstPick = report.srm.checks.first_pick!;
+    expect(firstPick.observed.none! + firstPick.observed.reversed!).toBe(150);
+    expect(firstPick.expected).toEqual({ none: 75, reversed: 75 });
+    expect(report.srm.mismatch).toBe(false);
   });
 
   it('A/B: each user keeps one arm, the response and the event say which, and the report splits the searches by it', async () => {
@@ -105,14 +108,9 @@ describe('an experiment end to end: serve, simulated users, report', () => {
     expect(report.arms.wide!.searches).toBeGreaterThan(0);
     expect(report.arms.none!.clicks + report.arms.wide!.clicks).toBe(summary.clicks);
     expect(report.p).toBeGreaterThanOrEqual(0);
-  });
-
-  it('an experiment file is checked: interleaving takes two arms and no first-stage overrides', async () => {
-    expect(() => parseExperiment({ name: 'x', method: 'interleave', arms: { a: { models: null } } })).toThrow(/two/);
-    expect(() => parseExperiment({ name: 'x', method: 'interleave', arms: { a: { models: null }, b: { models: null, policy: { max_per_photographer: 1 } } } })).toThrow(/first stage/);
-    const dir = fixture.world.dir;
-    await writeFile(join(dir, 'exp.json'), JSON.stringify({ name: 'x', method: 'ab', arms: { a: { models: 'models' }, b: { models: null } } }));
-    const { readExperimentFile } = await import('./experiment-config.ts');
-    expect((await readExperimentFile(join(dir, 'exp.json'))).arms[0]!.models).toBe(join(dir, 'models'));
+    // The users split by the hash; the 17 searches above without a user are not in the split.
+    const units = report.srm.checks.units!;
+    expect(units.observed.none! + units.observed.wide!).toBe(new Set(events.searches.flatMap((s) => (s.user ? [s.user] : []))).size);
+    expect(report.srm.checks.searches!.observed.none! + report.srm.checks.searches!.observed.wide!).toBe(events.searches.filter((s) => s.user).length);
   });
 });

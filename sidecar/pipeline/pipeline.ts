@@ -73,9 +73,18 @@ export interface Plan<Q extends Query> {
 
 /** One way of ordering the window: a second pass (none: the first-stage order), optionally served upside down. */
 export interface Ranker {
+  /** The arm's name, where the result reports what it did per ranker. */
+  name?: string;
   pass?: SecondPass;
   /** A deliberately bad ranking, to check that an experiment finds a loser. */
   reverse?: boolean;
+  /** Its own fusion over the plan's: the same retrieved lists fused its way (never retrieved again). */
+  fusion?: FusionOptions;
+  /**
+   * Its own policy over the plan's. When any ranker has one, each ranker's order goes through its
+   * own policy before `combine`, and the combined order is not walked again.
+   */
+  policy?: PolicyOptionsInput;
 }
 
 /** A candidate after the second pass: its score is the pass's when there was one, else the fused score. */
@@ -121,27 +130,41 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const retrieved = await watch.timeAsync('retrieve', () => plan.retrieve(ctx, query));
   const facts = mergeCandidates(retrieved);
   const fusion = fusionSettings(services.ranking, plan.fusion);
-  const fused = watch.time('fuse', () => fuseLists(retrieved.map((r) => r.list), fusion)).filter((hit) => facts.has(hit.id));
   const reranks = passes.map((pass) => (query.personal === false ? undefined : pass));
+  // Rankers that fuse alike share one fused list, one window and the model-free features; a ranker
+  // with its own fusion fuses the same retrieved lists its way. Without such a ranker there is one group.
+  const groups = watch.time('fuse', () => fusionGroups(retrieved, facts, fusion, rankers, (ranker) => fusionSettings(services.ranking, plan.fusion, ranker.fusion)));
   // With a second pass, it ranks the window first and the policy walks its order: duplicates and
   // the photographer cap are judged in the order the user sees, and only as far as the page needs.
-  // In an experiment each arm orders the same window (read once), and the policy walks the
-  // combined order, so the page an interleaving serves keeps the policy too.
-  const window = reranks.some(Boolean) ? await windowStage(ctx, query, fused, facts) : undefined;
-  const context = window ? await rerankContext(ctx, plan, { window, query, profile, rankers: reranks.filter(Boolean).length }) : undefined;
+  // In an experiment each arm orders the same window (read once; an arm with its own fusion, its
+  // fusion's order of the same photos), and the policy walks the combined order, so the page an
+  // interleaving serves keeps the policy too (unless an arm has its own: see policyPerRanker).
+  const windows = await windowStage(
+    ctx,
+    query,
+    groups.map((group) => (group.rankers.some((i) => reranks[i]) ? group.fused : undefined)),
+    facts,
+  );
+  const contexts = await Promise.all(groups.map((group, g) => (windows[g] ? rerankContext(ctx, plan, { window: windows[g], query, profile, rankers: group.rankers.filter((i) => reranks[i]).length }) : undefined)));
   const orders = await Promise.all(
     rankers.map(async (ranker, i): Promise<RankedHit[]> => {
       const rerank = reranks[i];
-      const order = rerank && window && context ? await secondPassStage(ctx, plan, { pass: rerank, window, context }) : fused.map((hit) => firstStageHit(hit, facts));
+      const g = groups.findIndex((group) => group.rankers.includes(i));
+      const window = windows[g];
+      const context = contexts[g];
+      const order = rerank && window && context ? await secondPassStage(ctx, plan, { pass: rerank, window, context }) : groups[g]!.fused.map((hit) => firstStageHit(hit, facts));
       return ranker.reverse ? order.reverse() : order;
     }),
   );
-  const ordered = plan.rankings ? watch.time('combine', () => plan.rankings!.combine(orders)) : orders[0]!;
-  const policy = await policyStage(ctx, plan, ordered, query.exclude);
+  const policy = rankers.some((ranker) => ranker.policy) ? await policyPerRanker(ctx, plan, rankers, orders, query.exclude) : undefined;
+  const ordered = plan.rankings ? watch.time('combine', () => plan.rankings!.combine(policy ? policy.kept : orders)) : orders[0]!;
+  const walked: { settings: Record<string, unknown>; kept: RankedHit[]; dropped: Array<{ hit: RankedHit; reason: string; of?: string; ranker?: string }> } = policy
+    ? { settings: policy.settings, kept: ordered, dropped: policy.dropped }
+    : await policyStage(ctx, plan.policy, plan.page, ordered, query.exclude);
   // Learning's part: the randomized swap on the served order, the feature log over the window the
   // second pass ranks (its rank features are relative to that window).
-  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: policy.kept, window: learningWindow(orders[0]!, query.exclude), query, profile }) : undefined;
-  const ranked = learned ? [...learned.ranked] : policy.kept;
+  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: walked.kept, window: learningWindow(orders[0]!, query.exclude), query, profile }) : undefined;
+  const ranked = learned ? [...learned.ranked] : walked.kept;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
   const took = watch.result();
@@ -156,8 +179,8 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
     modelVersion: personalized ? versions.join(' | ') || null : null,
     took,
     retrieved,
-    fusion: retrieved.length > 1 ? { ...fusion } : { method: 'none', list: retrieved[0]?.list.name },
-    policy: { ...policy.settings, dropped: policy.dropped.map((d) => ({ photo_id: d.hit.id, reason: d.reason, ...(d.of ? { of: d.of } : {}) })) },
+    fusion: retrieved.length > 1 ? { ...fusion, ...perRanker(rankers, groups.length > 1, (_, i) => groups.find((group) => group.rankers.includes(i))!.settings) } : { method: 'none', list: retrieved[0]?.list.name },
+    policy: { ...walked.settings, dropped: walked.dropped.map((d) => ({ photo_id: d.hit.id, reason: d.reason, ...(d.of ? { of: d.of } : {}), ...(d.ranker !== undefined ? { arm: d.ranker } : {}) })) },
     ...(learned ? { log: learned.log } : {}),
   };
 }
@@ -187,8 +210,37 @@ export function mergeCandidates(retrieved: readonly Retrieved[]): Map<string, Ca
   return merged;
 }
 
-export function fusionSettings(defaults: RankingDefaults, options: FusionOptions | undefined): FusionSettings {
-  return { ...defaults.fusion, ...options, weights: { ...defaults.fusion.weights, ...options?.weights } };
+/** The defaults with each of `overrides` over the one before (the request's, then an arm's). */
+export function fusionSettings(defaults: RankingDefaults, ...overrides: Array<FusionOptions | undefined>): FusionSettings {
+  let settings: FusionSettings = { ...defaults.fusion, weights: { ...defaults.fusion.weights } };
+  for (const options of overrides) settings = { ...settings, ...options, weights: { ...settings.weights, ...options?.weights } };
+  return settings;
+}
+
+/** Rankers that fuse alike, with their fused list: the plan's fusion first (every ranker without its own), then one per ranker with its own. */
+interface FusionGroup {
+  settings: FusionSettings;
+  fused: FusedHit[];
+  /** Indices into the plan's rankers. */
+  rankers: number[];
+}
+
+function fusionGroups(retrieved: readonly Retrieved[], facts: Map<string, Candidate>, shared: FusionSettings, rankers: readonly Ranker[], own: (ranker: Ranker) => FusionSettings): FusionGroup[] {
+  const fuse = (settings: FusionSettings) => fuseLists(retrieved.map((r) => r.list), settings).filter((hit) => facts.has(hit.id));
+  const plain = rankers.flatMap((ranker, i) => (ranker.fusion ? [] : [i]));
+  const groups: FusionGroup[] = plain.length > 0 || rankers.length === 0 ? [{ settings: shared, fused: fuse(shared), rankers: plain }] : [];
+  rankers.forEach((ranker, i) => {
+    if (!ranker.fusion) return;
+    const settings = own(ranker);
+    groups.push({ settings, fused: fuse(settings), rankers: [i] });
+  });
+  return groups;
+}
+
+/** `{per_arm: {<ranker>: what}}` when the rankers differ in it, else nothing. */
+function perRanker<T>(rankers: readonly Ranker[], differ: boolean, what: (ranker: Ranker, i: number) => T): { per_arm?: Record<string, T> } {
+  if (!differ) return {};
+  return { per_arm: Object.fromEntries(rankers.map((ranker, i) => [ranker.name ?? String(i), what(ranker, i)])) };
 }
 
 /** The one place a candidate of the second pass is made: the fused hit, what ranking knows of it, its vector. */
@@ -203,12 +255,18 @@ function firstStageHit(hit: FusedHit, facts: Map<string, Candidate>): RankedHit 
   return { ...rerankCandidate(hit, facts.get(hit.id)!, undefined), score: hit.score };
 }
 
-/** Every candidate of the window with its vector, for the second pass (which scores them all); the request's exclusions left out. */
-async function windowStage(ctx: RequestContext, query: Query, fused: FusedHit[], facts: Map<string, Candidate>): Promise<RerankCandidate[]> {
+/**
+ * Every candidate of each fused list asked for (undefined: none needed) with its vector, for the
+ * second pass (which scores them all); the request's exclusions left out. The fused lists of one
+ * request hold the same photos in other orders, so the vectors are read once for all of them.
+ */
+async function windowStage(ctx: RequestContext, query: Query, lists: ReadonlyArray<FusedHit[] | undefined>, facts: Map<string, Candidate>): Promise<Array<RerankCandidate[] | undefined>> {
+  if (!lists.some(Boolean)) return lists.map(() => undefined);
   const exclude = new Set(query.exclude ?? []);
-  const window = fused.filter((hit) => !exclude.has(hit.id));
-  const vectors = await ctx.watch.timeAsync('vectors', () => ctx.services.vectors.get(window.map((hit) => hit.id), ctx.signal));
-  return window.map((hit) => rerankCandidate(hit, facts.get(hit.id)!, vectors.get(hit.id)));
+  const kept = lists.map((fused) => fused?.filter((hit) => !exclude.has(hit.id)));
+  const ids = [...new Set(kept.flatMap((window) => (window ?? []).map((hit) => hit.id)))];
+  const vectors = await ctx.watch.timeAsync('vectors', () => ctx.services.vectors.get(ids, ctx.signal));
+  return kept.map((window) => window?.map((hit) => rerankCandidate(hit, facts.get(hit.id)!, vectors.get(hit.id))));
 }
 
 /**
@@ -216,10 +274,10 @@ async function windowStage(ctx: RequestContext, query: Query, fused: FusedHit[],
  * walks only as far as the page needs (widening while it is not full), and vectors are read only
  * for the hits it walks that have none yet (after a second pass, every hit has its vector).
  */
-async function policyStage(ctx: RequestContext, plan: Plan<Query>, ordered: RankedHit[], excluded: readonly string[] | undefined) {
+async function policyStage(ctx: RequestContext, policy: Plan<Query>['policy'], page: Plan<Query>['page'], ordered: RankedHit[], excluded: readonly string[] | undefined) {
   const { services, watch } = ctx;
-  const settings = plan.policy === 'off' ? POLICY_OFF : { ...services.ranking.policy, ...plan.policy };
-  const wanted = plan.page ? plan.page.page * plan.page.k : ordered.length;
+  const settings = policy === 'off' ? POLICY_OFF : { ...services.ranking.policy, ...policy };
+  const wanted = page ? page.page * page.k : ordered.length;
   const needVectors = settings.duplicate_cosine < 1;
   const exclude = excluded && excluded.length > 0 ? new Set(excluded) : undefined;
   let prefix = Math.min(ordered.length, Math.max(wanted * 2, 20));
@@ -243,6 +301,22 @@ async function policyStage(ctx: RequestContext, plan: Plan<Query>, ordered: Rank
     }
     prefix = Math.min(ordered.length, prefix * 2);
   }
+}
+
+/**
+ * Each ranker's order through its own policy (the plan's, under the ranker's own): when an arm of an
+ * interleaving has a policy override, its picks obey its rules, and the team draft merges what each
+ * policy kept. Each walks as far as the whole page needs, since the other team may have placed its
+ * best photos first. The settings reported are the plan's, with each ranker's under `per_arm`.
+ */
+async function policyPerRanker(ctx: RequestContext, plan: Plan<Query>, rankers: readonly Ranker[], orders: RankedHit[][], excluded: readonly string[] | undefined) {
+  const walked = await Promise.all(rankers.map((ranker, i) => policyStage(ctx, plan.policy === 'off' ? 'off' : { ...plan.policy, ...ranker.policy }, plan.page, orders[i]!, excluded)));
+  const shared = plan.policy === 'off' ? POLICY_OFF : { ...ctx.services.ranking.policy, ...plan.policy };
+  return {
+    settings: { ...shared, ...perRanker(rankers, true, (_, i) => walked[i]!.settings) },
+    kept: walked.map((w) => w.kept),
+    dropped: walked.flatMap((w, i) => w.dropped.map((d) => ({ ...d, ranker: rankers[i]!.name ?? String(i) }))),
+  };
 }
 
 /**

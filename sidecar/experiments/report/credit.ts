@@ -4,8 +4,10 @@ export interface LoggedSearch {
   user?: string;
   /** ab: the arm that served it. */
   arm?: string;
-  /** Photo → the team (arm) that placed it, as logged when served. */
+  /** Photo → the team (arm) that placed it, as logged when served, in the order shown. */
   teams: Map<string, string>;
+  /** The page served (1-based); absent in events that did not say. */
+  page?: number;
 }
 
 /** What a user did, from `feedback-events`. */

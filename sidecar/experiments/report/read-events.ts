@@ -17,6 +17,7 @@ interface SearchEventSource {
   '@timestamp': string;
   request_id: string;
   user?: string;
+  page?: number;
   experiment: { name: string; method: 'ab' | 'interleave'; arms?: string[]; arm?: string };
   hits?: Array<{ id: string; team?: string }>;
 }
@@ -34,7 +35,7 @@ export async function readExperimentEvents(client: Client, name: string, options
   let arms: string[] = [];
   let first: string | undefined;
   for await (const hit of scanIndex<SearchEventSource>(client, SEARCH_EVENTS_INDEX, {
-    source: ['@timestamp', 'request_id', 'user', 'experiment', 'hits.id', 'hits.team'],
+    source: ['@timestamp', 'request_id', 'user', 'page', 'experiment', 'hits.id', 'hits.team'],
     query: { bool: { filter: [{ term: { 'experiment.name': name } }, ...since] } },
   })) {
     const event = hit._source!;
@@ -45,6 +46,7 @@ export async function readExperimentEvents(client: Client, name: string, options
       at: event['@timestamp'],
       request_id: event.request_id,
       ...(event.user ? { user: event.user } : {}),
+      ...(event.page !== undefined ? { page: event.page } : {}),
       ...(event.experiment.arm ? { arm: event.experiment.arm } : {}),
       teams: new Map((event.hits ?? []).map((h) => [h.id, h.team ?? event.experiment.arm ?? ''])),
     });

@@ -1,4 +1,5 @@
 import { creditOf, verdict, type LoggedFeedback, type LoggedSearch } from './credit.ts';
+import { abSrm, interleaveSrm, srmWarning, type Srm } from './srm.ts';
 import { bootstrapDelta, interleavingDelta, ratioDifference, ratioEstimate, signTestP, type RatioUnit, type UnitWins } from './stats.ts';
 
 export interface ReportOptions {
@@ -25,6 +26,8 @@ export interface InterleaveReport {
   ci95: [number, number];
   p: number;
   winner: string | null;
+  /** Sample ratio mismatch: the coin's first picks and the pages' team balance against 1/2. */
+  srm: Srm;
 }
 
 export interface AbArm {
@@ -50,6 +53,8 @@ export interface AbReport {
   ci95: [number, number];
   p: number;
   winner: string | null;
+  /** Sample ratio mismatch: users and searches per arm against an equal split. */
+  srm: Srm;
 }
 
 const TYPES = { clicks: new Set(['click']), downloads: new Set(['download']) };
@@ -98,6 +103,7 @@ export function interleaveReport(name: string, arms: [string, string], searches:
     ci95: bootstrapDelta([...units.values()], { resamples: options.resamples, seed: options.seed }),
     p,
     winner: p < alpha && wins.a !== wins.b ? (wins.a > wins.b ? a : b) : null,
+    srm: interleaveSrm(arms, searches),
   };
 }
 
@@ -154,6 +160,7 @@ export function abReport(name: string, arms: readonly string[], searches: readon
     ci95: headline.ci95,
     p: headline.p,
     winner: headline.p < alpha && headline.diff !== 0 ? (headline.diff > 0 ? last : control) : null,
+    srm: abSrm(arms, searches),
   };
 }
 
@@ -184,6 +191,7 @@ export function formatReport(report: InterleaveReport | AbReport): string {
       `  Δ = (wins ${a} − wins ${b}) / (wins + ties) = ${f(report.delta)}, 95% interval [${f(report.ci95[0])}, ${f(report.ci95[1])}] (bootstrap over users)`,
       `  p = ${pText(report.p)} (two-sided sign test on the non-tied searches)`,
       `  winner: ${report.winner ?? 'no arm (p ≥ alpha)'}`,
+      ...srmLines(report.srm),
     ].join('\n');
   }
   const lines = [`experiment ${report.experiment} (A/B): ${report.searches} searches; metric ${report.metric}; control ${report.control}`];
@@ -193,5 +201,13 @@ export function formatReport(report: InterleaveReport | AbReport): string {
     lines.push(`  ${arm.padEnd(12)} ${String(row.users).padStart(6)} ${String(row.searches).padStart(9)} ${f(row.clicks_per_search).padStart(9)} ${f(row.downloads_per_search).padStart(9)}  ${vs}`);
   }
   lines.push(`  winner: ${report.winner ?? 'no arm (p ≥ alpha)'}`);
+  lines.push(...srmLines(report.srm));
   return lines.join('\n');
+}
+
+/** The split checks in one line, and the warning when one is off. */
+function srmLines(srm: Srm): string[] {
+  const checks = Object.entries(srm.checks).map(([name, c]) => `${name} ${Object.values(c.observed).join('/')} p=${pText(c.p)}`);
+  const warning = srmWarning(srm);
+  return [`  sample ratio: ${checks.join(', ')}${warning ? '' : ' (no mismatch)'}`, ...(warning ? [warning] : [])];
 }

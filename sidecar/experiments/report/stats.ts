@@ -120,3 +120,70 @@ export function ratioDifference(a: RatioEstimate, b: RatioEstimate): { diff: num
   if (se === 0) return { diff, ci95: [diff, diff], p: diff === 0 ? 1 : 0 };
   return { diff, ci95: [diff - 1.96 * se, diff + 1.96 * se], p: normalP(diff / se) };
 }
+
+/**
+ * Upper tail of the chi-square distribution, P(X² ≥ x) with `df` degrees of freedom: the
+ * regularized upper incomplete gamma Q(df/2, x/2), by its series below a + 1 and its continued
+ * fraction above (Numerical Recipes §6.2, the modified Lentz method).
+ *
+ * @example
+ * chiSquareP(3.841459, 1); // 0.05
+ * chiSquareP(x, 2);        // = e^(−x/2)
+ */
+export function chiSquareP(x: number, df: number): number {
+  if (!(df > 0)) throw new RangeError(`chi-square: degrees of freedom must be positive, got ${df}`);
+  if (!(x > 0)) return 1;
+  const a = df / 2;
+  const z = x / 2;
+  const logPrefix = a * Math.log(z) - z - gammaln(a);
+  if (z < a + 1) {
+    // P(a, z) = e^(−z) z^a / Γ(a) · Σ z^n / (a (a+1) … (a+n))
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 1000 && Math.abs(term) > Math.abs(sum) * 1e-15; n++) {
+      term *= z / (a + n);
+      sum += term;
+    }
+    return Math.max(0, Math.min(1, 1 - sum * Math.exp(logPrefix)));
+  }
+  // Q(a, z) = e^(−z) z^a / Γ(a) · 1 / (z + 1 − a − 1·(1−a) / (z + 3 − a − 2·(2−a) / (z + 5 − a − …)))
+  const tiny = 1e-300;
+  let b = z + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return Math.max(0, Math.min(1, Math.exp(logPrefix) * h));
+}
+
+/**
+ * Pearson's chi-square goodness of fit of counts to an equal split. With `clusters` (how many of
+ * the counted items each randomization unit brought: a user's searches), the statistic is divided
+ * by the design effect Σ nᵤ² / N — the variance inflation when a unit's items all land together
+ * (Rao & Scott, 1981) — so a split of searches is judged as the split of users it came from; one
+ * item per unit leaves it as it is.
+ *
+ * @example
+ * equalSplitTest([600, 400]); // { chi2: 40, df: 1, p: 2.5e-10 }
+ */
+export function equalSplitTest(counts: readonly number[], clusters?: readonly number[]): { chi2: number; df: number; p: number; designEffect: number } {
+  const total = counts.reduce((s, n) => s + n, 0);
+  const df = counts.length - 1;
+  if (total === 0 || df < 1) return { chi2: 0, df: Math.max(df, 1), p: 1, designEffect: 1 };
+  const expected = total / counts.length;
+  const raw = counts.reduce((s, n) => s + (n - expected) ** 2 / expected, 0);
+  const designEffect = clusters && clusters.length > 0 ? Math.max(1, clusters.reduce((s, n) => s + n * n, 0) / total) : 1;
+  const chi2 = raw / designEffect;
+  return { chi2, df, p: chiSquareP(chi2, df), designEffect };
+}
