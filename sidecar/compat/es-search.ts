@@ -43,12 +43,13 @@ export function personalizeOf(ext: unknown): PersonalizeExt | string {
   if (typeof given !== 'object' || given === null || typeof given.user !== 'string' || given.user.length === 0) return 'pixrank sidecar: ext.personalize needs {"user": "<user id>", "country"?: "…"}';
   const unknown = Object.keys(given).filter((name) => !PERSONALIZE_KEYS.includes(name));
   if (unknown.length > 0) return `pixrank sidecar: ext.personalize takes ${PERSONALIZE_KEYS.join(', ')}; unknown: ${unknown.join(', ')}`;
-  if (given.lang !== undefined && !LanguageCodeSchema.safeParse(given.lang).success) return `pixrank sidecar: ext.personalize.lang ${LANGUAGE_CODE_RULE}, not ${JSON.stringify(given.lang)}`;
+  const lang = given.lang === undefined ? undefined : LanguageCodeSchema.safeParse(given.lang);
+  if (lang && !lang.success) return `pixrank sidecar: ext.personalize.lang ${LANGUAGE_CODE_RULE}, not ${JSON.stringify(given.lang)}`;
   return {
     user: given.user,
     country: typeof given.country === 'string' ? given.country : undefined,
     query: typeof given.query === 'string' ? given.query : undefined,
-    lang: typeof given.lang === 'string' ? given.lang.trim() : undefined,
+    lang: lang?.data,
   };
 }
 

@@ -56,7 +56,7 @@ export function experimentPlan(experiment: Experiment, request: ExperimentReques
       fusion: request.fusion,
       policy: request.policy,
       rankings: {
-        rankers: [a, b].map((arm) => ({ name: arm.name, pass: arm.pass, reverse: arm.reverse, ...(arm.fusion ? { fusion: arm.fusion } : {}), ...(arm.policy ? { policy: arm.policy } : {}) })),
+        rankers: [a, b],
         combine: ([first, second]) => interleaveRankings(first!, second!, first!.length + second!.length, [a.name, b.name], seededCoin(experiment.name, request.user ?? request.key ?? '', request.query)),
       },
     },

@@ -18,6 +18,9 @@ export const SearchFiltersSchema = z
 
 export type SearchFilters = z.infer<typeof SearchFiltersSchema>;
 
+/** Where a request comes from (a country code or name): context for the second pass. */
+export const CountrySchema = z.string().trim().min(1).max(100);
+
 /** What a language code must look like; the message every route answers a bad one with. */
 export const LANGUAGE_CODE_RULE = 'must be an ISO 639 language code such as en, de, ja';
 

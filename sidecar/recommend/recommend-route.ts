@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
-import { LanguageCodeSchema, languageFields } from '../pipeline/request-options.ts';
+import { CountrySchema, LanguageCodeSchema, languageFields } from '../pipeline/request-options.ts';
 import { SearchResponseSchema } from '../pipeline/response-schema.ts';
 import { resolveQueryLanguage } from '../../ltr/language/query-language.ts';
 import type { ListQuery } from '../retrieval/elastic-reads.ts';
@@ -11,7 +11,7 @@ export const RecommendQuerySchema = z.object({
   k: z.coerce.number().int().min(1).max(100).default(10),
   page: z.coerce.number().int().min(1).max(100).default(1),
   explain: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+  country: CountrySchema.optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
   lang: LanguageCodeSchema.optional().openapi({ description: "The user's language (context for the second pass); else the country's", example: 'de' }),
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
-import { FusionOptionsSchema, LanguageCodeSchema, PolicyOptionsSchema, SearchFiltersSchema, languageFields } from '../pipeline/request-options.ts';
+import { CountrySchema, FusionOptionsSchema, LanguageCodeSchema, PolicyOptionsSchema, SearchFiltersSchema, languageFields } from '../pipeline/request-options.ts';
 import { SearchResponseSchema, type SearchResponse } from '../pipeline/response-schema.ts';
 import { experimentPlan } from '../experiments/experiment-plan.ts';
 import { textLists } from '../retrieval/elastic-reads.ts';
@@ -15,7 +15,7 @@ export const SearchRequestSchema = z
   .object({
     q: z.string().trim().min(1, 'must not be empty').max(500).openapi({ example: 'mountain lake at dawn' }),
     user: userId.optional().openapi({ description: 'Personalize for this user' }),
-    country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+    country: CountrySchema.optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
     lang: LanguageCodeSchema.optional().openapi({ description: "The query's language (context for the second pass); else detected from the query, else the country's", example: 'de' }),
     k: z.number().int().min(1).max(100).default(10),
     page: z.number().int().min(1).max(100).default(1),
@@ -54,9 +54,9 @@ export function registerSearchRoute(app: OpenAPIHono, services: SidecarServices)
 export async function runSearch(services: SidecarServices, request: SearchRequest, scope: RequestScope): Promise<SearchResponse> {
   const ctx = requestContext(services, scope);
   const size = candidateWindow(request.page, request.k, services.ranking.candidates);
-  // Read once: a SIGHUP may swap the experiment while the request runs.
   // The language is resolved whether or not the second pass runs: the event logs it, the answer says it.
   const language = resolveQueryLanguage({ lang: request.lang, query: request.q, country: request.country });
+  // Read once: a SIGHUP may swap the experiment while the request runs.
   const experiment = services.experiment ? experimentPlan(services.experiment, { user: request.user, key: request.experiment_key, query: request.q, fusion: request.fusion, policy: request.policy }) : undefined;
   const result = await runPipeline(ctx, {
     route: 'search',

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { candidateWindow, requestContext, runPipeline } from '../pipeline/pipeline.ts';
-import { LanguageCodeSchema, PolicyOptionsSchema, SearchFiltersSchema, languageFields } from '../pipeline/request-options.ts';
+import { CountrySchema, LanguageCodeSchema, PolicyOptionsSchema, SearchFiltersSchema, languageFields } from '../pipeline/request-options.ts';
 import { SearchResponseSchema } from '../pipeline/response-schema.ts';
 import { PROBLEM_RESPONSES } from '../routes/problem-schema.ts';
 import { scopeOf, type RequestScope, type SidecarServices } from '../services.ts';
@@ -14,7 +14,7 @@ const common = {
   filters: SearchFiltersSchema.optional(),
   policy: PolicyOptionsSchema.optional(),
   user: z.string().trim().min(1).max(200).optional(),
-  country: z.string().trim().min(1).max(100).optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
+  country: CountrySchema.optional().openapi({ description: 'Where the request comes from (context for the second pass)' }),
   lang: LanguageCodeSchema.optional().openapi({ description: "The user's language (context for the second pass); else the country's. There is no query text to detect it from", example: 'de' }),
   personalize: z.boolean().default(true),
   explain: z.boolean().default(false),

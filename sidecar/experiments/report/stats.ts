@@ -124,7 +124,9 @@ export function ratioDifference(a: RatioEstimate, b: RatioEstimate): { diff: num
 /**
  * Upper tail of the chi-square distribution, P(X² ≥ x) with `df` degrees of freedom: the
  * regularized upper incomplete gamma Q(df/2, x/2), by its series below a + 1 and its continued
- * fraction above (Numerical Recipes §6.2, the modified Lentz method).
+ * fraction above (Numerical Recipes §6.2, the modified Lentz method). Written here because
+ * simple-statistics (already used) has only a pass/fail table test, and the maintained CDF
+ * (@stdlib/stats-base-dists-chisquare-cdf) brings 211 packages for this one function.
  *
  * @example
  * chiSquareP(3.841459, 1); // 0.05
