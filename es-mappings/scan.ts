@@ -9,6 +9,8 @@ export interface ScanOptions {
   pageSize?: number;
   /** Only the documents this query matches. */
   query?: estypes.QueryDslQueryContainer;
+  /** Cancels the scan: the page being read fails, and the point in time is closed. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface ScanOptions {
  * on `_shard_doc` (what `_reindex` and the scroll API do, without needing either).
  */
 export async function* scanIndex<T>(client: Client, index: string, options: ScanOptions = {}): AsyncGenerator<estypes.SearchHit<T>> {
-  const pit = await client.openPointInTime({ index, keep_alive: '2m' });
+  const signal = options.signal ? { signal: options.signal } : undefined;
+  const pit = await client.openPointInTime({ index, keep_alive: '2m' }, signal);
   let id = pit.id;
   let searchAfter: estypes.SortResults | undefined;
   try {
@@ -30,7 +33,7 @@ export async function* scanIndex<T>(client: Client, index: string, options: Scan
         track_total_hits: false,
         ...(options.query ? { query: options.query } : {}),
         ...(searchAfter ? { search_after: searchAfter } : {}),
-      });
+      }, signal);
       id = page.pit_id ?? id;
       const hits = page.hits.hits;
       if (hits.length === 0) return;

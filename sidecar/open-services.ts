@@ -12,6 +12,7 @@ import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/request-option
 import { DEFAULT_LEARNING, type LearningSettings } from './learning/learning-settings.ts';
 import { elasticReads } from './retrieval/elastic-reads.ts';
 import { TextStore, VectorStore } from './retrieval/photo-cache.ts';
+import { VectorSync } from './retrieval/vector-sync.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
 import type { SidecarLimits, SidecarServices } from './services.ts';
 import { DEFAULT_URL_FETCH } from './similar/fetch-image.ts';
@@ -31,6 +32,12 @@ export interface OpenServicesOptions {
   ranking?: Partial<RankingDefaults>;
   /** Feature logging and randomized swaps (`pixrank serve --swap-share`, `--no-feature-log`). */
   learning?: Partial<LearningSettings>;
+  /**
+   * Hold the photos' vectors in memory (`serve`; see VectorStore): up to `photos` of them, loaded in
+   * the background at start and refreshed every `refreshMs`. Without it every vector is read by id
+   * through the LRU (`pixrank search`, one query; most tests).
+   */
+  vectorTable?: { photos: number; refreshMs: number };
   /** Event flush interval (ms); tests shorten it. */
   flushIntervalMs?: number;
   processMetrics?: boolean;
@@ -71,6 +78,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   const reads = elasticReads(options.es);
   const vectors = new VectorStore(reads, {
     index: options.index,
+    ...(options.vectorTable ? { tablePhotos: options.vectorTable.photos } : {}),
     onLookup: (hits, misses) => {
       metrics.vectorCache.inc({ result: 'hit' }, hits);
       metrics.vectorCache.inc({ result: 'miss' }, misses);
@@ -83,6 +91,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
       metrics.textCache.inc({ result: 'miss' }, misses);
     },
   });
+  const vectorSync = options.vectorTable && options.vectorTable.photos > 0 ? new VectorSync(vectors, { refreshMs: options.vectorTable.refreshMs, logger }) : undefined;
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
@@ -98,6 +107,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     ...(experiment ? { experiment } : {}),
     profiles,
     vectors,
+    ...(vectorSync ? { vectorSync } : {}),
     texts,
     searchEvents: writer(SEARCH_EVENTS_INDEX),
     feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
@@ -110,6 +120,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   return {
     ...services,
     async close() {
+      vectorSync?.stop();
       await Promise.all([services.searchEvents.close(), services.feedbackEvents.close()]);
       await encoder?.close();
       await flushed(logger);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testClient, uniqueAlias } from '../test/es.ts';
 import type { SearchResponse } from './pipeline/response-schema.ts';
 import { vectorsById } from './retrieval/elastic-reads.ts';
+import { encodeVectorBytes } from '../es-mappings/vector-bytes.ts';
 import { WORLD_MODEL_DIR } from './clip/index.ts';
 import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts';
 
@@ -162,3 +163,43 @@ describe('POST /search', () => {
     fixture.sidecar = await testSidecar(client, alias);
   });
 });
+
+describe("the photos' vectors held in memory (serve's vector table)", () => {
+  it('loads every photo with the vector Elasticsearch holds, serves them without a read, and a refresh takes a photo indexed since', async () => {
+    const held = await testSidecar(client, alias, { modelDir: WORLD_MODEL_DIR, vectorTable: { photos: 10_000, refreshMs: 0 } });
+    try {
+      await held.services.vectorSync!.loaded;
+      const count = (await client.count({ index: alias, query: { exists: { field: 'clip_f32' } } })).count;
+      expect(held.services.vectorSync!.status).toEqual({ state: 'loaded', held: count, complete: true });
+      const ready = (await (await held.app.request('/readyz')).json()) as { vectors: { state: string; held: number } };
+      expect(ready.vectors).toEqual({ state: 'loaded', held: count, complete: true });
+
+      const ids = fixture.world.photos.slice(0, 40).map((p) => p.photo_id);
+      const stored = await vectorsById(client, alias, ids);
+      const misses = () => held.services.metrics.vectorCache.get().then((m) => m.values.find((v) => v.labels.result === 'miss')?.value ?? 0);
+      const missesBefore = await misses();
+      const inMemory = await held.services.vectors.get(ids);
+      expect(await misses()).toBe(missesBefore);
+      for (const id of ids) expect(inMemory.get(id)).toEqual(stored.get(id));
+
+      // A photo indexed after the load: the refresh reads it, and of the others only those indexed as late as the newest held.
+      const newest = (await client.search({ index: alias, size: 0, aggs: { newest: { max: { field: 'indexed_at' } } } })).aggregations!.newest as { value: number };
+      const asLate = (await client.count({ index: alias, query: { range: { indexed_at: { gte: newest.value, format: 'epoch_millis' } } } })).count;
+      expect(asLate).toBeLessThan(count / 4);
+      const source = (await client.get<Record<string, unknown>>({ index: alias, id: ids[0]! }))._source!;
+      const vector = Array.from(stored.get(ids[1]!)!);
+      await client.index({ index: alias, id: 'indexed-later', document: { ...source, photo_id: 'indexed-later', clip: vector, clip_f32: encodeVectorBytes(vector), indexed_at: new Date(Date.now() + 1_000).toISOString() }, refresh: true });
+      try {
+        const refreshed = await held.services.vectors.refresh(0);
+        expect(refreshed).toEqual({ read: asLate + 1, held: count + 1, complete: true });
+        expect((await held.services.vectors.get(['indexed-later'])).get('indexed-later')).toEqual(Float32Array.from(vector));
+        expect(await misses()).toBe(missesBefore);
+      } finally {
+        await client.delete({ index: alias, id: 'indexed-later', refresh: true });
+      }
+    } finally {
+      await held.services.close();
+    }
+  });
+});
+

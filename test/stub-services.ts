@@ -2,7 +2,7 @@ import { errors } from '@elastic/elasticsearch';
 import { pino, type Logger } from 'pino';
 import { createClient } from '../es-mappings/client.ts';
 import { createApp } from '../sidecar/app.ts';
-import type { EventWriter } from '../sidecar/events/event-writer.ts';
+import { afterAnswer, type EventWriter } from '../sidecar/events/event-writer.ts';
 import { SidecarMetrics } from '../sidecar/http/metrics.ts';
 import { DEFAULT_LIMITS } from '../sidecar/open-services.ts';
 import { DEFAULT_RANKING } from '../sidecar/pipeline/request-options.ts';
@@ -57,6 +57,8 @@ export function memoryReads(world: MemoryWorld): ElasticReads {
     lists: async (queries, options) => queries.map((query) => retrieved(query, options)),
     texts: async (ids) => new Map(ids.flatMap((id) => (byId.has(id) ? [[id, sourceOf(byId.get(id)!)] as const] : []))),
     vectors: async (ids) => new Map(ids.flatMap((id) => (byId.get(id)?.vector ? [[id, Float32Array.from(byId.get(id)!.vector!)] as const] : []))),
+    // Read by id only: the in-memory world has no table to load (vector-table tests load one of their own).
+    scanVectors: async () => undefined,
     exists: async (id) => byId.has(id),
     interactions: async (user, options) => (world.interactions?.[user] ?? []).slice(0, options.size),
     forward: async () => structuredClone(world.forward ?? { took: 0, hits: { hits: [] } }),
@@ -90,9 +92,25 @@ export function hangingRead(): { seen: AbortSignal[]; read: (options: { signal?:
 }
 
 /** An event writer that keeps what it is given. */
-export function memoryEvents(): EventWriter & { documents: Array<Record<string, unknown>> } {
+export function memoryEvents(): EventWriter & { documents: Array<Record<string, unknown>>; written(): Promise<Array<Record<string, unknown>>> } {
   const documents: Array<Record<string, unknown>> = [];
-  return { documents, write: (document) => void documents.push(document), close: async () => {}, pending: 0 };
+  const write = (document: Record<string, unknown>) => void documents.push(document);
+  // Documents made after the answer are made as the real writer makes them, and wait for nothing else.
+  const later = afterAnswer(write, (error) => {
+    throw error;
+  });
+  return {
+    documents,
+    /** Every document, once those made after their answers are in. */
+    async written() {
+      await later.settled();
+      return documents;
+    },
+    write,
+    writeAfter: later.writeAfter,
+    close: () => later.settled(),
+    pending: 0,
+  };
 }
 
 /** A pino logger whose JSON lines land in `lines`. */

@@ -15,6 +15,11 @@ export interface EventWriterOptions {
 export interface EventWriter {
   /** Queues one document; never blocks the request that produced it. */
   write(document: Record<string, unknown>): void;
+  /**
+   * Queues a document made after the request's answer went out (`make` runs in a later turn of the
+   * event loop): what only the log needs is not computed while the user waits. `close()` waits for it.
+   */
+  writeAfter(make: () => Record<string, unknown> | Promise<Record<string, unknown>>): void;
   /** Sends what is queued and stops; resolves when Elasticsearch has answered. */
   close(): Promise<void>;
   readonly pending: number;
@@ -66,19 +71,45 @@ export function createEventWriter(es: Client, options: EventWriterOptions): Even
       );
   }
 
+  const write = (document: Record<string, unknown>) => {
+    if (closed) throw createError('SHUTTING_DOWN', `events ${options.index}: writer is closed`);
+    pending += 1;
+    stream.write(document);
+  };
+  const later = afterAnswer(write, (error) => options.onError?.(`events ${options.index}: ${error instanceof Error ? error.message : String(error)}`, 1));
   return {
-    write(document) {
-      if (closed) throw createError('SHUTTING_DOWN', `events ${options.index}: writer is closed`);
-      pending += 1;
-      stream.write(document);
-    },
+    write,
+    writeAfter: later.writeAfter,
     async close() {
+      await later.settled();
       closed = true;
       stream.end();
       await running;
     },
     get pending() {
       return pending;
+    },
+  };
+}
+
+/**
+ * Documents made after the answer: each `make` runs after the current turn of the event loop
+ * (`setImmediate`: the answer's bytes are written by then), and its document goes to `write`; a
+ * `make` that throws is reported, not raised. `settled()` resolves once every one under way is written.
+ */
+export function afterAnswer(write: (document: Record<string, unknown>) => void, onError: (error: unknown) => void): { writeAfter: EventWriter['writeAfter']; settled(): Promise<void> } {
+  const running = new Set<Promise<void>>();
+  return {
+    writeAfter(make) {
+      const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(make)
+        .then(write)
+        .catch(onError)
+        .finally(() => running.delete(done));
+      running.add(done);
+    },
+    async settled() {
+      while (running.size > 0) await Promise.all(running);
     },
   };
 }

@@ -60,7 +60,7 @@ describe('/search in an interleaving experiment', () => {
     expect(two.hits.some((h) => result.hits.some((r) => r.photo_id === h.photo_id))).toBe(false);
 
     // The event logs the experiment and each served hit's team (what the report credits from).
-    const event = services.searchEvents.documents[0]!;
+    const event = (await services.searchEvents.written())[0]!;
     expect(event.experiment).toEqual({ name: 'flip-test', method: 'interleave', arms: ['none', 'flip'] });
     expect((event.hits as Array<{ id: string; team: string }>).map((h) => [h.id, h.team])).toEqual(result.hits.map((h) => [h.photo_id, h.team]));
   });
@@ -130,7 +130,7 @@ describe('/search in an A/B experiment', () => {
     }
     expect(new Set(arms.values())).toEqual(new Set(['none', 'capped']));
     for (const [user, arm] of arms) expect((await search(target, { q: 'other', mode: 'keyword', user })).experiment!.arm).toBe(arm);
-    expect(services.searchEvents.documents.every((d) => (d.experiment as { arm: string }).arm === arms.get(d.user as string))).toBe(true);
+    expect((await services.searchEvents.written()).every((d) => (d.experiment as { arm: string }).arm === arms.get(d.user as string))).toBe(true);
   });
 
   it('validates experiment_key like any field', async () => {

@@ -24,7 +24,7 @@ describe('feature logging in search-events', () => {
   it('an unpersonalized page logs its featureset, each shown hit with its position and vector, and a sample of the window', async () => {
     const { app, services } = memoryApp(memoryReads(world));
     const response = await search(app, { q: 'anything', mode: 'keyword', k: 5, page: 2, policy: NO_POLICY });
-    const event = services.searchEvents.documents.at(-1)!;
+    const event = (await services.searchEvents.written()).at(-1)!;
     expect(event).toMatchObject({ request_id: response.request_id, page: 2, featureset: { name: PIXRANK_FEATURESET.name, version: PIXRANK_FEATURESET.version } });
     const logged = event.logged as LoggedRow[];
     const shown = logged.filter((row) => row.shown !== null);
@@ -48,13 +48,25 @@ describe('feature logging in search-events', () => {
     expect(event.swap).toBeUndefined();
   });
 
+  it('the event is made after the answer: the search does not wait for its feature log', async () => {
+    const { app, services } = memoryApp(memoryReads(world));
+    const response = await search(app, { q: 'anything', mode: 'keyword', k: 5, policy: NO_POLICY });
+    expect(services.searchEvents.documents.map((event) => event.request_id)).not.toContain(response.request_id);
+    const event = (await services.searchEvents.written()).at(-1)!;
+    expect(event.request_id).toBe(response.request_id);
+    expect(event.logged).toHaveLength(5 + DEFAULT_LEARNING.windowSample);
+    // How long making the log took is in the event, not in the answer.
+    expect((event.took_ms as Record<string, number>).log).toBeGreaterThanOrEqual(0);
+    expect(response.took_ms).not.toHaveProperty('log');
+  });
+
   it('the unshown rows come from the whole window, past what the policy walked for the page', async () => {
     const { app, services } = memoryApp(memoryReads(world));
     // A page of 3 walks the first 20 hits (twice the page, at least 20); the window holds 30.
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) {
       await search(app, { q: `anything ${i}`, mode: 'keyword', k: 3, policy: NO_POLICY });
-      for (const row of services.searchEvents.documents.at(-1)!.logged as LoggedRow[]) if (row.shown === null) seen.add(row.id);
+      for (const row of (await services.searchEvents.written()).at(-1)!.logged as LoggedRow[]) if (row.shown === null) seen.add(row.id);
     }
     expect([...seen].some((id) => Number(id.slice(1)) >= 20)).toBe(true);
   });
@@ -67,7 +79,7 @@ describe('feature logging in search-events', () => {
     ];
     const { app, services } = memoryApp(memoryReads({ photos, keyword: [['p0', 2], ['p1', 1]], interactions: { ann: [{ photo_id: 'p1', type: 'download', at: 1 }] } }));
     await search(app, { q: 'anything', mode: 'keyword', k: 2, user: 'ann', personalize: false, policy: NO_POLICY });
-    const event = services.searchEvents.documents.at(-1)!;
+    const event = (await services.searchEvents.written()).at(-1)!;
     expect(event.personalize).toBe(false);
     const rows = event.logged as LoggedRow[];
     expect(rows.map((row) => [row.id, row.values[FEATURE_INDEX.mean_profile_cosine]])).toEqual([['p0', expect.closeTo(0, 6)], ['p1', expect.closeTo(1, 6)]]);
@@ -77,7 +89,7 @@ describe('feature logging in search-events', () => {
     const { app, services } = memoryApp(memoryReads(world));
     const notEnglish = async (body: Record<string, unknown>) => {
       await search(app, { mode: 'keyword', k: 5, policy: NO_POLICY, ...body });
-      return new Set((services.searchEvents.documents.at(-1)!.logged as LoggedRow[]).map((row) => row.values[FEATURE_INDEX.query_not_english]));
+      return new Set(((await services.searchEvents.written()).at(-1)!.logged as LoggedRow[]).map((row) => row.values[FEATURE_INDEX.query_not_english]));
     };
     expect(await notEnglish({ q: 'schwarze Katze im Schnee' })).toEqual(new Set([1]));
     expect(await notEnglish({ q: 'cat', lang: 'en' })).toEqual(new Set([0]));
@@ -88,7 +100,7 @@ describe('feature logging in search-events', () => {
   it('logging off leaves the vectors out', async () => {
     const { app, services } = memoryApp(memoryReads(world), { learning: { ...DEFAULT_LEARNING, logFeatures: false } });
     await search(app, { q: 'anything', mode: 'keyword', k: 5, policy: NO_POLICY });
-    const event = services.searchEvents.documents.at(-1)!;
+    const event = (await services.searchEvents.written()).at(-1)!;
     expect(event.logged).toBeUndefined();
     expect(event.featureset).toBeUndefined();
   });
@@ -139,7 +151,7 @@ describe('randomized adjacent swaps', () => {
     let swappedSeen = 0;
     for (let r = 0; r < 20; r++) {
       const response = await search(app, { q: 'anything', mode: 'keyword', k: 10, policy: NO_POLICY });
-      const event = services.searchEvents.documents.at(-1)!;
+      const event = (await services.searchEvents.written()).at(-1)!;
       const swap = event.swap as { rank: number; swapped: boolean };
       const expected = Array.from({ length: 10 }, (_, i) => `p${i}`);
       if (swap.swapped) {
@@ -154,6 +166,6 @@ describe('randomized adjacent swaps', () => {
     expect(swappedSeen).toBeLessThan(20);
     // Page 2 is never randomized.
     await search(app, { q: 'anything', mode: 'keyword', k: 10, page: 2, policy: NO_POLICY });
-    expect(services.searchEvents.documents.at(-1)!.swap).toBeUndefined();
+    expect((await services.searchEvents.written()).at(-1)!.swap).toBeUndefined();
   });
 });

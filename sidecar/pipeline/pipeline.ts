@@ -111,8 +111,8 @@ export interface PipelineResult<Q extends Query> {
   retrieved: Retrieved[];
   fusion: Record<string, unknown>;
   policy: Record<string, unknown> & { dropped: Array<{ photo_id: string; reason: string; of?: string }> };
-  /** With `plan.learn`: the swap and the feature log for `search-events`. */
-  log?: SearchLogFields;
+  /** With `plan.learn`: the swap and the feature log for `search-events`, made when called (after the answer went out). */
+  log?: () => Promise<LoggedFields>;
 }
 
 /** Every stage, in order. */
@@ -163,7 +163,7 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
     : await policyStage(ctx, plan.policy, plan.page, ordered, query.exclude);
   // Learning's part: the randomized swap on the served order, the feature log over the window the
   // second pass ranks (its rank features are relative to that window).
-  const learned = plan.learn && plan.page ? await learnStage(ctx, { learn: plan.learn, page: plan.page, ranked: walked.kept, window: learningWindow(orders[0]!, query.exclude), query, profile }) : undefined;
+  const learned = plan.learn && plan.page ? learnStage(ctx, { route: plan.route, learn: plan.learn, page: plan.page, ranked: walked.kept, window: learningWindow(orders[0]!, query.exclude), query, profile }) : undefined;
   const ranked = learned ? [...learned.ranked] : walked.kept;
   const page = plan.page ? await present(ctx, ranked, plan.page, plan.explain) : [];
 
@@ -342,18 +342,40 @@ async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { 
     .sort((a, b) => b.score - a.score || b.fused - a.fused);
 }
 
-/** The randomized swap and the feature log (see learning/learning-stage.ts), with the profile when the request read one. */
-async function learnStage(ctx: RequestContext, input: { learn: NonNullable<Plan<Query>['learn']>; page: { page: number; k: number }; ranked: RankedHit[]; window: RankedHit[]; query: Query; profile: Promise<UserProfile> | undefined }) {
-  const profile = input.profile ? await input.profile : undefined;
-  const settings = ctx.services.learning ?? DEFAULT_LEARNING;
-  // Without a second pass only the hits the policy walked have vectors; the logged CLIP and profile features need them all.
-  const missing = input.window.filter((hit) => !hit.vector && !hit.features).map((hit) => hit.id);
-  if (missing.length > 0 && settings.logFeatures) {
-    const vectors = await ctx.watch.timeAsync('vectors', () => ctx.services.vectors.get(missing, ctx.signal));
-    for (const hit of input.window) hit.vector ??= vectors.get(hit.id);
-  }
-  const context = { ...input.learn, ...(input.query.vector ? { queryVector: input.query.vector } : {}), ...(profile ? { profile } : {}) };
-  return ctx.watch.time('log', () => learningStage({ ranked: input.ranked, window: input.window, page: input.page, context, pass: ctx.services.secondPass, requestId: ctx.requestId, settings }));
+/**
+ * The randomized swap, now (it changes the page), and the feature log, made later by `log()` (see
+ * learning/learning-stage.ts): with the profile when the request read one, and the vectors of the
+ * window's hits that have none yet (without a second pass only the hits the policy walked have
+ * them), read without the request's signal since the answer is out by then.
+ */
+function learnStage(ctx: RequestContext, input: { route: string; learn: NonNullable<Plan<Query>['learn']>; page: { page: number; k: number }; ranked: RankedHit[]; window: RankedHit[]; query: Query; profile: Promise<UserProfile> | undefined }): { ranked: readonly RankedHit[]; log: () => Promise<LoggedFields> } {
+  const { services } = ctx;
+  const settings = services.learning ?? DEFAULT_LEARNING;
+  const learned = learningStage({ ranked: input.ranked, page: input.page, requestId: ctx.requestId, settings });
+  const pass = services.secondPass;
+  return {
+    ranked: learned.ranked,
+    async log() {
+      const started = performance.now();
+      const profile = input.profile ? await input.profile.catch(() => undefined) : undefined;
+      const missing = input.window.filter((hit) => !hit.vector && !hit.features).map((hit) => hit.id);
+      if (missing.length > 0 && settings.logFeatures) {
+        const vectors = await services.vectors.get(missing);
+        for (const hit of input.window) hit.vector ??= vectors.get(hit.id);
+      }
+      const context = { ...input.learn, ...(input.query.vector ? { queryVector: input.query.vector } : {}), ...(profile ? { profile } : {}) };
+      const fields = learned.log({ window: input.window, context, pass });
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      services.metrics.recordStages(input.route, { log: ms });
+      return { fields, ms };
+    },
+  };
+}
+
+/** The feature log of a served search, and the milliseconds it took to make (after the answer). */
+export interface LoggedFields {
+  fields: SearchLogFields;
+  ms: number;
 }
 
 /** The candidates a second pass would rank: the window in any arm's order, the request's exclusions left out. */

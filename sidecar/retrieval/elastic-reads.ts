@@ -2,6 +2,7 @@ import { errors, type estypes, type TransportResult } from '@elastic/elasticsear
 import type { Client } from '../../es-mappings/client.ts';
 import { FEEDBACK_EVENTS_INDEX } from '../../es-mappings/templates.ts';
 import { KEYWORD_TIERS, KEYWORD_TIERS_FIELD } from '../../es-mappings/keyword-tiers.ts';
+import { scanIndex } from '../../es-mappings/scan.ts';
 import { CLIP_BYTES_FIELD, decodeVectorBytes } from '../../es-mappings/vector-bytes.ts';
 import type { Candidate, RankedList } from '../../ltr/second-pass.ts';
 import type { SearchFilters } from '../pipeline/request-options.ts';
@@ -43,6 +44,13 @@ export interface Retrieved {
   took: number;
 }
 
+/** A photo's stored vector as its little-endian float32 bytes, and when it was indexed (ms since the epoch). */
+export interface VectorRow {
+  id: string;
+  bytes: Uint8Array;
+  indexedAt?: number;
+}
+
 /** One thing a user did with a photo, from `feedback-events`. */
 export interface Interaction {
   photo_id: string;
@@ -64,6 +72,12 @@ export interface ElasticReads {
   texts(ids: readonly string[], options: ReadOptions): Promise<Map<string, PhotoSource>>;
   /** Stored vectors of `field` by photo id; a photo without one is absent. */
   vectors(ids: readonly string[], options: ReadOptions & { field: string }): Promise<Map<string, Float32Array>>;
+  /**
+   * Every photo's vector as `clip_f32` bytes (with `since`, only the photos indexed at or after it,
+   * ms since the epoch), for the sidecar's vector table; undefined when an index behind the alias
+   * has no `clip_f32` (made before it: its vectors are read by id, per request).
+   */
+  scanVectors(options: ReadOptions & { since?: number }): Promise<AsyncIterable<VectorRow> | undefined>;
   /** Whether the index holds a photo with this id. */
   exists(id: string, options: ReadOptions): Promise<boolean>;
   /** What a user did with the photos of `options.index`, newest first, at most `options.size`. */
@@ -78,6 +92,7 @@ export function elasticReads(es: Client): ElasticReads {
     lists: (queries, options) => searchLists(es, queries, options),
     texts: (ids, options) => displaySources(es, options.index, ids, options.signal),
     vectors: (ids, options) => vectorsById(es, options.index, ids, options.field, options.signal),
+    scanVectors: (options) => scanVectorBytes(es, options),
     exists: (id, options) => es.exists({ index: options.index, id }, { signal: options.signal }),
     interactions: (user, options) => readInteractions(es, user, options),
     forward: async (body, options) =>
@@ -226,6 +241,25 @@ export async function vectorsById(es: Client, index: string, ids: readonly strin
     if (id && vector) found.set(id, Float32Array.from(vector));
   }
   return found;
+}
+
+async function scanVectorBytes(es: Client, options: ReadOptions & { since?: number }): Promise<AsyncIterable<VectorRow> | undefined> {
+  if (!(await indexLayoutOf(es, options.index, Date.now(), options.signal)).clipBytes) return undefined;
+  const hits = scanIndex<never>(es, options.index, {
+    source: false,
+    docvalueFields: ['photo_id', CLIP_BYTES_FIELD, 'indexed_at'],
+    pageSize: 2_000,
+    signal: options.signal,
+    ...(options.since !== undefined ? { query: { range: { indexed_at: { gte: options.since, format: 'epoch_millis' } } } } : {}),
+  });
+  return (async function* () {
+    for await (const hit of hits) {
+      const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
+      const value = (hit.fields?.[CLIP_BYTES_FIELD] as string[] | undefined)?.[0];
+      const at = (hit.fields?.indexed_at as string[] | undefined)?.[0];
+      if (id && value) yield { id, bytes: Buffer.from(value, 'base64'), ...(at ? { indexedAt: Date.parse(at) } : {}) };
+    }
+  })();
 }
 
 async function docValuesById(es: Client, index: string, ids: readonly string[], field: string, signal?: AbortSignal) {

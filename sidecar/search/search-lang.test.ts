@@ -23,15 +23,15 @@ describe('POST /search lang', () => {
     const { status, body: json } = await answer<SearchResponse>(postJson(app, '/search', { ...body, mode: 'keyword' }));
     expect(status, JSON.stringify(json)).toBe(200);
     expect(json).toMatchObject(expected);
-    expect(services.searchEvents.documents.at(-1)).toMatchObject({ request_id: json.request_id, ...expected });
+    expect((await services.searchEvents.written()).at(-1)).toMatchObject({ request_id: json.request_id, ...expected });
   });
 
   it('says nothing of a language when none was resolved (a short query, no lang, no known country)', async () => {
     const { app, services } = memoryApp(memoryReads(world));
     const { body: json } = await answer<SearchResponse>(postJson(app, '/search', { q: 'cat', mode: 'keyword' }));
     expect(json).not.toHaveProperty('lang');
-    expect(services.searchEvents.documents.at(-1)).not.toHaveProperty('lang');
-    expect(services.searchEvents.documents.at(-1)).not.toHaveProperty('lang_source');
+    expect((await services.searchEvents.written()).at(-1)).not.toHaveProperty('lang');
+    expect((await services.searchEvents.written()).at(-1)).not.toHaveProperty('lang_source');
   });
 
   it('a bad lang is a 400 that names the field', async () => {
@@ -39,6 +39,6 @@ describe('POST /search lang', () => {
     const { status, body } = await answer<{ error: { message: string } }>(postJson(app, '/search', { q: 'cat', lang: 'german' }));
     expect(status).toBe(400);
     expect(body.error.message).toBe('body.lang: must be an ISO 639 language code such as en, de, ja');
-    expect(services.searchEvents.documents).toHaveLength(0);
+    expect((await services.searchEvents.written())).toHaveLength(0);
   });
 });
