@@ -12,7 +12,8 @@ import { DEFAULT_RANKING, type RankingDefaults } from './pipeline/request-option
 import { DEFAULT_LEARNING, type LearningSettings } from './learning/learning-settings.ts';
 import { elasticReads } from './retrieval/elastic-reads.ts';
 import { TextStore, VectorStore } from './retrieval/photo-cache.ts';
-import { VectorSync } from './retrieval/vector-sync.ts';
+import { PhotoTable } from './retrieval/photo-table.ts';
+import { TableSync } from './retrieval/table-sync.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
 import type { SidecarLimits, SidecarServices } from './services.ts';
 import { DEFAULT_URL_FETCH } from './similar/fetch-image.ts';
@@ -33,11 +34,11 @@ export interface OpenServicesOptions {
   /** Feature logging and randomized swaps (`pixrank serve --swap-share`, `--no-feature-log`). */
   learning?: Partial<LearningSettings>;
   /**
-   * Hold the photos' vectors in memory (`serve`; see VectorStore): up to `photos` of them, loaded in
-   * the background at start and refreshed every `refreshMs`. Without it every vector is read by id
-   * through the LRU (`pixrank search`, one query; most tests).
+   * Hold the photos' vectors and display fields in memory (`serve`; see photo-table.ts): up to
+   * `photos` of them, loaded in the background at start and refreshed every `refreshMs`. Without it
+   * they are read by id through the LRUs (`pixrank search`, one query; most tests).
    */
-  vectorTable?: { photos: number; refreshMs: number };
+  photoTable?: { photos: number; refreshMs: number; overlapMs?: number };
   /** Event flush interval (ms); tests shorten it. */
   flushIntervalMs?: number;
   processMetrics?: boolean;
@@ -76,9 +77,10 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   };
   const writer = (index: string): EventWriter => createEventWriter(options.es, { index, flushIntervalMs: options.flushIntervalMs, onError: eventErrors(index) });
   const reads = elasticReads(options.es);
+  const table = options.photoTable && options.photoTable.photos > 0 ? new PhotoTable(options.photoTable.photos) : undefined;
   const vectors = new VectorStore(reads, {
     index: options.index,
-    ...(options.vectorTable ? { tablePhotos: options.vectorTable.photos } : {}),
+    ...(table ? { table } : {}),
     onLookup: (hits, misses) => {
       metrics.vectorCache.inc({ result: 'hit' }, hits);
       metrics.vectorCache.inc({ result: 'miss' }, misses);
@@ -86,12 +88,13 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   });
   const texts = new TextStore(reads, {
     index: options.index,
+    ...(table ? { table } : {}),
     onLookup: (hits, misses) => {
       metrics.textCache.inc({ result: 'hit' }, hits);
       metrics.textCache.inc({ result: 'miss' }, misses);
     },
   });
-  const vectorSync = options.vectorTable && options.vectorTable.photos > 0 ? new VectorSync(vectors, { refreshMs: options.vectorTable.refreshMs, logger }) : undefined;
+  const tableSync = table ? new TableSync(table, reads, { index: options.index, logger, ...options.photoTable! }) : undefined;
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
@@ -107,7 +110,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
     ...(experiment ? { experiment } : {}),
     profiles,
     vectors,
-    ...(vectorSync ? { vectorSync } : {}),
+    ...(tableSync ? { tableSync } : {}),
     texts,
     searchEvents: writer(SEARCH_EVENTS_INDEX),
     feedbackEvents: writer(FEEDBACK_EVENTS_INDEX),
@@ -120,7 +123,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   return {
     ...services,
     async close() {
-      vectorSync?.stop();
+      tableSync?.stop();
       await Promise.all([services.searchEvents.close(), services.feedbackEvents.close()]);
       await encoder?.close();
       await flushed(logger);

@@ -164,15 +164,15 @@ describe('POST /search', () => {
   });
 });
 
-describe("the photos' vectors held in memory (serve's vector table)", () => {
-  it('loads every photo with the vector Elasticsearch holds, serves them without a read, and a refresh takes a photo indexed since', async () => {
-    const held = await testSidecar(client, alias, { modelDir: WORLD_MODEL_DIR, vectorTable: { photos: 10_000, refreshMs: 0 } });
+describe("the photos held in memory (serve's photo table)", () => {
+  it('loads every photo with the vector and texts Elasticsearch holds, serves them without a read, and a refresh takes a photo indexed since', async () => {
+    const held = await testSidecar(client, alias, { modelDir: WORLD_MODEL_DIR, photoTable: { photos: 10_000, refreshMs: 0, overlapMs: 0 } });
     try {
-      await held.services.vectorSync!.loaded;
+      await held.services.tableSync!.loaded;
       const count = (await client.count({ index: alias, query: { exists: { field: 'clip_f32' } } })).count;
-      expect(held.services.vectorSync!.status).toEqual({ state: 'loaded', held: count, complete: true });
-      const ready = (await (await held.app.request('/readyz')).json()) as { vectors: { state: string; held: number } };
-      expect(ready.vectors).toEqual({ state: 'loaded', held: count, complete: true });
+      expect(held.services.tableSync!.status).toEqual({ state: 'loaded', held: count, complete: true });
+      const ready = (await (await held.app.request('/readyz')).json()) as { photo_table: { state: string; held: number } };
+      expect(ready.photo_table).toEqual({ state: 'loaded', held: count, complete: true });
 
       const ids = fixture.world.photos.slice(0, 40).map((p) => p.photo_id);
       const stored = await vectorsById(client, alias, ids);
@@ -181,6 +181,14 @@ describe("the photos' vectors held in memory (serve's vector table)", () => {
       const inMemory = await held.services.vectors.get(ids);
       expect(await misses()).toBe(missesBefore);
       for (const id of ids) expect(inMemory.get(id)).toEqual(stored.get(id));
+      // The page's texts too: a search's page reads nothing by id.
+      const textMisses = () => held.services.metrics.textCache.get().then((m) => m.values.find((v) => v.labels.result === 'miss')?.value ?? 0);
+      const page = await postJson(held.app, '/search', { q: 'beach', mode: 'hybrid', k: 10 });
+      const hits = ((await page.json()) as SearchResponse).hits;
+      expect(hits).toHaveLength(10);
+      expect(await textMisses()).toBe(0);
+      const sources = await client.mget<{ description?: string; ai_description?: string }>({ index: alias, ids: hits.map((h) => h.photo_id), _source: ['description', 'ai_description'] });
+      expect(hits.map((h) => h.description)).toEqual(sources.docs.map((d) => ('_source' in d ? (d._source?.description ?? d._source?.ai_description ?? null) : null)));
 
       // A photo indexed after the load: the refresh reads it, and of the others only those indexed as late as the newest held.
       const newest = (await client.search({ index: alias, size: 0, aggs: { newest: { max: { field: 'indexed_at' } } } })).aggregations!.newest as { value: number };
@@ -190,7 +198,7 @@ describe("the photos' vectors held in memory (serve's vector table)", () => {
       const vector = Array.from(stored.get(ids[1]!)!);
       await client.index({ index: alias, id: 'indexed-later', document: { ...source, photo_id: 'indexed-later', clip: vector, clip_f32: encodeVectorBytes(vector), indexed_at: new Date(Date.now() + 1_000).toISOString() }, refresh: true });
       try {
-        const refreshed = await held.services.vectors.refresh(0);
+        const refreshed = await held.services.tableSync!.refresh();
         expect(refreshed).toEqual({ read: asLate + 1, held: count + 1, complete: true });
         expect((await held.services.vectors.get(['indexed-later'])).get('indexed-later')).toEqual(Float32Array.from(vector));
         expect(await misses()).toBe(missesBefore);

@@ -11,7 +11,7 @@ import type { SecondPass } from '../ltr/second-pass.ts';
 import type { QueryEmbedder } from './search/query-embedder.ts';
 import type { RankingDefaults } from './pipeline/request-options.ts';
 import type { TextStore, VectorStore } from './retrieval/photo-cache.ts';
-import type { VectorSync } from './retrieval/vector-sync.ts';
+import type { TableSync } from './retrieval/table-sync.ts';
 import type { EsProxyAuth } from './es-front/forwarded-headers.ts';
 import type { UrlFetchPolicy } from './similar/fetch-image.ts';
 import type { Experiment } from './experiments/experiment.ts';
@@ -32,11 +32,11 @@ export interface SidecarServices {
   /** The running online experiment of /search (`serve --experiment FILE`; swapped on SIGHUP). */
   experiment?: Experiment;
   profiles: ProfileStore;
-  /** Photos' CLIP vectors (held in memory with `vectorSync`, else cached; Elasticsearch keeps them out of `_source`). */
+  /** Photos' CLIP vectors (held in the photo table, else cached; Elasticsearch keeps them out of `_source`). */
   vectors: VectorStore;
-  /** Keeps `vectors`' table loaded (`serve`); absent, vectors are read by id. */
-  vectorSync?: VectorSync;
-  /** The texts and URLs of photos on served pages (cached). */
+  /** Keeps the photo table of `vectors` and `texts` loaded (`serve`); absent, photos are read by id. */
+  tableSync?: TableSync;
+  /** The texts and URLs of photos on served pages (held in the photo table, else cached). */
   texts: TextStore;
   searchEvents: EventWriter;
   feedbackEvents: EventWriter;

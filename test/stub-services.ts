@@ -1,6 +1,7 @@
 import { errors } from '@elastic/elasticsearch';
 import { pino, type Logger } from 'pino';
 import { createClient } from '../es-mappings/client.ts';
+import { encodeVectorBytes } from '../es-mappings/vector-bytes.ts';
 import { createApp } from '../sidecar/app.ts';
 import { afterAnswer, type EventWriter } from '../sidecar/events/event-writer.ts';
 import { SidecarMetrics } from '../sidecar/http/metrics.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_LIMITS } from '../sidecar/open-services.ts';
 import { DEFAULT_RANKING } from '../sidecar/pipeline/request-options.ts';
 import { ProfileStore } from '../sidecar/profiles/profile-store.ts';
 import { ProfileBlendPass } from '../sidecar/rerank/profile-blend.ts';
-import type { ElasticReads, Interaction, ListOptions, ListQuery, Retrieved } from '../sidecar/retrieval/elastic-reads.ts';
+import type { ElasticReads, Interaction, ListOptions, ListQuery, PhotoRow, Retrieved } from '../sidecar/retrieval/elastic-reads.ts';
 import { TextStore, VectorStore } from '../sidecar/retrieval/photo-cache.ts';
 import type { PhotoSource } from '../sidecar/retrieval/elastic-reads.ts';
 import type { Candidate } from '../ltr/second-pass.ts';
@@ -57,8 +58,8 @@ export function memoryReads(world: MemoryWorld): ElasticReads {
     lists: async (queries, options) => queries.map((query) => retrieved(query, options)),
     texts: async (ids) => new Map(ids.flatMap((id) => (byId.has(id) ? [[id, sourceOf(byId.get(id)!)] as const] : []))),
     vectors: async (ids) => new Map(ids.flatMap((id) => (byId.get(id)?.vector ? [[id, Float32Array.from(byId.get(id)!.vector!)] as const] : []))),
-    // Read by id only: the in-memory world has no table to load (vector-table tests load one of their own).
-    scanVectors: async () => undefined,
+    // Read by id only: the in-memory world has no table to load (photo-table tests load one of their own).
+    scanPhotos: async () => undefined,
     exists: async (id) => byId.has(id),
     interactions: async (user, options) => (world.interactions?.[user] ?? []).slice(0, options.size),
     forward: async () => structuredClone(world.forward ?? { took: 0, hits: { hits: [] } }),
@@ -169,3 +170,24 @@ export async function answer<T>(response: Response | Promise<Response>): Promise
 }
 
 export type ProblemBody = { error: { status: number; message: string; issues?: Array<{ path: string; message: string }> } };
+
+/** A photo as the photo table's scan yields it: `vector` as clip_f32 bytes, a description. */
+export function photoRow(id: string, vector: number[], indexedAt?: number, description = `photo ${id}`): PhotoRow {
+  return { id, bytes: Buffer.from(encodeVectorBytes(vector), 'base64'), source: { photo_id: id, description }, ...(indexedAt !== undefined ? { indexedAt } : {}) };
+}
+
+/** Scans over photos p0…p{n-1}, vector [i, 1], indexed at 1,000·i ms; records each scan's `since`. */
+export function scannedIndex(n: number, scans = true) {
+  const since: Array<number | undefined> = [];
+  const photos = Array.from({ length: n }, (_, i) => ({ id: `p${i}`, vector: [i, 1], at: 1_000 * i }));
+  const reads: Pick<ElasticReads, 'scanPhotos'> = {
+    async scanPhotos(options) {
+      if (!scans) return undefined;
+      since.push(options.since);
+      return (async function* () {
+        for (const p of photos) if (options.since === undefined || p.at >= options.since) yield photoRow(p.id, p.vector, p.at);
+      })();
+    },
+  };
+  return { reads, since, photos };
+}

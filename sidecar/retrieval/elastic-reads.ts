@@ -44,10 +44,11 @@ export interface Retrieved {
   took: number;
 }
 
-/** A photo's stored vector as its little-endian float32 bytes, and when it was indexed (ms since the epoch). */
-export interface VectorRow {
+/** What the sidecar holds of a photo: its vector as little-endian float32 bytes, its display fields, when it was indexed (ms since the epoch). */
+export interface PhotoRow {
   id: string;
   bytes: Uint8Array;
+  source: PhotoSource;
   indexedAt?: number;
 }
 
@@ -73,11 +74,11 @@ export interface ElasticReads {
   /** Stored vectors of `field` by photo id; a photo without one is absent. */
   vectors(ids: readonly string[], options: ReadOptions & { field: string }): Promise<Map<string, Float32Array>>;
   /**
-   * Every photo's vector as `clip_f32` bytes (with `since`, only the photos indexed at or after it,
-   * ms since the epoch), for the sidecar's vector table; undefined when an index behind the alias
-   * has no `clip_f32` (made before it: its vectors are read by id, per request).
+   * Every photo's vector (`clip_f32` bytes) and display fields (with `since`, only the photos indexed
+   * at or after it, ms since the epoch), for the sidecar's photo table; undefined when an index
+   * behind the alias has no `clip_f32` (made before it: its photos are read by id, per request).
    */
-  scanVectors(options: ReadOptions & { since?: number }): Promise<AsyncIterable<VectorRow> | undefined>;
+  scanPhotos(options: ReadOptions & { since?: number }): Promise<AsyncIterable<PhotoRow> | undefined>;
   /** Whether the index holds a photo with this id. */
   exists(id: string, options: ReadOptions): Promise<boolean>;
   /** What a user did with the photos of `options.index`, newest first, at most `options.size`. */
@@ -92,7 +93,7 @@ export function elasticReads(es: Client): ElasticReads {
     lists: (queries, options) => searchLists(es, queries, options),
     texts: (ids, options) => displaySources(es, options.index, ids, options.signal),
     vectors: (ids, options) => vectorsById(es, options.index, ids, options.field, options.signal),
-    scanVectors: (options) => scanVectorBytes(es, options),
+    scanPhotos: (options) => scanPhotoRows(es, options),
     exists: (id, options) => es.exists({ index: options.index, id }, { signal: options.signal }),
     interactions: (user, options) => readInteractions(es, user, options),
     forward: async (body, options) =>
@@ -243,10 +244,10 @@ export async function vectorsById(es: Client, index: string, ids: readonly strin
   return found;
 }
 
-async function scanVectorBytes(es: Client, options: ReadOptions & { since?: number }): Promise<AsyncIterable<VectorRow> | undefined> {
+async function scanPhotoRows(es: Client, options: ReadOptions & { since?: number }): Promise<AsyncIterable<PhotoRow> | undefined> {
   if (!(await indexLayoutOf(es, options.index, Date.now(), options.signal)).clipBytes) return undefined;
-  const hits = scanIndex<never>(es, options.index, {
-    source: false,
+  const hits = scanIndex<PhotoSource>(es, options.index, {
+    source: DISPLAY_FIELDS,
     docvalueFields: ['photo_id', CLIP_BYTES_FIELD, 'indexed_at'],
     pageSize: 2_000,
     signal: options.signal,
@@ -257,7 +258,7 @@ async function scanVectorBytes(es: Client, options: ReadOptions & { since?: numb
       const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
       const value = (hit.fields?.[CLIP_BYTES_FIELD] as string[] | undefined)?.[0];
       const at = (hit.fields?.indexed_at as string[] | undefined)?.[0];
-      if (id && value) yield { id, bytes: Buffer.from(value, 'base64'), ...(at ? { indexedAt: Date.parse(at) } : {}) };
+      if (id && value && hit._source) yield { id, bytes: Buffer.from(value, 'base64'), source: hit._source, ...(at ? { indexedAt: Date.parse(at) } : {}) };
     }
   })();
 }

@@ -1,8 +1,9 @@
 import { errors } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
 import type { ElasticReads } from './elastic-reads.ts';
-import { encodeVectorBytes } from '../../es-mappings/vector-bytes.ts';
-import { VectorStore } from './photo-cache.ts';
+import { TextStore, VectorStore } from './photo-cache.ts';
+import { fillTable, PhotoTable } from './photo-table.ts';
+import { scannedIndex } from '../../test/stub-services.ts';
 
 /** Vector reads that answer when `release()` is called, or fail as the client does when their signal aborts. */
 function gatedReads(): { reads: Pick<ElasticReads, 'vectors'>; calls: Array<{ ids: readonly string[]; signal?: AbortSignal }>; release(): void } {
@@ -54,83 +55,60 @@ describe('VectorStore shared by concurrent requests', () => {
   });
 });
 
-describe('VectorStore with its table loaded', () => {
-  /** Reads over photos p0…p{n-1}, vector [i, 1], indexed at 1,000·i ms; records what is read by id and what each scan asked. */
-  function indexOf(n: number, scans = true) {
+describe('VectorStore and TextStore over the photo table', () => {
+  async function loaded(n: number) {
+    const { reads: scans, photos } = scannedIndex(n);
     const byId: string[][] = [];
-    const since: Array<number | undefined> = [];
-    const photos = Array.from({ length: n }, (_, i) => ({ id: `p${i}`, vector: Float32Array.of(i, 1), at: 1_000 * i }));
-    const reads: Pick<ElasticReads, 'vectors' | 'scanVectors'> = {
+    const texts: string[][] = [];
+    const reads: Pick<ElasticReads, 'vectors' | 'texts'> = {
       async vectors(ids) {
         byId.push([...ids]);
-        return new Map(photos.filter((p) => ids.includes(p.id)).map((p) => [p.id, p.vector]));
+        return new Map(photos.filter((p) => ids.includes(p.id)).map((p) => [p.id, Float32Array.from(p.vector)]));
       },
-      async scanVectors(options) {
-        if (!scans) return undefined;
-        since.push(options.since);
-        return (async function* () {
-          for (const p of photos) if (options.since === undefined || p.at >= options.since) yield { id: p.id, bytes: Buffer.from(encodeVectorBytes(p.vector), 'base64'), indexedAt: p.at };
-        })();
+      async texts(ids) {
+        texts.push([...ids]);
+        return new Map(photos.filter((p) => ids.includes(p.id)).map((p) => [p.id, { photo_id: p.id, description: 'read by id' }]));
       },
     };
-    return { reads, byId, since, photos };
+    const table = new PhotoTable(1_000);
+    await fillTable(table, scans, { index: 'photos' });
+    return { reads, table, photos, byId, texts };
   }
 
-  it('after load() every photo is served from memory: no read by id', async () => {
-    const { reads, byId } = indexOf(50);
-    const store = new VectorStore(reads, { index: 'photos' });
-    expect(await store.load()).toEqual({ read: 50, held: 50, complete: true });
-    const found = await store.get(['p3', 'p49', 'p3']);
-    expect([...found]).toEqual([
+  it('a photo the table holds is never read by id', async () => {
+    const { reads, table, byId, texts } = await loaded(50);
+    const vectors = await new VectorStore(reads, { index: 'photos', table }).get(['p3', 'p49', 'p3']);
+    expect([...vectors]).toEqual([
       ['p3', Float32Array.of(3, 1)],
       ['p49', Float32Array.of(49, 1)],
     ]);
+    expect((await new TextStore(reads, { index: 'photos', table }).get(['p7'])).get('p7')).toEqual({ photo_id: 'p7', description: 'photo p7' });
     expect(byId).toEqual([]);
+    expect(texts).toEqual([]);
   });
 
-  it('a photo the table does not hold is read by id (once: then the LRU has it)', async () => {
-    const { reads, byId, photos } = indexOf(3);
-    const store = new VectorStore(reads, { index: 'photos' });
-    await store.load();
-    photos.push({ id: 'late', vector: Float32Array.of(9, 9), at: 10_000 });
+  it('a photo it does not hold is read by id (once: then the LRU has it)', async () => {
+    const { reads, table, photos, byId, texts } = await loaded(3);
+    photos.push({ id: 'late', vector: [9, 9], at: 10_000 });
+    const store = new VectorStore(reads, { index: 'photos', table });
     expect((await store.get(['p1', 'late'])).get('late')).toEqual(Float32Array.of(9, 9));
     await store.get(['late']);
     expect(byId).toEqual([['late']]);
+    const textStore = new TextStore(reads, { index: 'photos', table });
+    expect((await textStore.get(['late', 'p0'])).get('late')).toEqual({ photo_id: 'late', description: 'read by id' });
+    expect(texts).toEqual([['late']]);
   });
 
-  it('refresh() reads only what was indexed since the newest photo held, less the overlap', async () => {
-    const { reads, since, photos } = indexOf(10);
-    const store = new VectorStore(reads, { index: 'photos' });
-    await store.load();
-    photos.push({ id: 'new', vector: Float32Array.of(7, 7), at: 60_000 });
-    photos[2]!.vector = Float32Array.of(-2, 1);
-    photos[2]!.at = 61_000;
-    expect(await store.refresh(500)).toEqual({ read: 3, held: 11, complete: true });
-    expect(since).toEqual([undefined, 9_000 - 500]);
-    expect((await store.get(['new', 'p2'])).get('p2')).toEqual(Float32Array.of(-2, 1));
-  });
-
-  it('a table smaller than the index holds what fits and says it is not complete; the rest is read by id', async () => {
-    const { reads, byId } = indexOf(20);
-    const store = new VectorStore(reads, { index: 'photos', tablePhotos: 5 });
-    expect(await store.load()).toEqual({ read: 5, held: 5, complete: false });
-    await store.get(['p0', 'p19']);
-    expect(byId).toEqual([['p19']]);
-  });
-
-  it('an index without clip_f32 is not loaded: the vectors are read by id, and load() says why', async () => {
-    const { reads, byId } = indexOf(4, false);
-    const store = new VectorStore(reads, { index: 'photos' });
-    expect(await store.load()).toMatchObject({ read: 0, held: 0, complete: false, skipped: expect.stringContaining('clip_f32') });
-    await store.get(['p1']);
+  it('vectors of another field than clip are never taken from the table', async () => {
+    const { reads, table, byId } = await loaded(3);
+    await new VectorStore(reads, { index: 'photos', field: 'als', table }).get(['p1']);
     expect(byId).toEqual([['p1']]);
   });
 
-  it('counts table hits as cache hits', async () => {
-    const { reads } = indexOf(3);
+  it('counts the table’s hits as cache hits', async () => {
+    const { reads, table } = await loaded(3);
     const lookups: Array<[number, number]> = [];
-    const store = new VectorStore(reads, { index: 'photos', onLookup: (hits, misses) => lookups.push([hits, misses]) });
-    await store.load();
+    const store = new VectorStore(reads, { index: 'photos', table, onLookup: (hits, misses) => lookups.push([hits, misses]) });
     await store.get(['p0', 'p1', 'gone']);
     await store.get(['gone']);
     expect(lookups).toEqual([

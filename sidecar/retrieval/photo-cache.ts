@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ElasticReads, PhotoSource } from './elastic-reads.ts';
-import { VectorTable } from './vector-table.ts';
+import type { PhotoTable } from './photo-table.ts';
 
 export interface PhotoCacheOptions {
   /** Photos kept in memory (a 512-float vector is 2 KiB). */
@@ -49,109 +49,79 @@ export class PhotoCache<T extends object> {
 export interface VectorStoreOptions extends PhotoCacheOptions {
   index: string;
   field?: string;
-  /** Photos whose vectors `load()` holds in memory (2 KiB each at 512 dimensions); the others go through the LRU. */
-  tablePhotos?: number;
-}
-
-/** What loading or refreshing the table did. */
-export interface TableLoad {
-  /** Photos read. */
-  read: number;
-  /** Photos held after it. */
-  held: number;
-  /** False when the table had no room for every photo read. */
-  complete: boolean;
-  /** Why nothing was read, when nothing could be. */
-  skipped?: string;
+  /** The photos the sidecar holds (serve): what it holds is never read. */
+  table?: PhotoTable;
 }
 
 /**
  * Photos' CLIP vectors for the policy, the second pass and the profiles. Elasticsearch keeps them in
  * doc values (not `_source`), and reading them per request was the dearest read of a request (150
  * vectors as JSON floats took 42 ms against 8 ms for the same search without them; as `clip_f32`
- * bytes, 2.4–3.5 ms p50 at 100,000 photos for the misses of a 50,000-entry LRU). So the sidecar
- * holds them: `load()` reads every photo's vector into a table (vector-table.ts) and `refresh()` the
- * ones indexed since; a photo the table does not hold (indexed after the last refresh, or past its
- * capacity) is read by id through an LRU, and only then does a request pay a round trip.
+ * bytes, 2.4–3.5 ms p50 at 100,000 photos for the misses of the LRU). So `serve` holds them all in
+ * its photo table (photo-table.ts); a photo the table does not hold (indexed since its last refresh,
+ * past its capacity, or no table: `pixrank search`) is read by id through the LRU.
  */
 export class VectorStore {
-  private readonly table: VectorTable;
   private readonly others: PhotoCache<Float32Array>;
 
   constructor(
-    private readonly reads: Pick<ElasticReads, 'vectors'> & Partial<Pick<ElasticReads, 'scanVectors'>>,
+    reads: Pick<ElasticReads, 'vectors'>,
     private readonly options: VectorStoreOptions,
   ) {
-    this.table = new VectorTable(options.tablePhotos ?? 250_000);
-    const { onLookup: _counted, ...lru } = options;
+    const { onLookup: _counted, table: _held, ...lru } = options;
     this.others = new PhotoCache((ids, signal) => reads.vectors(ids, { index: options.index, field: options.field ?? 'clip', signal }), lru);
   }
 
-  /** Photos held in memory. */
-  get held(): number {
-    return this.table.size;
-  }
-
   /** The vectors of `ids` (a photo without one is absent); `signal` cancels this caller's read and nothing else. */
-  async get(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
-    const found = new Map<string, Float32Array>();
-    const rest: string[] = [];
-    for (const id of new Set(ids)) {
-      const vector = this.table.get(id);
-      if (vector) found.set(id, vector);
-      else rest.push(id);
-    }
-    if (rest.length === 0) {
-      this.options.onLookup?.(found.size, 0);
-      return found;
-    }
-    let misses = 0;
-    const others = await this.others.get(rest, signal, (_, missed) => (misses = missed));
-    this.options.onLookup?.(found.size + rest.length - misses, misses);
-    for (const [id, vector] of others) found.set(id, vector);
+  get(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
+    // Only CLIP vectors are held.
+    const table = (this.options.field ?? 'clip') === 'clip' ? this.options.table : undefined;
+    return tableFirst(ids, (id) => table?.vector(id), this.others, signal, this.options.onLookup);
+  }
+}
+
+/**
+ * The values of `ids` from the table where it holds them, the others through `cache` (one read of
+ * those it misses); `onLookup` counts the table's and the cache's hits together.
+ */
+async function tableFirst<T extends object>(ids: readonly string[], held: (id: string) => T | undefined, cache: PhotoCache<T>, signal: AbortSignal | undefined, onLookup: PhotoCacheOptions['onLookup']): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const rest: string[] = [];
+  for (const id of new Set(ids)) {
+    const value = held(id);
+    if (value) found.set(id, value);
+    else rest.push(id);
+  }
+  if (rest.length === 0) {
+    onLookup?.(found.size, 0);
     return found;
   }
-
-  /** Reads every photo's vector into the table (as many as it holds). */
-  load(signal?: AbortSignal): Promise<TableLoad> {
-    return this.fill(undefined, signal);
-  }
-
-  /**
-   * Reads the photos indexed since the newest one held, less `overlapMs` (a photo indexed earlier
-   * may become visible later: a refresh interval, a bulk request still running), into the table.
-   */
-  refresh(overlapMs: number, signal?: AbortSignal): Promise<TableLoad> {
-    const newest = this.table.newestIndexedAt;
-    return this.fill(newest === undefined ? undefined : newest - overlapMs, signal);
-  }
-
-  private async fill(since: number | undefined, signal: AbortSignal | undefined): Promise<TableLoad> {
-    if (this.options.field !== undefined && this.options.field !== 'clip') return { read: 0, held: this.table.size, complete: false, skipped: `only clip vectors are held (field ${this.options.field})` };
-    const rows = await this.reads.scanVectors?.({ index: this.options.index, signal, ...(since !== undefined ? { since } : {}) });
-    if (!rows) return { read: 0, held: this.table.size, complete: false, skipped: 'an index behind the alias has no clip_f32 (made before it; pixrank es reindex)' };
-    let read = 0;
-    let complete = true;
-    for await (const row of rows) {
-      read++;
-      if (!this.table.put(row.id, row.bytes, row.indexedAt)) complete = false;
-      // A full table takes no new photos: reading on would only update the ones it holds.
-      if (this.table.full && since === undefined) {
-        complete = false;
-        break;
-      }
-    }
-    return { read, held: this.table.size, complete };
-  }
+  let misses = 0;
+  const others = await cache.get(rest, signal, (_, missed) => (misses = missed));
+  onLookup?.(found.size + rest.length - misses, misses);
+  for (const [id, value] of others) found.set(id, value);
+  return found;
 }
 
 /**
  * The texts and URLs of the photos on served pages. Read for the page alone (10 of ~190 candidates)
  * they took 2.3 ms p50 as their own request, against 9 ms more when every candidate's `_source`
- * came with the retrieval; a page of photos served in the last minutes costs no request at all.
+ * came with the retrieval. `serve` holds them in its photo table; without one (or for a photo it
+ * does not hold), a page of photos served in the last minutes costs no request at all.
  */
-export class TextStore extends PhotoCache<PhotoSource> {
-  constructor(reads: Pick<ElasticReads, 'texts'>, options: PhotoCacheOptions & { index: string }) {
-    super((ids, signal) => reads.texts(ids, { index: options.index, signal }), { maxEntries: 20_000, ...options });
+export class TextStore {
+  private readonly others: PhotoCache<PhotoSource>;
+
+  constructor(
+    reads: Pick<ElasticReads, 'texts'>,
+    private readonly options: PhotoCacheOptions & { index: string; table?: PhotoTable },
+  ) {
+    const { onLookup: _counted, table: _held, ...lru } = options;
+    this.others = new PhotoCache((ids, signal) => reads.texts(ids, { index: options.index, signal }), { maxEntries: 20_000, ...lru });
+  }
+
+  get(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, PhotoSource>> {
+    const table = this.options.table;
+    return tableFirst(ids, (id) => table?.text(id), this.others, signal, this.options.onLookup);
   }
 }

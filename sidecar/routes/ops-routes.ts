@@ -10,10 +10,10 @@ const ReadySchema = z
     index: z.string(),
     clip_model: z.string().nullable(),
     second_pass: z.string().nullable(),
-    vectors: z
+    photo_table: z
       .object({ state: z.enum(['loading', 'loaded', 'skipped', 'failed']), held: z.number().int(), complete: z.boolean().optional() })
       .optional()
-      .openapi({ description: "The photos' vectors held in memory (`serve --vector-table-photos`): the sidecar serves while they load, reading the rest per request" }),
+      .openapi({ description: "The photos' vectors and display fields held in memory (`serve --photo-table-size`): the sidecar serves while they load, reading the rest per request" }),
   })
   .openapi('Readiness');
 
@@ -51,7 +51,7 @@ export function registerOpsRoutes(app: OpenAPIHono, services: SidecarServices): 
       index: services.index,
       clip_model: services.encoder ? `${services.encoder.modelDir}${services.encoder.quantized ? ' (int8)' : ''}` : null,
       second_pass: services.secondPass?.version ?? null,
-      ...(services.vectorSync ? { vectors: services.vectorSync.status } : {}),
+      ...(services.tableSync ? { photo_table: services.tableSync.status } : {}),
     };
     if (!body.ready) c.header('Retry-After', '5');
     return c.json(body, body.ready ? 200 : 503);
