@@ -10,6 +10,13 @@
 //     es keyword       the sidecar's keyword `_search`, straight to Elasticsearch
 //     es knn           the sidecar's kNN `_search` (a pre-embedded query vector)
 //     es msearch       both as one `_msearch`
+//     embed → es msearch  the two as a request runs them (bench/search/sequenced-row.ts): per call one
+//                      fresh query embedded, then its msearch sent and the whole answer read. The
+//                      encoder called back to back (the embed row) is faster than the same call with
+//                      an msearch between two (caches and CPU state: 3.5–4.5 ms against ~7.5 ms at
+//                      100k), so the rows above time each part as no request runs it. CPU: this
+//                      process's and Elasticsearch's. The p50 of each half one at a time is in the
+//                      row's notes (embed_p50, msearch_p50), beside the embed and es msearch rows'.
 //   through the real sidecar (a child `pixrank serve --model M --models DIR` process):
 //     /search keyword, clip, hybrid; hybrid personalized (`user`, `country`, `personalize: true`: the
 //     learned second pass); /recommend/:user; /similar by photo id; the personalized search again on
@@ -28,6 +35,11 @@
 // Ratios (per size, in the JSON and printed), from numbers of the same run:
 //   personalized_over_parts = p50 personalized hybrid ÷ (p50 embed + p50 es msearch), one at a time
 //   hybrid_over_parts       = p50 hybrid ÷ the same
+//   personalized_over_sequenced_parts = p50 personalized hybrid ÷ p50 `embed → es msearch`, one at a time:
+//                             the request over its parts run in sequence, as it runs them
+//   hybrid_over_sequenced_parts = p50 hybrid ÷ the same
+//   sequenced_over_parts    = p50 `embed → es msearch` ÷ (p50 embed + p50 es msearch): what the parts
+//                             cost in sequence over what each costs back to back
 //   throughput_over_ceiling = saturated personalized req/s ÷ ceiling, where
 //                             ceiling = cores ÷ (CPU s per embed + CPU s per es msearch), each part's
 //                             CPU per request measured in its own saturated run of this run:
@@ -57,10 +69,17 @@
 // which other programs took more than `--max-others` is measured again once it is quiet, up to
 // `--attempts` (3) times in all, keeping the quietest attempt (each attempt's share is in the JSON).
 //
+// `--rows "embed,es msearch,embed → es msearch,/search hybrid"` measures only the rows named
+// (bench/search/row-selection.ts; default all; a name may hold a comma, as the experiment and
+// logging-off rows' do); a ratio whose rows were not measured is left out. The setup (world, index,
+// models, the direct requests, Elasticsearch's warm-up) is the same whatever the rows, so a row
+// measured alone is measured as in a full run; a sidecar is started only for its rows.
+//
 // Prints the tables, the ratios and the machine; writes bench/results/search.json (`--out FILE`).
 // Usage: npm run bench:search [-- --photos 10000,100000 | --quick] [--duration 15] [--warmup 5]
 //        [--single 200] [--connections 8] [--users 2000] [--model DIR | --world-model] [--fp32]
-//        [--reingest] [--max-load 1.5] [--max-others 0.15] [--attempts 3] [--wait-idle 900] [--out FILE]
+//        [--reingest] [--max-load 1.5] [--max-others 0.15] [--attempts 3] [--wait-idle 900]
+//        [--rows "NAME,NAME,…"] [--out FILE]
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -75,12 +94,15 @@ import { cpuDuring, elasticsearchCpu } from './search/cpu.ts';
 import { machine } from './machine.ts';
 import { sidecarRequests, type WireRequest } from './search/bodies.ts';
 import { saturateHttp, type HttpTarget } from './search/load.ts';
-import { cacheLine, ratiosLines, rowsTable, stagesTable } from './search/report.ts';
+import { cacheLine, ratiosLines, rowsTable, sequencedLine, stagesTable } from './search/report.ts';
 import { elasticsearchIdleCpu, embedCall, measureRow, type LoadSettings, type RowResult, type RowSpec } from './search/rows.ts';
 import { cacheCounters, counterDelta, startSidecar } from './search/sidecar.ts';
 import { EXPERIMENT_ROW, measureExperimentRow } from './search/experiment-row.ts';
 import { LOGGING_OFF_ROW, measureLoggingOffRow } from './search/logging-row.ts';
 import { ratios, type Ratios } from './search/stats.ts';
+import { SIDECAR_ROWS, selectRows } from './search/row-selection.ts';
+import { SEQUENCED_ROW, sequencedCall, sequencedSanity } from './search/sequenced-row.ts';
+import { createError } from '../es-mappings/errors.ts';
 import { ingestWorld, mergeIndex, queryPool, trainedModels, usersWithDownloads, worldWithVectors } from './search/world.ts';
 
 const { values } = parseArgs({
@@ -100,10 +122,12 @@ const { values } = parseArgs({
     'max-others': { type: 'string', default: '0.15' },
     attempts: { type: 'string', default: '3' },
     'wait-idle': { type: 'string', default: '900' },
+    rows: { type: 'string' },
     out: { type: 'string' },
   },
 });
 const quick = values.quick;
+const selection = selectRows(values.rows);
 const sizes = (values.photos ?? (quick ? '2000' : '10000,100000')).split(',').map(Number);
 const settings: LoadSettings = {
   connections: Number(values.connections),
@@ -120,6 +144,7 @@ const quantized = !values.fp32;
 const outFile = resolve(values.out ?? new URL('./results/search.json', import.meta.url).pathname);
 const cores = availableParallelism();
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const secondsOf = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
 const started = Date.now();
 
 const RANDOM_B32 = join(cacheDir(), 'models', 'clip-b32-random');
@@ -154,7 +179,7 @@ interface SizeResult {
   es_idle_cpu_ms_per_s: number;
   queries_sent_to_sidecar: number;
   rows: RowResult[];
-  ratios: Ratios & { experiment_over_personalized?: number; feature_logging_overhead?: number };
+  ratios: Ratios;
 }
 const results: SizeResult[] = [];
 
@@ -216,7 +241,6 @@ try {
         direct.push({ keyword, knn, msearch: requests.msearch(keyword, knn) });
       }
     }
-    await requests.close();
     const setupSeconds = (Date.now() - setupStarted) / 1000;
 
     const waited = await waitQuiet(undefined, true);
@@ -241,68 +265,97 @@ try {
     };
     const rows: RowResult[] = [];
     const context = { cores, esIdlePerS, log, maxOthers, attempts, waitQuiet: () => waitQuiet(undefined, false) };
+    const sequencedOptions = { encoder, bodies: requests, nextText, origin: cluster.url, headers: esHeaders };
+    const sequenced = sequencedCall({ ...sequencedOptions, connections: Math.max(settings.connections, 64) });
     const components: RowSpec[] = [
       { name: 'embed', target: 'CLIP text encoder (in-process)', kind: 'calls', call: embedCall(encoder, nextText) },
       { name: 'es keyword', target: 'Elasticsearch _search', kind: 'http', http: directTarget((d) => d.keyword) },
       { name: 'es knn', target: 'Elasticsearch _search', kind: 'http', http: directTarget((d) => d.knn) },
       { name: 'es msearch', target: 'Elasticsearch _msearch (keyword + knn)', kind: 'http', http: directTarget((d) => d.msearch) },
+      {
+        name: SEQUENCED_ROW,
+        target: 'CLIP text encoder (in-process), then Elasticsearch _msearch of that text and vector',
+        kind: 'calls',
+        call: sequenced.call,
+        sanity: async () => {
+          const problem = await sequencedSanity(sequencedOptions);
+          if (problem) throw createError('INTERNAL', `bench search: ${SEQUENCED_ROW}: ${problem}`);
+        },
+      },
     ];
     // Elasticsearch's JIT is still compiling the search paths for a while after a start: warm it up
     // on the msearch (both queries) before the first row, so that row is not slower than the others.
     const warmup = Math.max(10, 2 * settings.warmupS);
     log(`bench search: warming Elasticsearch up for ${warmup} s`);
     await saturateHttp(directTarget((d) => d.msearch), settings.connections, warmup);
-    for (const spec of components) rows.push(await measureRow(spec, settings, esCpu, context));
-
-    const sidecar = await startSidecar(cluster, { index: alias, model: modelDir, quantized, modelsDir: models.dir });
-    const textsBeforeSidecar = nextTextAt;
     try {
-      const headers = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
-      const post = (path: string, body: () => Record<string, unknown>): HttpTarget => ({ origin: sidecar.url, method: 'POST', headers, next: () => ({ path, body: JSON.stringify(body()) }) });
-      const expect = async (target: HttpTarget, check: (json: Record<string, unknown>) => string | undefined) => {
-        const { path, body } = target.next();
-        const response = await fetch(`${target.origin}${path}`, { method: target.method, headers: target.headers, ...(body !== undefined ? { body } : {}) });
-        const json = (await response.json()) as Record<string, unknown>;
-        const problem = response.status !== 200 ? `status ${response.status}: ${JSON.stringify(json).slice(0, 300)}` : check(json);
-        if (problem) throw new Error(`bench search: ${target.method} ${path}: ${problem}`);
-      };
-      const pageOf10 = (json: Record<string, unknown>) => ((json.hits as unknown[]).length === 10 ? undefined : `${(json.hits as unknown[]).length} hits, not 10`);
-      const personalizedAndPage = (json: Record<string, unknown>) => (json.personalized === true && json.model_version ? pageOf10(json) : `not personalized by the trained models (personalized ${json.personalized}, model_version ${json.model_version})`);
-      const searchUser = rotate(people, 0);
-      const recommendUser = rotate(people, Math.floor(people.length / 2));
-      const similarPhoto = rotate(photoIds, 0);
-      const sidecarRows: Array<{ spec: RowSpec; check: (json: Record<string, unknown>) => string | undefined }> = [
-        { spec: { name: '/search keyword', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'keyword', k: 10 })) }, check: pageOf10 },
-        { spec: { name: '/search clip', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'clip', k: 10 })) }, check: pageOf10 },
-        { spec: { name: '/search hybrid', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'hybrid', k: 10 })) }, check: pageOf10 },
-        {
-          spec: {
-            name: '/search hybrid personalized',
-            target: 'sidecar (second pass: trained models)',
-            kind: 'http',
-            withTook: true,
-            http: post('/search', () => {
-              const u = searchUser();
-              return { q: nextText(), mode: 'hybrid', k: 10, user: u.user, ...(u.country ? { country: u.country } : {}), personalize: true };
-            }),
-          },
-          check: personalizedAndPage,
-        },
-        {
-          spec: { name: '/recommend/:user', target: 'sidecar (second pass: trained models)', kind: 'http', withTook: true, http: { origin: sidecar.url, method: 'GET', headers, next: () => ({ path: `/recommend/${encodeURIComponent(recommendUser().user)}?k=10` }) } },
-          check: (json) => (json.strategy === 'profile' ? personalizedAndPage(json) : `strategy ${json.strategy}, not profile`),
-        },
-        { spec: { name: '/similar photo_id', target: 'sidecar', kind: 'http', withTook: true, http: post('/similar', () => ({ photo_id: similarPhoto(), k: 10 })) }, check: pageOf10 },
-      ];
-      for (const { spec, check } of sidecarRows) {
-        if (spec.kind !== 'http') continue;
-        const before = await cacheCounters(sidecar.url);
-        const row = await measureRow({ ...spec, sanity: () => expect(spec.http, check) }, settings, esCpu, { ...context, sidecarPid: sidecar.pid, waitQuiet: () => waitQuiet(sidecar.pid, false) });
-        row.notes = { sidecar_cache_counters: counterDelta(before, await cacheCounters(sidecar.url)) };
-        rows.push(row);
+      for (const spec of components) {
+        if (!selection.has(spec.name)) continue;
+        const row = await measureRow(spec, settings, esCpu, context);
+        if (spec.name === SEQUENCED_ROW) {
+          // The halves' p50 one at a time go to the notes, beside the same parts timed back to back; not
+          // to stages_p50, which is the sidecar's own took_ms.
+          const { stages_p50: halves, ...rest } = row;
+          const backToBack = (name: string) => rows.find((r) => r.row === name)?.single.p50;
+          rows.push({ ...rest, notes: { embed_p50: halves?.embed, msearch_p50: halves?.msearch, back_to_back: { embed_p50: backToBack('embed'), msearch_p50: backToBack('es msearch') } } });
+        } else rows.push(row);
       }
     } finally {
-      await sidecar.stop();
+      await sequenced.close();
+      await requests.close();
+    }
+
+    const textsBeforeSidecar = nextTextAt;
+    const sidecar = SIDECAR_ROWS.some((name) => selection.has(name)) ? await startSidecar(cluster, { index: alias, model: modelDir, quantized, modelsDir: models.dir }) : undefined;
+    if (sidecar) {
+      try {
+        const headers = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
+        const post = (path: string, body: () => Record<string, unknown>): HttpTarget => ({ origin: sidecar.url, method: 'POST', headers, next: () => ({ path, body: JSON.stringify(body()) }) });
+        const expect = async (target: HttpTarget, check: (json: Record<string, unknown>) => string | undefined) => {
+          const { path, body } = target.next();
+          const response = await fetch(`${target.origin}${path}`, { method: target.method, headers: target.headers, ...(body !== undefined ? { body } : {}) });
+          const json = (await response.json()) as Record<string, unknown>;
+          const problem = response.status !== 200 ? `status ${response.status}: ${JSON.stringify(json).slice(0, 300)}` : check(json);
+          if (problem) throw new Error(`bench search: ${target.method} ${path}: ${problem}`);
+        };
+        const pageOf10 = (json: Record<string, unknown>) => ((json.hits as unknown[]).length === 10 ? undefined : `${(json.hits as unknown[]).length} hits, not 10`);
+        const personalizedAndPage = (json: Record<string, unknown>) => (json.personalized === true && json.model_version ? pageOf10(json) : `not personalized by the trained models (personalized ${json.personalized}, model_version ${json.model_version})`);
+        const searchUser = rotate(people, 0);
+        const recommendUser = rotate(people, Math.floor(people.length / 2));
+        const similarPhoto = rotate(photoIds, 0);
+        const sidecarRows: Array<{ spec: RowSpec; check: (json: Record<string, unknown>) => string | undefined }> = [
+          { spec: { name: '/search keyword', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'keyword', k: 10 })) }, check: pageOf10 },
+          { spec: { name: '/search clip', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'clip', k: 10 })) }, check: pageOf10 },
+          { spec: { name: '/search hybrid', target: 'sidecar', kind: 'http', withTook: true, http: post('/search', () => ({ q: nextText(), mode: 'hybrid', k: 10 })) }, check: pageOf10 },
+          {
+            spec: {
+              name: '/search hybrid personalized',
+              target: 'sidecar (second pass: trained models)',
+              kind: 'http',
+              withTook: true,
+              http: post('/search', () => {
+                const u = searchUser();
+                return { q: nextText(), mode: 'hybrid', k: 10, user: u.user, ...(u.country ? { country: u.country } : {}), personalize: true };
+              }),
+            },
+            check: personalizedAndPage,
+          },
+          {
+            spec: { name: '/recommend/:user', target: 'sidecar (second pass: trained models)', kind: 'http', withTook: true, http: { origin: sidecar.url, method: 'GET', headers, next: () => ({ path: `/recommend/${encodeURIComponent(recommendUser().user)}?k=10` }) } },
+            check: (json) => (json.strategy === 'profile' ? personalizedAndPage(json) : `strategy ${json.strategy}, not profile`),
+          },
+          { spec: { name: '/similar photo_id', target: 'sidecar', kind: 'http', withTook: true, http: post('/similar', () => ({ photo_id: similarPhoto(), k: 10 })) }, check: pageOf10 },
+        ];
+        for (const { spec, check } of sidecarRows) {
+          if (spec.kind !== 'http' || !selection.has(spec.name)) continue;
+          const before = await cacheCounters(sidecar.url);
+          const row = await measureRow({ ...spec, sanity: () => expect(spec.http, check) }, settings, esCpu, { ...context, sidecarPid: sidecar.pid, waitQuiet: () => waitQuiet(sidecar.pid, false) });
+          row.notes = { sidecar_cache_counters: counterDelta(before, await cacheCounters(sidecar.url)) };
+          rows.push(row);
+        }
+      } finally {
+        await sidecar.stop();
+      }
     }
     {
       const searchUser = rotate(people, Math.floor(people.length / 3));
@@ -311,23 +364,32 @@ try {
         return { q: nextText(), mode: 'hybrid', k: 10, user: u.user, ...(u.country ? { country: u.country } : {}), personalize: true };
       };
       const headers = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
-      rows.push(await measureExperimentRow({ cluster, sidecar: { index: alias, model: modelDir, quantized, modelsDir: models.dir }, body, headers, settings, esCpu, context }));
-      rows.push(await measureLoggingOffRow({ cluster, sidecar: { index: alias, model: modelDir, quantized, modelsDir: models.dir }, body, headers, settings, esCpu, context }));
+      const variant = { cluster, sidecar: { index: alias, model: modelDir, quantized, modelsDir: models.dir }, body, headers, settings, esCpu, context };
+      if (selection.has(EXPERIMENT_ROW)) rows.push(await measureExperimentRow(variant));
+      if (selection.has(LOGGING_OFF_ROW)) rows.push(await measureLoggingOffRow(variant));
     }
     const sent = nextTextAt - textsBeforeSidecar;
     // A text comes back only after the whole pool (21,600) went by: long out of the sidecar's 2,048-entry LRU (the counters show it).
     if (nextTextAt > pool.length) log(`bench search: ${nextTextAt} query texts used of a pool of ${pool.length}: the pool went round (see the query-embedding cache counters)`);
 
-    const row = (name: string) => rows.find((r) => r.row === name)!;
+    // A row not measured (--rows) is undefined here, and so are the ratios that need it.
+    const row = (name: string) => rows.find((r) => r.row === name);
     const r = ratios({
-      p50: { embed: row('embed').single.p50, msearch: row('es msearch').single.p50, hybrid: row('/search hybrid').single.p50, personalized: row('/search hybrid personalized').single.p50, recommend: row('/recommend/:user').single.p50 },
-      personalizedRps: row('/search hybrid personalized').saturated.rps,
-      cpuPerRequest: { embed: row('embed').cpu_ms_per_request.saturated.bench / 1000, msearch: row('es msearch').cpu_ms_per_request.saturated.elasticsearch / 1000 },
-      cpuPerRequestOneAtATime: { embed: row('embed').cpu_ms_per_request.single.bench / 1000, msearch: row('es msearch').cpu_ms_per_request.single.elasticsearch / 1000 },
+      p50: {
+        embed: row('embed')?.single.p50,
+        msearch: row('es msearch')?.single.p50,
+        sequenced: row(SEQUENCED_ROW)?.single.p50,
+        hybrid: row('/search hybrid')?.single.p50,
+        personalized: row('/search hybrid personalized')?.single.p50,
+        recommend: row('/recommend/:user')?.single.p50,
+        experiment: row(EXPERIMENT_ROW)?.single.p50,
+        loggingOff: row(LOGGING_OFF_ROW)?.single.p50,
+      },
+      personalizedRps: row('/search hybrid personalized')?.saturated.rps,
+      cpuPerRequest: { embed: secondsOf(row('embed')?.cpu_ms_per_request.saturated.bench), msearch: secondsOf(row('es msearch')?.cpu_ms_per_request.saturated.elasticsearch) },
+      cpuPerRequestOneAtATime: { embed: secondsOf(row('embed')?.cpu_ms_per_request.single.bench), msearch: secondsOf(row('es msearch')?.cpu_ms_per_request.single.elasticsearch) },
       cores,
     });
-    const experimentOverPersonalized = Math.round((row(EXPERIMENT_ROW).single.p50 / row('/search hybrid personalized').single.p50) * 1000) / 1000;
-    const loggingOverhead = Math.round((row('/search hybrid personalized').single.p50 / row(LOGGING_OFF_ROW).single.p50) * 1000) / 1000;
     const loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
     results.push({
       photos,
@@ -340,7 +402,7 @@ try {
       es_idle_cpu_ms_per_s: Math.round(esIdlePerS * 10000) / 10,
       queries_sent_to_sidecar: sent,
       rows,
-      ratios: { ...r, experiment_over_personalized: experimentOverPersonalized, feature_logging_overhead: loggingOverhead },
+      ratios: r,
     });
   }
 } finally {
@@ -355,9 +417,14 @@ for (const size of results) {
   console.log(`\n## ${size.photos} photos (${size.index}, ${size.users_with_downloads} users with downloads; load average ${size.load.loadavg_start.join(' ')} at start${size.load.high ? ' — HIGH, run again' : ''})\n`);
   console.log(rowsTable(size.rows));
   console.log(`\n${cacheLine(size.rows)}`);
-  console.log(`\nsidecar stages, p50 ms one at a time (took_ms):\n`);
-  console.log(stagesTable(size.rows));
-  console.log(`\nratios at ${size.photos} photos (ceiling = ${cores} cores ÷ CPU s per (embed + es msearch), saturated = ${size.ratios.ceiling_rps} req/s; from one-at-a-time CPU ${size.ratios.ceiling_rps_one_at_a_time_cpu} req/s):`);
+  if (size.rows.some((r) => r.stages_p50)) {
+    console.log(`\nsidecar stages, p50 ms one at a time (took_ms):\n`);
+    console.log(stagesTable(size.rows));
+  }
+  const sequencedParts = sequencedLine(size.rows);
+  if (sequencedParts) console.log(`\n${sequencedParts}`);
+  const ceiling = size.ratios.ceiling_rps === undefined ? '' : ` (ceiling = ${cores} cores ÷ CPU s per (embed + es msearch), saturated = ${size.ratios.ceiling_rps} req/s; from one-at-a-time CPU ${size.ratios.ceiling_rps_one_at_a_time_cpu} req/s)`;
+  console.log(`\nratios at ${size.photos} photos${ceiling}${selection.names === 'all' ? '' : '; only those whose rows were measured'}:`);
   console.log(ratiosLines(size.ratios, GOALS));
 }
 console.log(`\nmachine: ${JSON.stringify(machine())}; Elasticsearch ${cluster.version}; ${seconds} s in all`);
@@ -373,10 +440,13 @@ await writeFile(
       elasticsearch: cluster.version,
       elasticsearch_cpu_from: esCpu.source,
       model,
-      settings: { ...settings, half_rate: 'evenly spaced starts at round(saturated req/s ÷ 2) (open loop)', users_per_world: users, max_load: maxLoad, max_others: maxOthers, attempts },
+      settings: { ...settings, half_rate: 'evenly spaced starts at round(saturated req/s ÷ 2) (open loop)', users_per_world: users, max_load: maxLoad, max_others: maxOthers, attempts, rows: selection.names },
       definitions: {
         personalized_over_parts: 'p50 /search hybrid personalized ÷ (p50 embed + p50 es msearch), one request at a time',
         hybrid_over_parts: 'p50 /search hybrid ÷ (p50 embed + p50 es msearch), one request at a time',
+        personalized_over_sequenced_parts: `p50 /search hybrid personalized ÷ p50 ${SEQUENCED_ROW} (per call: one fresh query embedded in this process, then the sidecar's msearch of that text and vector sent to Elasticsearch and its answer read), one request at a time`,
+        hybrid_over_sequenced_parts: `p50 /search hybrid ÷ p50 ${SEQUENCED_ROW}, one request at a time`,
+        sequenced_over_parts: `p50 ${SEQUENCED_ROW} ÷ (p50 embed + p50 es msearch), one request at a time: the parts in sequence, as a request runs them, over each part run back to back`,
         throughput_over_ceiling: 'saturated /search hybrid personalized req/s ÷ (cores ÷ (CPU s per embed + CPU s per es msearch)), each part saturated in this run; embed CPU = this process (process.cpuUsage, all threads) ÷ embeddings; msearch CPU = Elasticsearch CPU time (/proc/<pid>/stat of its JVM, else _nodes/_local/stats/process cpu.total_in_millis) less its idle CPU ÷ msearches',
         recommend_over_search: 'p50 /recommend ÷ p50 /search hybrid personalized, one request at a time',
         experiment_over_personalized: `p50 ${EXPERIMENT_ROW} (a sidecar serving an interleaving experiment whose two arms both run the trained second pass) ÷ p50 /search hybrid personalized (no experiment), one request at a time`,

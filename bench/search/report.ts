@@ -1,5 +1,6 @@
 import type { Ratios } from './stats.ts';
 import { othersShare, type RowResult } from './rows.ts';
+import { SEQUENCED_ROW } from './sequenced-row.ts';
 
 const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '–' : String(x));
 
@@ -35,8 +36,18 @@ export function cacheLine(rows: readonly RowResult[]): string {
   return `sidecar caches during its rows: query embeddings ${total('query_embedding_hit')} hits, ${total('query_embedding_miss')} misses; photo vectors ${total('vector_hit')} hits, ${total('vector_miss')} misses`;
 }
 
+/** The `embed → es msearch` row's halves one at a time beside the same parts run back to back; undefined without that row. */
+export function sequencedLine(rows: readonly RowResult[]): string | undefined {
+  const row = rows.find((r) => r.row === SEQUENCED_ROW);
+  if (!row) return undefined;
+  const notes = (row.notes ?? {}) as { embed_p50?: number; msearch_p50?: number; back_to_back?: { embed_p50?: number; msearch_p50?: number } };
+  const alone = (ms: number | undefined) => (ms === undefined ? '' : ` (back to back ${ms} ms)`);
+  return `${SEQUENCED_ROW}, one at a time: p50 ${fmt(row.single.p50)} ms; its halves' p50: embed ${fmt(notes.embed_p50)} ms${alone(notes.back_to_back?.embed_p50)}, msearch ${fmt(notes.msearch_p50)} ms${alone(notes.back_to_back?.msearch_p50)}`;
+}
+
 export function ratiosLines(ratios: Ratios, goals: Record<string, string>): string {
+  const width = Math.max(0, ...Object.keys(ratios).map((name) => name.length));
   return Object.entries(ratios)
-    .map(([name, value]) => `  ${name.padEnd(26)} ${String(value).padStart(8)}${goals[name] ? `   (goal ${goals[name]})` : ''}`)
+    .map(([name, value]) => `  ${name.padEnd(width)} ${String(value).padStart(8)}${goals[name] ? `   (goal ${goals[name]})` : ''}`)
     .join('\n');
 }

@@ -39,52 +39,91 @@ export function stageMedians(tooks: ReadonlyArray<Record<string, number>>): Reco
   return Object.fromEntries([...byStage].map(([stage, values]) => [stage, round1(percentile([...values].sort((a, b) => a - b), 50))]));
 }
 
-/** What the ratios are computed from, all measured in the same run at one size. */
+/** What the ratios are computed from, all measured in the same run at one size; a row not measured (`--rows`) is left undefined. */
 export interface RatioInputs {
   /** p50 ms, one request at a time. */
-  p50: { embed: number; msearch: number; hybrid: number; personalized: number; recommend: number };
+  p50: {
+    embed?: number;
+    msearch?: number;
+    /** The `embed → es msearch` row: one fresh query embedded, then its msearch sent, in sequence. */
+    sequenced?: number;
+    hybrid?: number;
+    personalized?: number;
+    recommend?: number;
+    /** The personalized search on a sidecar serving an interleaving experiment. */
+    experiment?: number;
+    /** The personalized search on a sidecar started with --no-feature-log. */
+    loggingOff?: number;
+  };
   /** Saturated req/s of the personalized hybrid /search. */
-  personalizedRps: number;
+  personalizedRps?: number;
   /**
    * CPU seconds per request of the parts while saturated (as the personalized row's req/s is):
    * the encoder (in-process) and Elasticsearch's msearch of both lists.
    */
-  cpuPerRequest: { embed: number; msearch: number };
+  cpuPerRequest?: { embed?: number; msearch?: number };
   /** The same, one request at a time (for comparison: it also charges each request the CPU a process burns per second while busy). */
-  cpuPerRequestOneAtATime?: { embed: number; msearch: number };
+  cpuPerRequestOneAtATime?: { embed?: number; msearch?: number };
   /** Cores of the machine (Elasticsearch, the sidecar and the load tool share them). */
   cores: number;
 }
 
 export interface Ratios {
-  personalized_over_parts: number;
-  hybrid_over_parts: number;
-  throughput_over_ceiling: number;
-  recommend_over_search: number;
+  personalized_over_parts?: number;
+  hybrid_over_parts?: number;
+  personalized_over_sequenced_parts?: number;
+  hybrid_over_sequenced_parts?: number;
+  sequenced_over_parts?: number;
+  throughput_over_ceiling?: number;
+  recommend_over_search?: number;
   /** The parts' ceiling in req/s: cores ÷ (CPU s per request of embed + msearch), saturated. */
-  ceiling_rps: number;
+  ceiling_rps?: number;
   /** The same ceiling from the one-at-a-time CPU per request (not used by the ratio). */
   ceiling_rps_one_at_a_time_cpu?: number;
+  experiment_over_personalized?: number;
+  feature_logging_overhead?: number;
 }
 
+/** a + b, or undefined when either is. */
+const sum = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a + b);
+/** a ÷ b rounded to 0.001, or undefined when either is undefined (a row not measured). */
+const over = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : round3(a / b));
+
 /**
- * The four ratios of issue J:
- * - personalized_over_parts = p50 personalized hybrid ÷ (p50 embed + p50 msearch of both lists);
+ * The ratios of issue J, each left out when a row it needs was not measured:
+ * - personalized_over_parts = p50 personalized hybrid ÷ (p50 embed + p50 msearch of both lists),
+ *   the parts each measured back to back;
  * - hybrid_over_parts = p50 plain hybrid ÷ the same parts;
+ * - personalized_over_sequenced_parts, hybrid_over_sequenced_parts = the same p50s ÷ p50 of the
+ *   `embed → es msearch` row, the two parts run one after the other per call as a request runs
+ *   them (the encoder run back to back is faster than the same call with other work between two);
+ * - sequenced_over_parts = p50 `embed → es msearch` ÷ (p50 embed + p50 msearch): what running the
+ *   parts in sequence costs over running each back to back;
  * - throughput_over_ceiling = saturated personalized req/s ÷ ceiling, where ceiling = cores ÷ (CPU
  *   seconds per request of the embedding + CPU seconds per request of the msearch, each measured
  *   saturated): the request rate the machine would reach if every core did nothing but the parts;
- * - recommend_over_search = p50 /recommend ÷ p50 personalized /search.
+ * - recommend_over_search = p50 /recommend ÷ p50 personalized /search;
+ * - experiment_over_personalized = p50 personalized search with an interleaving experiment ÷ p50 personalized;
+ * - feature_logging_overhead = p50 personalized ÷ p50 the same with feature logging off.
  */
 export function ratios(input: RatioInputs): Ratios {
-  const parts = input.p50.embed + input.p50.msearch;
-  const ceiling = input.cores / (input.cpuPerRequest.embed + input.cpuPerRequest.msearch);
-  return {
-    personalized_over_parts: round3(input.p50.personalized / parts),
-    hybrid_over_parts: round3(input.p50.hybrid / parts),
-    throughput_over_ceiling: round3(input.personalizedRps / ceiling),
-    recommend_over_search: round3(input.p50.recommend / input.p50.personalized),
-    ceiling_rps: round1(ceiling),
-    ...(input.cpuPerRequestOneAtATime ? { ceiling_rps_one_at_a_time_cpu: round1(input.cores / (input.cpuPerRequestOneAtATime.embed + input.cpuPerRequestOneAtATime.msearch)) } : {}),
+  const { p50 } = input;
+  const parts = sum(p50.embed, p50.msearch);
+  const cpuParts = sum(input.cpuPerRequest?.embed, input.cpuPerRequest?.msearch);
+  const ceiling = cpuParts === undefined ? undefined : input.cores / cpuParts;
+  const cpuPartsOneAtATime = sum(input.cpuPerRequestOneAtATime?.embed, input.cpuPerRequestOneAtATime?.msearch);
+  const all: Ratios = {
+    personalized_over_parts: over(p50.personalized, parts),
+    hybrid_over_parts: over(p50.hybrid, parts),
+    personalized_over_sequenced_parts: over(p50.personalized, p50.sequenced),
+    hybrid_over_sequenced_parts: over(p50.hybrid, p50.sequenced),
+    sequenced_over_parts: over(p50.sequenced, parts),
+    throughput_over_ceiling: over(input.personalizedRps, ceiling),
+    recommend_over_search: over(p50.recommend, p50.personalized),
+    ceiling_rps: ceiling === undefined ? undefined : round1(ceiling),
+    ceiling_rps_one_at_a_time_cpu: cpuPartsOneAtATime === undefined ? undefined : round1(input.cores / cpuPartsOneAtATime),
+    experiment_over_personalized: over(p50.experiment, p50.personalized),
+    feature_logging_overhead: over(p50.personalized, p50.loggingOff),
   };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as Ratios;
 }
