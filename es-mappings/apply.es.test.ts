@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { estypes } from '@elastic/elasticsearch';
 import { dropAlias, testClient, uniqueAlias } from '../test/es.ts';
 import { applyEventMappings, applyMappings, eventMappingGaps, eventMappingsUpToDate } from './apply.ts';
 import { PixrankError } from './errors.ts';
@@ -77,18 +78,21 @@ describe('es apply', () => {
     // search-events as an older pixrank made it: strict, without the fields added since (page, logged).
     const current = (await client.indices.getMapping({ index: 'search-events' }))['search-events']!.mappings;
     const { page: _page, logged: _logged, ...older } = current.properties!;
+    // … and a stage its took_ms object did not time yet: a strict object refuses a sub-field it lacks too.
+    const took = older.took_ms as { properties: Record<string, estypes.MappingProperty> };
+    const { retrieve_early: _early, ...olderStages } = took.properties;
     await client.indices.deleteIndexTemplate({ name: 'pixrank-search-events' });
     await client.indices.delete({ index: 'search-events' });
-    await client.indices.create({ index: 'search-events', mappings: { ...current, properties: older } });
+    await client.indices.create({ index: 'search-events', mappings: { ...current, properties: { ...older, took_ms: { ...took, properties: olderStages } } } });
     const gaps = await eventMappingGaps(client);
-    expect(gaps.map((g) => ({ index: g.index, missing: [...g.missing].sort() }))).toEqual([{ index: 'search-events', missing: ['logged', 'page'] }]);
+    expect(gaps.map((g) => ({ index: g.index, missing: [...g.missing].sort() }))).toEqual([{ index: 'search-events', missing: ['logged', 'page', 'took_ms.retrieve_early'] }]);
 
     const lines: string[] = [];
     expect(await eventMappingsUpToDate(client, (line) => lines.push(line))).toEqual([]);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^events mappings were behind this version \(search-events lacks .*page.*\): fields added$/);
     expect(await eventMappingGaps(client)).toEqual([]);
-    const written = await client.index({ index: 'search-events', document: { request_id: 'x', page: 1 }, refresh: true });
+    const written = await client.index({ index: 'search-events', document: { request_id: 'x', page: 1, took_ms: { retrieve_early: 1.5 } }, refresh: true });
     await client.delete({ index: 'search-events', id: written._id, refresh: true });
   });
 });

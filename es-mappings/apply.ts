@@ -74,14 +74,26 @@ export async function eventMappingGaps(client: Client): Promise<Array<{ index: s
   const gaps: Array<{ index: string; missing: string[] }> = [];
   for (const events of eventTemplates()) {
     if (!(await client.indices.exists({ index: events.index }))) continue; // the template makes it on the first event
-    const wanted = Object.keys((events.body.template as { mappings: { properties: Record<string, unknown> } }).mappings.properties);
+    const wanted = fieldPaths((events.body.template as { mappings: { properties: Record<string, MappedField> } }).mappings.properties);
     for (const [index, mapping] of Object.entries(await client.indices.getMapping({ index: events.index }))) {
-      const have = new Set(Object.keys(mapping.mappings.properties ?? {}));
+      const have = new Set(fieldPaths((mapping.mappings.properties ?? {}) as Record<string, MappedField>));
       const missing = wanted.filter((field) => !have.has(field));
       if (missing.length > 0) gaps.push({ index, missing });
     }
   }
   return gaps;
+}
+
+interface MappedField {
+  properties?: Record<string, MappedField>;
+}
+
+/**
+ * Every field a mapping's properties name, sub-fields of objects as dotted paths (`took_ms.embed`): a
+ * strict object refuses a document with a sub-field it lacks as it refuses a missing top-level field.
+ */
+export function fieldPaths(properties: Record<string, MappedField>, prefix = ''): string[] {
+  return Object.entries(properties).flatMap(([name, field]) => [`${prefix}${name}`, ...(field.properties ? fieldPaths(field.properties, `${prefix}${name}.`) : [])]);
 }
 
 /**

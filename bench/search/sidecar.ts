@@ -12,10 +12,33 @@ export interface RunningSidecar {
   stop(): Promise<void>;
 }
 
-/** `pixrank serve` as a child process (the product as deployed), on a free port, with the learned second pass of `modelsDir`. */
-export function startSidecar(cluster: Cluster, options: { index: string; model: string; quantized: boolean; modelsDir: string; experimentFile?: string; extraArgs?: string[] }): Promise<RunningSidecar> {
+/**
+ * `pixrank serve` as a child process (the product as deployed), on a free port, with the learned
+ * second pass of `modelsDir`, once it holds the photos in memory (its photo table loads in the
+ * background after it starts listening; measured before that, a row would time reads by id and the
+ * load's own Elasticsearch work).
+ */
+export async function startSidecar(cluster: Cluster, options: { index: string; model: string; quantized: boolean; modelsDir: string; experimentFile?: string; extraArgs?: string[] }): Promise<RunningSidecar> {
   const args = ['--index', options.index, '--model', options.model, '--models', options.modelsDir, ...(options.quantized ? ['--quantized'] : []), ...(options.experimentFile ? ['--experiment', options.experimentFile] : []), ...(options.extraArgs ?? [])];
-  return spawnServe(cluster, args, { env: { LOG_LEVEL: 'warn' } });
+  const sidecar = await spawnServe(cluster, args, { env: { LOG_LEVEL: 'warn' } });
+  try {
+    await photosHeld(sidecar.url);
+  } catch (error) {
+    await sidecar.stop();
+    throw error;
+  }
+  return sidecar;
+}
+
+/** Waits (10 minutes at most) until the sidecar's `/readyz` says its photo table is no longer loading. */
+async function photosHeld(url: string): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as { photo_table?: { state: string; held: number } };
+    if (ready.photo_table?.state !== 'loading') return;
+    if (Date.now() > deadline) throw createError('PROCESS_FAILED', `bench: the sidecar at ${url} was still loading its photo table after 10 minutes (${ready.photo_table.held} photos held)`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /**

@@ -206,7 +206,8 @@ describe('/search in an interleaving whose arms have their own fusion or policy'
       expect(fusion.per_arm.clip!.weights).toEqual({ keyword: 0, clip: 1 });
       expect(fusion.per_arm.hybrid!.weights).toEqual({ keyword: 1, clip: 1 });
     }
-    expect(calls.lists).toBe(4);
+    // One retrieval per search for both arms: its keyword read and its kNN read.
+    expect(calls.lists).toBe(2 * 4);
   });
 
   it("each arm's second pass ranks its own fusion's window; the model-free features are not shared across two windows", async () => {
@@ -229,7 +230,7 @@ describe('/search in an interleaving whose arms have their own fusion or policy'
     };
     const { app: target, calls } = hybridApp(experiment);
     const result = await search(target, { q: 'sea', mode: 'hybrid', user: 'u1', k: 10, policy: POLICY_OFF });
-    expect(calls.lists).toBe(1);
+    expect(calls.lists).toBe(2);
     expect(seen).toHaveLength(2);
     expect(seen.map((s) => s.order.slice(0, 20)).sort()).toEqual([clipOrder, sharedOrder.slice(0, 20)].sort());
     expect(seen.every((s) => s.shared === undefined)).toBe(true);

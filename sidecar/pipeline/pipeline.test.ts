@@ -46,9 +46,9 @@ describe('fusion of the keyword and kNN lists (hybrid)', () => {
     expect(ids(result)).toEqual(['p1', 'p3', 'p5', 'p2', 'p4']);
     expect(result.hits.map((h) => h.scores.fused)).toEqual([1 / 61 + 1 / 62, 2 / 63, 1 / 61, 1 / 62, 1 / 64].map((s) => expect.closeTo(s, 12)));
     expect(result.hits[0]!.scores).toMatchObject({ keyword: { rank: 1, score: 12 }, clip: { rank: 2, score: 0.6 } });
-    // Both lists in one read, the kNN one with the query's CLIP vector.
-    expect(asked.at(-1)!.map((q) => q.kind)).toEqual(['keyword', 'knn']);
-    const knn = asked.at(-1)![1]!;
+    // The keyword list read beside the embedding, then the kNN one with the query's CLIP vector.
+    expect(asked.slice(-2).map((read) => read.map((q) => q.kind))).toEqual([['keyword'], ['knn']]);
+    const knn = asked.at(-1)![0]!;
     expect(knn.kind === 'knn' && knn.vector.length).toBe(encoder.dims);
   });
 

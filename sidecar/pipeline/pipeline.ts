@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { SearchLogFields } from '../../ltr/learning/logged-search.ts';
 import type { Candidate, RerankCandidate, RerankContext, SecondPass } from '../../ltr/second-pass.ts';
 import { thumbnailUrl } from '../images/thumbnail-url.ts';
@@ -53,6 +54,12 @@ export interface Plan<Q extends Query> {
   embed?(ctx: RequestContext, profile: Promise<UserProfile> | undefined): Promise<Q>;
   /** The ranked lists of the query, in one round trip. */
   retrieve(ctx: RequestContext, query: Q): Promise<Retrieved[]>;
+  /**
+   * Lists that need nothing the request computes (a hybrid search's keyword list), retrieved beside
+   * `embed` instead of after it: Elasticsearch answers them on one core while the encoder runs on the
+   * other. They come before `retrieve`'s lists.
+   */
+  retrieveEarly?(ctx: RequestContext): Promise<Retrieved[]>;
   fusion?: FusionOptions;
   /** The request's policy over the defaults; `off` keeps every hit (the ES-compatible route answers all of Elasticsearch's). */
   policy?: PolicyOptionsInput | 'off';
@@ -125,9 +132,15 @@ export async function runPipeline<Q extends Query>(ctx: RequestContext, plan: Pl
   const logsProfile = plan.learn?.user !== undefined && (services.learning ?? DEFAULT_LEARNING).logFeatures;
   const profile = readProfile(ctx, plan.profileOf ?? (passes.some(Boolean) || logsProfile ? (plan.personalize?.user ?? plan.learn?.user) : undefined));
 
+  const early = plan.retrieveEarly ? watch.timeAsync('retrieve_early', () => plan.retrieveEarly!(ctx)) : undefined;
+  // Awaited after the embedding; if that fails first, this failure must not become an unhandled rejection.
+  early?.catch(() => {});
+  // The encoder runs on this thread and holds it: let the reads started above reach their sockets first.
+  if (plan.embed && (early || profile)) await setImmediate();
   // A plan without `embed` (a keyword search) retrieves with the empty query: every field of one is optional.
   const query = plan.embed ? await watch.timeAsync('embed', () => plan.embed!(ctx, profile)) : ({} as Q);
-  const retrieved = await watch.timeAsync('retrieve', () => plan.retrieve(ctx, query));
+  const late = await watch.timeAsync('retrieve', () => plan.retrieve(ctx, query));
+  const retrieved = early ? [...(await early), ...late] : late;
   const facts = mergeCandidates(retrieved);
   const fusion = fusionSettings(services.ranking, plan.fusion);
   const reranks = passes.map((pass) => (query.personal === false ? undefined : pass));

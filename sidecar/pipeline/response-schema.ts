@@ -37,7 +37,7 @@ export const RankedPhotoSchema = PhotoViewSchema.extend({
 export const TookSchema = z
   .record(z.string(), z.number())
   .openapi('Took', {
-    description: 'Milliseconds per stage and in all; `profile` (the user’s feedback and their photos’ vectors) runs beside embed and retrieve, so the stages add up to more than the total',
+    description: 'Milliseconds per stage and in all; `profile` (the user’s feedback and their photos’ vectors) runs beside embed and retrieve, and `retrieve_early` (a hybrid search’s keyword list) beside embed, so the stages add up to more than the total',
     example: { profile: 4.2, embed: 3.1, retrieve: 8.2, fuse: 0.1, vectors: 0.4, policy: 0.2, rerank: 1.3, display: 2.1, total: 16.0 },
   });
 

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
  * strict: a stage missing there makes every event that timed it refused (and lost), so a new stage
  * goes here and in es-mappings/templates/search-events.json (stopwatch.test.ts checks both agree).
  */
-export const STAGES = ['profile', 'embed', 'retrieve', 'fuse', 'vectors', 'features', 'policy', 'rerank', 'combine', 'display', 'log'] as const;
+export const STAGES = ['profile', 'embed', 'retrieve_early', 'retrieve', 'fuse', 'vectors', 'features', 'policy', 'rerank', 'combine', 'display', 'log'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Milliseconds per named stage of one request (rounded to µs), plus the total. */

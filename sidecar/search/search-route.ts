@@ -57,6 +57,8 @@ export async function runSearch(services: SidecarServices, request: SearchReques
   // The language is resolved whether or not the second pass runs: the event logs it, the answer says it.
   const language = resolveQueryLanguage({ lang: request.lang, query: request.q, country: request.country });
   // Read once: a SIGHUP may swap the experiment while the request runs.
+  const lists = (vector: Float32Array | undefined, mode: SearchRequest['mode']) =>
+    services.reads.lists(textLists(request.q, vector, mode, size * services.ranking.numCandidatesFactor), { index: services.index, size, filters: request.filters, signal: ctx.signal });
   const experiment = services.experiment ? experimentPlan(services.experiment, { user: request.user, key: request.experiment_key, query: request.q, fusion: request.fusion, policy: request.policy }) : undefined;
   const result = await runPipeline(ctx, {
     route: 'search',
@@ -68,8 +70,9 @@ export async function runSearch(services: SidecarServices, request: SearchReques
             if (!queries) throw new HTTPException(503, { message: `mode ${request.mode} needs a CLIP model; start the sidecar with --model DIR (or use mode keyword)` });
             return { vector: (await queries.embed(request.q)).vector };
           },
-    retrieve: (_, query) =>
-      services.reads.lists(textLists(request.q, query.vector, request.mode, size * services.ranking.numCandidatesFactor), { index: services.index, size, filters: request.filters, signal: ctx.signal }),
+    // Hybrid: the keyword list goes out beside the embedding (it needs no vector), the kNN list after it.
+    ...(request.mode === 'hybrid' ? { retrieveEarly: () => lists(undefined, 'keyword') } : {}),
+    retrieve: (_, query) => lists(query.vector, request.mode === 'hybrid' ? 'clip' : request.mode),
     fusion: request.fusion,
     policy: request.policy,
     personalize: request.personalize && request.user ? { user: request.user, query: request.q, country: request.country, language: language?.language } : undefined,
