@@ -1,4 +1,4 @@
-import { cosinesWith, norm } from '../vectors.ts';
+import { cosinesOfEach } from '../vectors.ts';
 import type { RerankCandidate } from '../second-pass.ts';
 import type { ImplicitAls } from '../als/implicit-als.ts';
 import type { FmContext } from '../fm/fields.ts';
@@ -75,11 +75,7 @@ export function sharedFeatures(request: FeatureRequest, state: UserState | undef
   const col = FEATURE_INDEX;
   const set = setter(out);
   const vectors = candidates.map((c) => c.vector);
-  const norms = Float64Array.from(vectors, norm);
-  const none = new Float64Array(0);
-  const clip = request.queryVector ? cosinesWith(request.queryVector, vectors, norms) : none;
-  const mean = state?.mean ? cosinesWith(state.mean, vectors, norms) : none;
-  const session = state?.session ? cosinesWith(state.session, vectors, norms) : none;
+  const [clip, mean, session] = cosinesOfEach([request.queryVector, state?.mean ?? undefined, state?.session ?? undefined], vectors) as [Float64Array, Float64Array, Float64Array];
   const n = candidates.length;
   const ranks = { mean: ranksWithin(mean, n), session: ranksWithin(session, n) };
 

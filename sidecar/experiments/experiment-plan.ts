@@ -1,4 +1,4 @@
-import type { Plan, RankedHit } from '../pipeline/pipeline.ts';
+import { rankedHit, type Plan, type RankedHit } from '../pipeline/pipeline.ts';
 import type { FusionOptions, PolicyOptionsInput } from '../pipeline/request-options.ts';
 import { abArm, type Experiment } from './experiment.ts';
 import { seededCoin, teamDraft } from './team-draft.ts';
@@ -45,7 +45,7 @@ export function experimentPlan(experiment: Experiment, request: ExperimentReques
       plan: {
         fusion: arm.fusion || request.fusion ? { ...request.fusion, ...arm.fusion, weights: { ...request.fusion?.weights, ...arm.fusion?.weights } } : undefined,
         policy: arm.policy || request.policy ? { ...request.policy, ...arm.policy } : undefined,
-        rankings: { rankers: [{ name: arm.name, pass: arm.pass, reverse: arm.reverse }], combine: ([order]) => order!.map((hit) => ({ ...hit, team: arm.name })) },
+        rankings: { rankers: [{ name: arm.name, pass: arm.pass, reverse: arm.reverse }], combine: ([order]) => order!.map((hit) => rankedHit(hit, { score: hit.score, team: arm.name })) },
       },
     };
   }

@@ -265,7 +265,27 @@ const POLICY_OFF = { duplicate_cosine: 1, max_per_photographer: 0 };
 
 /** A fused hit as the first stage ranked it, its vector not read yet. */
 function firstStageHit(hit: FusedHit, facts: Map<string, Candidate>): RankedHit {
-  return { ...rerankCandidate(hit, facts.get(hit.id)!, undefined), score: hit.score };
+  return rankedHit(rerankCandidate(hit, facts.get(hit.id)!, undefined), { score: hit.score });
+}
+
+/**
+ * A ranked hit from a candidate (or another ranked hit), field by field: an object spread
+ * (`{ ...hit, score }`) cost 3–4 µs a hit in V8 here (0.6–0.8 ms for a 200-hit window, 1 ms per
+ * request in a CPU profile of the sidecar), this 0.08 µs.
+ */
+export function rankedHit(hit: RerankCandidate & Partial<RankedHit>, fields: Partial<RankedHit> & { score: number }): RankedHit {
+  return {
+    id: hit.id,
+    candidate: hit.candidate,
+    vector: hit.vector,
+    lists: hit.lists,
+    fused: hit.fused,
+    rerank: 'rerank' in fields ? fields.rerank : hit.rerank,
+    score: fields.score,
+    contributions: 'contributions' in fields ? fields.contributions : hit.contributions,
+    features: 'features' in fields ? fields.features : hit.features,
+    team: 'team' in fields ? fields.team : hit.team,
+  };
 }
 
 /**
@@ -351,7 +371,7 @@ async function secondPassStage(ctx: RequestContext, plan: Plan<Query>, input: { 
   const scored = await ctx.watch.timeAsync('rerank', () => pass.rerank(context, window, plan.explain));
   const width = scored.features ? scored.features.length / window.length : 0;
   return window
-    .map((hit, i) => ({ ...hit, rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i], features: scored.features?.subarray(i * width, (i + 1) * width) }))
+    .map((hit, i) => rankedHit(hit, { rerank: scored.scores[i]!, score: scored.scores[i]!, contributions: scored.contributions?.[i], features: scored.features?.subarray(i * width, (i + 1) * width) }))
     .sort((a, b) => b.score - a.score || b.fused - a.fused);
 }
 
