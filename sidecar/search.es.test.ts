@@ -190,6 +190,8 @@ describe("the photos held in memory (serve's photo table)", () => {
       const sources = await client.mget<{ description?: string; ai_description?: string }>({ index: alias, ids: hits.map((h) => h.photo_id), _source: ['description', 'ai_description'] });
       expect(hits.map((h) => h.description)).toEqual(sources.docs.map((d) => ('_source' in d ? (d._source?.description ?? d._source?.ai_description ?? null) : null)));
 
+      // Nothing indexed since the load: a refresh reads nothing (one count).
+      expect(await held.services.tableSync!.refresh()).toEqual({ read: 0, held: count, complete: true });
       // A photo indexed after the load: the refresh reads it, and of the others only those indexed as late as the newest held.
       const newest = (await client.search({ index: alias, size: 0, aggs: { newest: { max: { field: 'indexed_at' } } } })).aggregations!.newest as { value: number };
       const asLate = (await client.count({ index: alias, query: { range: { indexed_at: { gte: newest.value, format: 'epoch_millis' } } } })).count;

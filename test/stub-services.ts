@@ -60,6 +60,7 @@ export function memoryReads(world: MemoryWorld): ElasticReads {
     vectors: async (ids) => new Map(ids.flatMap((id) => (byId.get(id)?.vector ? [[id, Float32Array.from(byId.get(id)!.vector!)] as const] : []))),
     // Read by id only: the in-memory world has no table to load (photo-table tests load one of their own).
     scanPhotos: async () => undefined,
+    indexedAfter: async () => false,
     exists: async (id) => byId.has(id),
     interactions: async (user, options) => (world.interactions?.[user] ?? []).slice(0, options.size),
     forward: async () => structuredClone(world.forward ?? { took: 0, hits: { hits: [] } }),

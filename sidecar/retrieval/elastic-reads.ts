@@ -79,6 +79,8 @@ export interface ElasticReads {
    * behind the alias has no `clip_f32` (made before it: its photos are read by id, per request).
    */
   scanPhotos(options: ReadOptions & { since?: number }): Promise<AsyncIterable<PhotoRow> | undefined>;
+  /** Whether a photo was indexed after `after` (ms since the epoch): one count that stops at the first. */
+  indexedAfter(after: number, options: ReadOptions): Promise<boolean>;
   /** Whether the index holds a photo with this id. */
   exists(id: string, options: ReadOptions): Promise<boolean>;
   /** What a user did with the photos of `options.index`, newest first, at most `options.size`. */
@@ -94,6 +96,7 @@ export function elasticReads(es: Client): ElasticReads {
     texts: (ids, options) => displaySources(es, options.index, ids, options.signal),
     vectors: (ids, options) => vectorsById(es, options.index, ids, options.field, options.signal),
     scanPhotos: (options) => scanPhotoRows(es, options),
+    indexedAfter: (after, options) => anyIndexedAfter(es, after, options),
     exists: (id, options) => es.exists({ index: options.index, id }, { signal: options.signal }),
     interactions: (user, options) => readInteractions(es, user, options),
     forward: async (body, options) =>
@@ -261,6 +264,12 @@ async function scanPhotoRows(es: Client, options: ReadOptions & { since?: number
       if (id && value && hit._source) yield { id, bytes: Buffer.from(value, 'base64'), source: hit._source, ...(at ? { indexedAt: Date.parse(at) } : {}) };
     }
   })();
+}
+
+async function anyIndexedAfter(es: Client, after: number, options: ReadOptions): Promise<boolean> {
+  const response = await es.search({ index: options.index, size: 0, track_total_hits: 1, terminate_after: 1, query: { range: { indexed_at: { gt: after, format: 'epoch_millis' } } } }, { signal: options.signal });
+  const total = response.hits.total;
+  return (typeof total === 'number' ? total : (total?.value ?? 0)) > 0;
 }
 
 async function docValuesById(es: Client, index: string, ids: readonly string[], field: string, signal?: AbortSignal) {
