@@ -49,6 +49,19 @@ describe('implicit ALS', () => {
     expect(top.map((i) => items[i]!).every((item) => item.startsWith('b-'))).toBe(true);
   });
 
+  it("fold-in after a refit uses the new item factors, not the first fit's (YᵀY is computed once per set of factors)", async () => {
+    const interactions = [{ item: 'b-item-0', weight: 2 }, { item: 'a-item-3', weight: 1 }];
+    const model = new ImplicitAls({ factors: 8, iterations: 10, regularization: 0.1 });
+    await model.fit(interactionMatrix(checkerboard(11)), { seed: 1 });
+    const first = model.foldIn(interactions);
+    expect(model.foldIn(interactions)).toEqual(first);
+    await model.fit(interactionMatrix(checkerboard(11)), { seed: 2 });
+    const fresh = new ImplicitAls({ factors: 8, iterations: 10, regularization: 0.1 });
+    await fresh.fit(interactionMatrix(checkerboard(11)), { seed: 2 });
+    expect(model.foldIn(interactions)).toEqual(fresh.foldIn(interactions));
+    expect(model.foldIn(interactions)).not.toEqual(first);
+  });
+
   it('reports progress once per sweep', async () => {
     const steps: number[] = [];
     await new ImplicitAls({ factors: 4, iterations: 3 }).fit(interactionMatrix(checkerboard(2)), { onProgress: (p) => steps.push(p.step) });
