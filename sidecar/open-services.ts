@@ -94,7 +94,7 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
       metrics.textCache.inc({ result: 'miss' }, misses);
     },
   });
-  const tableSync = table ? new TableSync(table, reads, { index: options.index, logger, ...options.photoTable! }) : undefined;
+  const tableSync = table ? new TableSync(table, reads, { index: options.index, logger, refreshMs: options.photoTable!.refreshMs, ...(options.photoTable!.overlapMs !== undefined ? { overlapMs: options.photoTable!.overlapMs } : {}) }) : undefined;
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');

@@ -7,7 +7,8 @@ import type { ElasticReads, PhotoRow, PhotoSource } from './elastic-reads.ts';
  * 50,000-entry vector LRU missed about half of a request's vectors, and reading the misses was a round
  * trip per request (vectors 2.4–3.5 ms p50, and most of the profile's 14 ms); the page's texts were
  * another (display 1.8–2.4 ms). Loading all 100,000 took 8.8 s on this 2-core machine (4.8 s for the
- * vectors alone); they take 2 KiB each at 512 dimensions, the display fields about 330 bytes of JSON.
+ * vectors alone); they take 2 KiB each at 512 dimensions, the display fields about 330 bytes of JSON
+ * (with the maps and strings around them, the sidecar's resident memory grew by 330 MB for 100,000).
  * Filled by `fillTable` (a whole index, or the photos indexed since the newest one held).
  */
 export class PhotoTable {
