@@ -17,7 +17,7 @@ import { trainLtr } from '../ltr/pipeline/train-ltr.ts';
 import { replayFirstStage } from '../sidecar/retrieval/first-stage.ts';
 import { loadClipEncoder } from '../sidecar/clip/index.ts';
 import { defaultClipModel } from '../sidecar/clip-cli/model-choice.ts';
-import { openServices } from '../sidecar/open-services.ts';
+import { DEFAULT_PHOTO_TABLE, openServices } from '../sidecar/open-services.ts';
 import { listen } from '../sidecar/serve.ts';
 import { positiveInt } from './cli-options.ts';
 
@@ -70,7 +70,7 @@ export function registerStartCommand(program: Command): void {
 
       logToStderr('start: 5/5 the sidecar');
       const es = cluster.newClient({ requestTimeout: 5_000, maxRetries: 1 });
-      const services = await openServices({ es, index: options.index, modelDir: model?.dir, ...(modelsDir ? { modelsDir } : {}), processMetrics: true });
+      const services = await openServices({ es, index: options.index, modelDir: model?.dir, ...(modelsDir ? { modelsDir } : {}), processMetrics: true, photoTable: DEFAULT_PHOTO_TABLE });
       const port = options.port ?? (await getPort({ port: [8080, 8081, 8082, 8088] }));
       const sidecar = await listen(services, port);
       process.stdout.write(

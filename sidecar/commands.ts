@@ -9,7 +9,7 @@ import { logToStderr, withCluster } from '../es-mappings/with-cluster.ts';
 import { defaultClipModel } from './clip-cli/model-choice.ts';
 import { describeExperiment, openExperimentFile } from './experiments/experiment.ts';
 import type { EsProxyAuth } from './es-front/forwarded-headers.ts';
-import { openServices } from './open-services.ts';
+import { DEFAULT_PHOTO_TABLE, openServices } from './open-services.ts';
 import { LtrSecondPass } from './rerank/ltr-pass.ts';
 import { runSearch, SearchRequestSchema } from './search/search-route.ts';
 import { listen } from './serve.ts';
@@ -48,7 +48,7 @@ export function registerSidecarCommands(program: Command): void {
     .option('--experiment <file>', 'an experiment JSON file ({"name", "method": "ab"|"interleave", "arms": {...}}): /search serves its arms (reloaded on SIGHUP)')
     .option('--swap-share <p>', 'share of first pages that randomize an adjacent pair in the top 10 (position-bias estimation)', shareOption, 0.05)
     .option('--no-feature-log', 'do not log the served feature vectors in search-events')
-    .option('--photo-table-size <n>', "photos whose CLIP vectors and display fields are held in memory, loaded at start and refreshed (about 3.3 KiB each at 512 dims: 100,000 photos took 330 MB); 0: read per request", nonNegativeInt, 250_000)
+    .option('--photo-table-size <n>', "photos whose CLIP vectors and display fields are held in memory, loaded at start and refreshed (about 3.3 KiB each at 512 dims: 100,000 photos took 330 MB); 0: read per request", nonNegativeInt, DEFAULT_PHOTO_TABLE.photos)
     .option('--es-proxy-writes', 'let writes and admin calls through the Elasticsearch front (default: read-only, they answer 403); the cluster still checks the caller')
     .option('--es-proxy-auth <who>', "credentials of a front call without its own Authorization: 'sidecar' (the sidecar's) or 'client' (none: the cluster decides)", proxyAuth, 'sidecar')
     .action(async (options: ModelOptions & { port: number; host: string; index: string; models?: string; experiment?: string; swapShare: number; featureLog: boolean; photoTableSize: number; esProxyWrites?: boolean; esProxyAuth: EsProxyAuth }) => {
@@ -63,7 +63,7 @@ export function registerSidecarCommands(program: Command): void {
         quantized: options.quantized,
         processMetrics: true,
         learning: { swapShare: options.swapShare, logFeatures: options.featureLog },
-        photoTable: { photos: options.photoTableSize, refreshMs: 30_000 },
+        photoTable: { ...DEFAULT_PHOTO_TABLE, photos: options.photoTableSize },
         limits: { esProxy: { writes: !!options.esProxyWrites, auth: options.esProxyAuth } },
         ...(options.models ? { modelsDir: options.models } : {}),
         ...(options.experiment ? { experimentFile: options.experiment } : {}),

@@ -46,6 +46,9 @@ export interface OpenServicesOptions {
 
 export type OpenedServices = SidecarServices & { close(): Promise<void> };
 
+/** The photo table of a serving sidecar (`serve`, `start`): up to 250,000 photos, refreshed every 30 s. */
+export const DEFAULT_PHOTO_TABLE = { photos: 250_000, refreshMs: 30_000 };
+
 export const DEFAULT_LIMITS: SidecarLimits = {
   bodyBytes: 12 * 1024 * 1024,
   requestTimeoutMs: 10_000,
