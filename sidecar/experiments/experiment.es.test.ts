@@ -79,6 +79,14 @@ describe('an experiment end to end: serve, simulated users, report', () => {
     expect(firstPick.observed.none! + firstPick.observed.reversed!).toBe(150);
     expect(firstPick.expected).toEqual({ none: 75, reversed: 75 });
     expect(report.srm.mismatch).toBe(false);
+    // Which team the shown pages lean to is an effect of the arms (the policy drops more of one
+    // arm's picks), reported beside the check and never a mismatch; it counts the unbalanced pages.
+    const balance = report.srm.diagnostics!.page_balance!;
+    const unbalanced = events.searches.filter((s) => {
+      const teams = [...s.teams.values()];
+      return teams.filter((t) => t === 'none').length * 2 !== teams.length;
+    });
+    expect(balance.observed.none! + balance.observed.reversed!).toBe(unbalanced.length);
   });
 
   it('A/B: each user keeps one arm, the response and the event say which, and the report splits the searches by it', async () => {

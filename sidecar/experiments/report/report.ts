@@ -1,5 +1,5 @@
 import { creditOf, verdict, type LoggedFeedback, type LoggedSearch } from './credit.ts';
-import { abSrm, interleaveSrm, srmWarning, type Srm } from './srm.ts';
+import { abSrm, interleaveSrm, srmWarning, type Srm, type SrmCheck } from './srm.ts';
 import { bootstrapDelta, interleavingDelta, ratioDifference, ratioEstimate, signTestP, type RatioUnit, type UnitWins } from './stats.ts';
 
 export interface ReportOptions {
@@ -207,7 +207,8 @@ export function formatReport(report: InterleaveReport | AbReport): string {
 
 /** The split checks in one line, and the warning when one is off. */
 function srmLines(srm: Srm): string[] {
-  const checks = Object.entries(srm.checks).map(([name, c]) => `${name} ${Object.values(c.observed).join('/')} p=${pText(c.p)}`);
+  const line = (checks: Record<string, SrmCheck>) => Object.entries(checks).map(([name, c]) => `${name} ${Object.values(c.observed).join('/')} p=${pText(c.p)}`).join(', ');
   const warning = srmWarning(srm);
-  return [`  sample ratio: ${checks.join(', ')}${warning ? '' : ' (no mismatch)'}`, ...(warning ? [warning] : [])];
+  const diagnostics = srm.diagnostics ? [`  not a randomization check: ${line(srm.diagnostics)}`] : [];
+  return [`  sample ratio: ${line(srm.checks)}${warning ? '' : ' (no mismatch)'}`, ...(warning ? [warning] : []), ...diagnostics];
 }

@@ -108,7 +108,7 @@ describe('sample ratio mismatch of an interleaving', () => {
     const fair = Array.from({ length: 1000 }, (_, i) => search(`r${i}`, `u${i}`, i % 2 ? page('A', 'B', 5, 5) : page('B', 'A', 5, 5)));
     const fine = interleaveSrm(['A', 'B'], fair);
     expect(fine.checks.first_pick).toMatchObject({ observed: { A: 500, B: 500 }, p: 1, mismatch: false });
-    expect(fine.checks.page_balance).toMatchObject({ observed: { A: 0, B: 0 }, p: 1 });
+    expect(fine.diagnostics!.page_balance).toMatchObject({ observed: { A: 0, B: 0 }, p: 1 });
     expect(fine.mismatch).toBe(false);
 
     const biased = Array.from({ length: 1000 }, (_, i) => search(`r${i}`, `u${i}`, i < 600 ? page('A', 'B', 5, 5) : page('B', 'A', 5, 5)));
@@ -117,21 +117,25 @@ describe('sample ratio mismatch of an interleaving', () => {
     expect(srmWarning(off)).toContain('first picks per team A 600 / B 400');
   });
 
-  it('pages of 10 that give A six places 600 times and B six places 400 times: a mismatch of page balance; later pages have no first pick', () => {
+  it('pages of 10 that give A six places 600 times and B four 400 times: a lopsided page balance, reported but not a mismatch (the policy drops picks by arm); later pages have no first pick', () => {
     const searches = [
       ...Array.from({ length: 600 }, (_, i) => search(`a${i}`, `u${i}`, page('A', 'B', 6, 4), { page: 2 })),
       ...Array.from({ length: 400 }, (_, i) => search(`b${i}`, `v${i}`, page('A', 'B', 4, 6), { page: 2 })),
     ];
     const srm = interleaveSrm(['A', 'B'], searches);
     expect(srm.checks.first_pick!.observed).toEqual({ A: 0, B: 0 });
-    expect(srm.checks.page_balance).toMatchObject({ observed: { A: 600, B: 400 }, mismatch: true });
-    expect(srm.of).toBe('page_balance');
+    expect(srm.diagnostics!.page_balance).toMatchObject({ observed: { A: 600, B: 400 }, mismatch: true });
+    expect(srm.checks.page_balance).toBeUndefined();
+    expect(srm).toMatchObject({ of: 'first_pick', mismatch: false });
+    expect(srmWarning(srm)).toBeUndefined();
+    const report = interleaveReport('e', ['A', 'B'], searches, [], { resamples: 50 });
+    expect(formatReport(report)).toMatch(/\(no mismatch\)\n  not a randomization check: page_balance 600\/400 p=/);
   });
 
   it('the interleave report carries it', () => {
     const searches = Array.from({ length: 20 }, (_, i) => search(`r${i}`, `u${i}`, i % 2 ? ['A', 'B'] : ['B', 'A']));
     const report = interleaveReport('e', ['A', 'B'], searches, [], { resamples: 50 });
     expect(report.srm.checks.first_pick!.observed).toEqual({ A: 10, B: 10 });
-    expect(formatReport(report)).toMatch(/sample ratio: first_pick 10\/10 p=1\.0000, page_balance 0\/0 p=1\.0000 \(no mismatch\)/);
+    expect(formatReport(report)).toMatch(/sample ratio: first_pick 10\/10 p=1\.0000 \(no mismatch\)\n  not a randomization check: page_balance 0\/0 p=1\.0000/);
   });
 });
