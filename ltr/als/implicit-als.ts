@@ -153,7 +153,7 @@ export class ImplicitAls implements Recommender {
     return x;
   }
 
-  /** YᵀY + λI of the item factors, computed once per set of them: the sidecar folds in a user per request, and at 100,000 items it cost 50–75 ms each time. */
+  /** YᵀY + λI of the item factors, computed once per set of them (and at load): the sidecar folds in a user per request, and at 100,000 items it cost 50–75 ms each time. */
   private itemGram(): Float64Array {
     if (this.gram?.of !== this.itemFactors) this.gram = { of: this.itemFactors, value: gramian(this.itemFactors, this.itemIds.length, this.factors, this.regularization) };
     return this.gram.value;
@@ -253,6 +253,8 @@ export class ImplicitAls implements Recommender {
     model.itemFactors = items.data;
     const seen = meta.seen ? { indptr: Int32Array.from(meta.seen.indptr), indices: Int32Array.from(meta.seen.indices), values: new Float32Array(meta.seen.indices.length) } : undefined;
     model.adopt(meta.users, meta.items, seen);
+    // A loaded model serves fold-ins: their Gram matrix is paid here, not by the first request.
+    model.itemGram();
     return model;
   }
 }
