@@ -13,7 +13,7 @@ import { DEFAULT_LEARNING, type LearningSettings } from './learning/learning-set
 import { elasticReads } from './retrieval/elastic-reads.ts';
 import { TextStore, VectorStore } from './retrieval/photo-cache.ts';
 import { PhotoTable } from './retrieval/photo-table.ts';
-import { TableSync } from './retrieval/table-sync.ts';
+import { listsFromTable, TableSync } from './retrieval/table-sync.ts';
 import { QueryEmbedder } from './search/query-embedder.ts';
 import type { SidecarLimits, SidecarServices } from './services.ts';
 import { DEFAULT_URL_FETCH } from './similar/fetch-image.ts';
@@ -99,13 +99,14 @@ export async function openServices(options: OpenServicesOptions): Promise<Opened
   });
   const tableSync = table ? new TableSync(table, reads, { index: options.index, logger, refreshMs: options.photoTable!.refreshMs, ...(options.photoTable!.overlapMs !== undefined ? { overlapMs: options.photoTable!.overlapMs } : {}) }) : undefined;
   const profiles = new ProfileStore(reads, vectors, { index: options.index });
+  const served = tableSync ? listsFromTable(reads, table!, tableSync) : reads;
   const secondPass = options.modelsDir ? await LtrSecondPass.open(options.modelsDir) : new ProfileBlendPass();
   logger.info({ secondPass: secondPass.version, ...(options.modelsDir ? { models: options.modelsDir } : {}) }, 'second pass loaded');
   const experiment = options.experimentFile ? await openExperimentFile(options.experimentFile) : undefined;
   if (experiment) logger.info(describeExperiment(experiment), 'experiment loaded');
   const services: SidecarServices = {
     es: options.es,
-    reads,
+    reads: served,
     index: options.index,
     encoder,
     queries: encoder ? new QueryEmbedder(encoder, { onLookup: (hit) => metrics.queryCache.inc({ result: hit ? 'hit' : 'miss' }) }) : undefined,

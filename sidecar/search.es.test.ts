@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testClient, uniqueAlias } from '../test/es.ts';
 import type { SearchResponse } from './pipeline/response-schema.ts';
-import { vectorsById } from './retrieval/elastic-reads.ts';
+import { vectorsById, type ListQuery } from './retrieval/elastic-reads.ts';
 import { encodeVectorBytes } from '../es-mappings/vector-bytes.ts';
 import { WORLD_MODEL_DIR } from './clip/index.ts';
 import { postJson, testSidecar, useWorldSidecar } from '../test/world-sidecar.ts';
@@ -189,6 +189,18 @@ describe("the photos held in memory (serve's photo table)", () => {
       expect(await textMisses()).toBe(0);
       const sources = await client.mget<{ description?: string; ai_description?: string }>({ index: alias, ids: hits.map((h) => h.photo_id), _source: ['description', 'ai_description'] });
       expect(hits.map((h) => h.description)).toEqual(sources.docs.map((d) => ('_source' in d ? (d._source?.description ?? d._source?.ai_description ?? null) : null)));
+      // The lists' hits carry their ids alone, and the table gives the same facts Elasticsearch's doc values do.
+      const explained = (await (await postJson(held.app, '/search', { q: 'beach', mode: 'hybrid', k: 10, explain: true })).json()) as { explain: { retrieval: Record<string, { request: { docvalue_fields: string[] } }> } };
+      for (const list of Object.values(explained.explain.retrieval)) expect(list.request.docvalue_fields).toEqual(['photo_id']);
+      const lists = (vector: number[]): ListQuery[] => [{ kind: 'keyword', name: 'keyword', text: 'beach' }, { kind: 'knn', name: 'clip', vector, field: 'clip', numCandidates: 60 }];
+      const sameFacts = async (vector: number[]) => {
+        const [fromTable, fromDocValues] = await Promise.all([held.services.reads.lists(lists(vector), { index: alias, size: 30 }), fixture.sidecar.services.reads.lists(lists(vector), { index: alias, size: 30 })]);
+        expect(fromTable.map((r) => r.request.docvalue_fields)).toEqual([['photo_id'], ['photo_id']]);
+        expect(fromDocValues.map((r) => (r.request.docvalue_fields as string[]).length)).toEqual([6, 6]);
+        fromTable.forEach((r, i) => expect(new Map(r.candidates)).toEqual(fromDocValues[i]!.candidates));
+        return fromTable;
+      };
+      await sameFacts(Array.from(stored.get(ids[1]!)!));
 
       // Nothing indexed since the load: a refresh reads nothing (one count).
       expect(await held.services.tableSync!.refresh()).toEqual({ read: 0, held: count, complete: true });
@@ -200,6 +212,9 @@ describe("the photos held in memory (serve's photo table)", () => {
       const vector = Array.from(stored.get(ids[1]!)!);
       await client.index({ index: alias, id: 'indexed-later', document: { ...source, photo_id: 'indexed-later', clip: vector, clip_f32: encodeVectorBytes(vector), indexed_at: new Date(Date.now() + 1_000).toISOString() }, refresh: true });
       try {
+        // Before the table reads it, a list that finds it reads its facts by id.
+        const before = await sameFacts(vector);
+        expect(before[1]!.candidates.get('indexed-later')?.photographer).toBe((source.photographer as { username: string }).username);
         const refreshed = await held.services.tableSync!.refresh();
         expect(refreshed).toEqual({ read: asLate + 1, held: count + 1, complete: true });
         expect((await held.services.vectors.get(['indexed-later'])).get('indexed-later')).toEqual(Float32Array.from(vector));

@@ -174,7 +174,8 @@ export type ProblemBody = { error: { status: number; message: string; issues?: A
 
 /** A photo as the photo table's scan yields it: `vector` as clip_f32 bytes, a description. */
 export function photoRow(id: string, vector: number[], indexedAt?: number, description = `photo ${id}`): PhotoRow {
-  return { id, bytes: Buffer.from(encodeVectorBytes(vector), 'base64'), source: { photo_id: id, description }, ...(indexedAt !== undefined ? { indexedAt } : {}) };
+  const facts = { photo_id: id, photographer: null, country: null, downloads: null, views: null, submitted_at: null };
+  return { id, bytes: Buffer.from(encodeVectorBytes(vector), 'base64'), source: { photo_id: id, description }, facts, ...(indexedAt !== undefined ? { indexedAt } : {}) };
 }
 
 /** Scans over photos p0…p{n-1}, vector [i, 1], indexed at 1,000·i ms; records each scan's `since`. */

@@ -16,7 +16,7 @@ export interface WireRequest {
  * The sidecar's own request bodies, built by its own code: `textLists` picks the lists of a text
  * query and `listRequest` builds each body exactly as `/search` puts it into its `_msearch` (the
  * candidate window of a `k: 10` page, `num_candidates` = window × numCandidatesFactor, the keyword
- * tiers layout of a new index). The keyword and kNN rows send one body each to `_search`; the
+ * tiers layout of a new index, hits carrying their photo_id alone as with a loaded photo table). The keyword and kNN rows send one body each to `_search`; the
  * msearch row sends both in one `_msearch`, as `/search` does (with `include_named_queries_score`,
  * the flag the keyword query's named clauses need, on its URL).
  */
@@ -25,7 +25,8 @@ export async function sidecarRequests(_cluster: Cluster, index: string): Promise
   const numCandidates = size * DEFAULT_RANKING.numCandidatesFactor;
   const body = (text: string, vector: Float32Array | undefined, mode: 'keyword' | 'clip'): string => {
     const [query] = textLists(text, vector, mode, numCandidates);
-    return JSON.stringify(listRequest(query!, { size }));
+    // The sidecar's lists ask for ids alone once its photo table holds every photo (the bench waits for that).
+    return JSON.stringify(listRequest(query!, { size, idsOnly: true }));
   };
   const search = (json: string, named: boolean): WireRequest => ({ method: 'POST', path: `/${index}/_search${named ? '?include_named_queries_score=true' : ''}`, body: json, contentType: 'application/json' });
   return {

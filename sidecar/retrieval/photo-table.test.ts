@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { photoRow as row, scannedIndex } from '../../test/stub-services.ts';
 import { fillTable, PhotoTable } from './photo-table.ts';
 
-
 describe('PhotoTable', () => {
   it('holds the floats of clip_f32 bytes exactly, and the display fields', () => {
     const table = new PhotoTable(10);
@@ -12,6 +11,18 @@ describe('PhotoTable', () => {
     expect(table.vector('b')).toBeUndefined();
     expect(table.text('b')).toBeUndefined();
     expect(table.newestIndexedAt).toBe(1_000);
+  });
+
+  it('holds each photo’s facts, one string per photographer, and a put again replaces them', () => {
+    const table = new PhotoTable(10);
+    const facts = (id: string, downloads: number) => ({ photo_id: id, photographer: ['ana'].join(''), country: 'France', downloads, views: 7, submitted_at: '2024-01-02T00:00:00.000Z' });
+    table.put({ ...row('a', [1, 0]), facts: facts('a', 3) });
+    table.put({ ...row('b', [0, 1]), facts: facts('b', 4) });
+    expect(table.fact('a')).toEqual(facts('a', 3));
+    expect(table.fact('b')!.photographer).toBe(table.fact('a')!.photographer);
+    table.put({ ...row('a', [1, 0]), facts: facts('a', 9) });
+    expect(table.fact('a')!.downloads).toBe(9);
+    expect(table.fact('c')).toBeUndefined();
   });
 
   it('a photo put again gets its new values in place; the newest indexing time is kept', () => {

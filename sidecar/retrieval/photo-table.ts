@@ -1,3 +1,4 @@
+import type { Candidate } from '../../ltr/second-pass.ts';
 import type { ElasticReads, PhotoRow, PhotoSource } from './elastic-reads.ts';
 
 /**
@@ -15,6 +16,10 @@ export class PhotoTable {
   private readonly vectors: VectorTable;
   /** Display fields as JSON: a string is one object for the garbage collector, a parsed source a dozen. */
   private readonly texts = new Map<string, string>();
+  /** What ranking knows of each photo, so that the lists' hits need carry only their ids (`ListOptions.known`). */
+  private readonly facts = new Map<string, Candidate>();
+  /** One string per photographer and country, not one per photo. */
+  private readonly names = new Map<string, string>();
 
   constructor(
     /** The most photos held; past it, new photos are refused (those already held are still updated). */
@@ -44,11 +49,32 @@ export class PhotoTable {
     return json === undefined ? undefined : (JSON.parse(json) as PhotoSource);
   }
 
+  /** The photo's facts as held: shared, not to be changed (copy them into a candidate of your own). */
+  fact(id: string): Candidate | undefined {
+    return this.facts.get(id);
+  }
+
   /** Holds `row` (see VectorTable.put); false when it was refused. */
   put(row: PhotoRow): boolean {
     if (!this.vectors.put(row.id, row.bytes, row.indexedAt)) return false;
     this.texts.set(row.id, JSON.stringify(row.source));
+    const { facts } = row;
+    this.facts.set(row.id, {
+      photo_id: row.id,
+      photographer: this.name(facts.photographer),
+      country: this.name(facts.country),
+      downloads: facts.downloads,
+      views: facts.views,
+      submitted_at: facts.submitted_at,
+    });
     return true;
+  }
+
+  private name(value: string | null): string | null {
+    if (value === null) return null;
+    let held = this.names.get(value);
+    if (held === undefined) this.names.set(value, (held = value));
+    return held;
   }
 }
 

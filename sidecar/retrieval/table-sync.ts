@@ -48,6 +48,11 @@ export class TableSync {
     return { ...this.current, held: this.table.size };
   }
 
+  /** Whether the table held every photo of the index at its last read (photos indexed since are read by id). */
+  get holdsEvery(): boolean {
+    return this.current.state === 'loaded' && this.current.complete === true;
+  }
+
   stop(): void {
     this.abort.abort();
     clearTimeout(this.timer);
@@ -106,4 +111,13 @@ export class TableSync {
       return undefined;
     }
   }
+}
+
+/**
+ * `reads` whose lists ask Elasticsearch for their hits' ids alone once the table holds every photo,
+ * and take each candidate's facts from it (`ListOptions.known`); before that, as `reads` does.
+ */
+export function listsFromTable(reads: ElasticReads, table: PhotoTable, sync: TableSync): ElasticReads {
+  const known = (id: string) => table.fact(id);
+  return { ...reads, lists: (queries, options) => reads.lists(queries, sync.holdsEvery && !options.known ? { ...options, known } : options) };
 }
