@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SERVE_NODE_FLAGS } from '../../bin/node-flags.ts';
 import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import getPort from 'get-port';
@@ -50,7 +51,7 @@ export async function spawnServe(cluster: Pick<Cluster, 'connection'>, args: str
   const port = await getPort();
   const env = { ...process.env, ...connectionEnv(cluster.connection), ...options.env };
   const stderr = options.logFile ? openSync(options.logFile, 'w') : 'inherit';
-  const child: ChildProcess = spawn(process.execPath, ['bin/pixrank.js', 'serve', '--port', String(port), ...args], { env, stdio: ['ignore', 'pipe', stderr], cwd: new URL('../../', import.meta.url).pathname });
+  const child: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, 'bin/pixrank.js', 'serve', '--port', String(port), ...args], { env, stdio: ['ignore', 'pipe', stderr], cwd: new URL('../../', import.meta.url).pathname });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => {
