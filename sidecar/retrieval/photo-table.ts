@@ -10,7 +10,9 @@ import type { ElasticReads, PhotoRow, PhotoSource } from './elastic-reads.ts';
  * another (display 1.8–2.4 ms). Loading all 100,000 took 8.8 s on this 2-core machine (4.8 s for the
  * vectors alone); they take 2 KiB each at 512 dimensions, the display fields about 330 bytes of JSON
  * (with the maps and strings around them, the sidecar's resident memory grew by 330 MB for 100,000).
- * Filled by `fillTable` (a whole index, or the photos indexed since the newest one held).
+ * It also holds what ranking knows of each photo (`fact`), so that the lists' hits carry only their
+ * ids (`listsFromTable`). Filled by `fillTable` (a whole index, or the photos indexed since the
+ * newest one held).
  */
 export class PhotoTable {
   private readonly vectors: VectorTable;
