@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { SERVE_NODE_FLAGS } from '../../bin/node-flags.ts';
 import { openSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import getPort from 'get-port';
+import { SERVE_NODE_FLAGS } from '../../bin/node-flags.ts';
 import { connectionEnv } from '../../es-mappings/connection.ts';
 import { createError } from '../../es-mappings/errors.ts';
 import type { Cluster } from '../../es-mappings/provision.ts';

@@ -209,7 +209,7 @@ async function searchLists(es: Client, queries: readonly ListQuery[], options: L
     const hits = await docValuesById(es, options.index, [...unknown.keys()], CANDIDATE_FIELDS, options.signal);
     for (const hit of hits) {
       const facts = candidateOf(hit.fields);
-      for (const candidate of (facts && unknown.get(facts.photo_id)) || []) copyFacts(facts!, candidate);
+      if (facts) for (const candidate of unknown.get(facts.photo_id) ?? []) copyFacts(facts, candidate);
     }
   }
   return retrieved;
@@ -279,7 +279,7 @@ export async function vectorsById(es: Client, index: string, ids: readonly strin
   if (ids.length === 0) return found;
   const bytes = field === 'clip' && (await indexLayoutOf(es, index, Date.now(), signal)).clipBytes;
   if (bytes) {
-    for (const hit of await docValuesById(es, index, ids, CLIP_BYTES_FIELD, signal)) {
+    for (const hit of await docValuesById(es, index, ids, ['photo_id', CLIP_BYTES_FIELD], signal)) {
       const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
       const value = (hit.fields?.[CLIP_BYTES_FIELD] as string[] | undefined)?.[0];
       const vector = value ? decodeVectorBytes(value) : undefined;
@@ -288,7 +288,7 @@ export async function vectorsById(es: Client, index: string, ids: readonly strin
     if (found.size === ids.length) return found;
   }
   const rest = bytes ? ids.filter((id) => !found.has(id)) : ids;
-  for (const hit of await docValuesById(es, index, rest, field, signal)) {
+  for (const hit of await docValuesById(es, index, rest, ['photo_id', field], signal)) {
     const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
     const vector = docValueVector(hit.fields, field);
     if (id && vector) found.set(id, Float32Array.from(vector));
@@ -307,11 +307,11 @@ async function scanPhotoRows(es: Client, options: ReadOptions & { since?: number
   });
   return (async function* () {
     for await (const hit of hits) {
-      const id = (hit.fields?.photo_id as string[] | undefined)?.[0];
+      // Its facts carry its photo_id: no facts, no photo_id.
+      const facts = candidateOf(hit.fields);
       const value = (hit.fields?.[CLIP_BYTES_FIELD] as string[] | undefined)?.[0];
       const at = (hit.fields?.indexed_at as string[] | undefined)?.[0];
-      const facts = candidateOf(hit.fields);
-      if (id && value && hit._source && facts) yield { id, bytes: Buffer.from(value, 'base64'), source: hit._source, facts, ...(at ? { indexedAt: Date.parse(at) } : {}) };
+      if (facts && value && hit._source) yield { id: facts.photo_id, bytes: Buffer.from(value, 'base64'), source: hit._source, facts, ...(at ? { indexedAt: Date.parse(at) } : {}) };
     }
   })();
 }
@@ -322,9 +322,8 @@ async function anyIndexedAfter(es: Client, after: number, options: ReadOptions):
   return (typeof total === 'number' ? total : (total?.value ?? 0)) > 0;
 }
 
-async function docValuesById(es: Client, index: string, ids: readonly string[], fields: string | readonly string[], signal?: AbortSignal) {
-  const docvalues = typeof fields === 'string' ? ['photo_id', fields] : [...fields];
-  const response = await es.search({ index, size: ids.length, query: { ids: { values: [...ids] } }, stored_fields: ['_none_'], docvalue_fields: docvalues, track_total_hits: false }, { signal });
+async function docValuesById(es: Client, index: string, ids: readonly string[], fields: readonly string[], signal?: AbortSignal) {
+  const response = await es.search({ index, size: ids.length, query: { ids: { values: [...ids] } }, stored_fields: ['_none_'], docvalue_fields: [...fields], track_total_hits: false }, { signal });
   return response.hits.hits;
 }
 

@@ -119,5 +119,5 @@ export class TableSync {
  */
 export function listsFromTable(reads: ElasticReads, table: PhotoTable, sync: TableSync): ElasticReads {
   const known = (id: string) => table.fact(id);
-  return { ...reads, lists: (queries, options) => reads.lists(queries, sync.holdsEvery && !options.known ? { ...options, known } : options) };
+  return { ...reads, lists: (queries, options) => reads.lists(queries, sync.holdsEvery ? { ...options, known } : options) };
 }
